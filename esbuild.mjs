@@ -1,0 +1,46 @@
+// Builds the extension: a small entry bundle loaded at activation, and the HTTP client bundle loaded on first use.
+import * as esbuild from 'esbuild';
+import { writeFileSync, mkdirSync } from 'node:fs';
+
+const production = process.argv.includes('--production');
+const watch = process.argv.includes('--watch');
+
+/** @type {import('esbuild').BuildOptions} */
+const options = {
+  entryPoints: {
+    extension: 'src/extension.ts',
+    // undici and the zod schemas are most of the code: keeping them apart keeps activation cheap.
+    sonar: 'src/core/sonar/index.ts',
+  },
+  outdir: 'dist',
+  bundle: true,
+  format: 'cjs',
+  platform: 'node',
+  target: 'node20',
+  external: ['vscode', './sonar.js'],
+  minify: production,
+  sourcemap: !production,
+  sourcesContent: false,
+  metafile: true,
+  legalComments: 'none',
+  logLevel: 'info',
+  logOverride: { 'import-is-undefined': 'error' },
+};
+
+function writeMetafile(result) {
+  if (!result.metafile) return;
+  mkdirSync('dist', { recursive: true });
+  writeFileSync('dist/meta.json', JSON.stringify(result.metafile));
+}
+
+if (watch) {
+  const ctx = await esbuild.context({
+    ...options,
+    plugins: [{ name: 'metafile', setup: (build) => build.onEnd(writeMetafile) }],
+  });
+  await ctx.watch();
+} else {
+  const { rmSync } = await import('node:fs');
+  rmSync('dist', { recursive: true, force: true });
+  writeMetafile(await esbuild.build(options));
+}

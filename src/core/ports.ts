@@ -1,0 +1,44 @@
+// Collaborators the core asks for instead of reaching for globals: the host layer passes real ones, tests fakes.
+
+/** VS Code's SecretStorage, or an in-memory map in tests. */
+export interface SecretStore {
+  get(key: string): Promise<string | undefined>;
+  store(key: string, value: string): Promise<void>;
+  delete(key: string): Promise<void>;
+}
+
+/** Non-secret persisted state (VS Code's globalState). */
+export interface KeyValueStore {
+  get<T>(key: string): T | undefined;
+  update(key: string, value: unknown): Promise<void>;
+}
+
+export interface Clock {
+  now(): Date;
+}
+
+export const systemClock: Clock = { now: () => new Date() };
+
+export interface Logger {
+  debug(message: string): void;
+  info(message: string): void;
+  warn(message: string): void;
+  error(message: string): void;
+}
+
+export const silentLogger: Logger = { debug() {}, info() {}, warn() {}, error() {} };
+
+/**
+ * Turns an English message with `{0}`-style placeholders into the user's language.
+ * The host passes `vscode.l10n.t`; tests and the core's defaults use `englishMessage`.
+ */
+export type Translate = (message: string, ...args: Array<string | number | boolean>) => string;
+
+export const englishMessage: Translate = (message, ...args) =>
+  message.replace(/\{(\d+)\}/g, (whole, index: string) => (Number(index) < args.length ? String(args[Number(index)]) : whole));
+
+/** The system clipboard (VS Code's `env.clipboard`). */
+export interface Clipboard {
+  readText(): Promise<string>;
+  writeText(value: string): Promise<void>;
+}

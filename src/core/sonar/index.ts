@@ -1,0 +1,3 @@
+// Entry of the lazily loaded HTTP bundle (dist/sonar.js).
+export * from './types';
+export * from './errors';

@@ -1,3 +1,6 @@
 // Entry of the lazily loaded HTTP bundle (dist/sonar.js).
 export * from './types';
 export * from './errors';
+export * from './target';
+export * from './transport';
+export * from './client';

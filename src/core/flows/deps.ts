@@ -1,0 +1,21 @@
+// What every flow gets from the host: prompts, secure storage, time, words, logs.
+import type { Clipboard, Clock, Logger, Translate } from '../ports';
+import type { Timers } from '../clipboard/autoClear';
+import type { TokenVault } from '../tokens/heldTokens';
+import type { Prompter } from './prompter';
+
+export interface FlowDeps {
+  readonly prompter: Prompter;
+  /** Token values; `vault.index` is the non-secret list of held tokens. */
+  readonly vault: TokenVault;
+  readonly clock: Clock;
+  readonly t: Translate;
+  readonly logger: Logger;
+}
+
+/** Where copied tokens go and how soon they are cleared again (`sonarqubeTokens.clipboardClearSeconds`). */
+export interface ClipboardDeps {
+  readonly clipboard: Clipboard;
+  readonly clearSeconds: number;
+  readonly timers?: Timers;
+}

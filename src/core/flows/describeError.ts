@@ -1,0 +1,82 @@
+// Errors in words: which connection, what went wrong, what to do about it.
+import { englishMessage } from '../ports';
+import type { Translate } from '../ports';
+import { isSonarApiError } from '../sonar/errors';
+import type { SonarApiError } from '../sonar/errors';
+import { isSecretStoreError } from '../tokens/heldTokens';
+
+function serverSaid(error: SonarApiError, t: Translate): string | undefined {
+  return error.serverMessages.length > 0 ? t('The server said: {0}', error.serverMessages.join(' ')) : undefined;
+}
+
+function cause(error: SonarApiError, label: string, t: Translate): string {
+  switch (error.kind) {
+    case 'unauthorized':
+      return t('{0} did not accept the sign-in token: it may have expired or been revoked. Sign in again.', label);
+    case 'forbidden':
+      return t('{0} refused: your account lacks the permission for this.', label);
+    case 'notFound':
+      return t('{0} could not find what was asked for.', label);
+    case 'badRequest':
+      return t('{0} refused the request.', label);
+    case 'methodNotAllowed':
+      return t('{0} does not support this request; the server may be too old for this feature.', label);
+    case 'rateLimited':
+      return error.retryAfterSeconds !== undefined
+        ? t('{0} is limiting requests. Wait {1} s and try again.', label, error.retryAfterSeconds)
+        : t('{0} is limiting requests. Wait a few minutes and try again.', label);
+    case 'server':
+      return error.retryAfterSeconds !== undefined
+        ? t('{0} is unavailable (HTTP {1}). Wait {2} s and try again.', label, error.status ?? 500, error.retryAfterSeconds)
+        : t('{0} had an internal error (HTTP {1}). Try again later.', label, error.status ?? 500);
+    case 'network':
+      return error.code
+        ? t('Could not reach {0} ({1}). Check the URL, your network and the proxy setting (http.proxy).', label, error.code)
+        : t('Could not reach {0}. Check the URL, your network and the proxy setting (http.proxy).', label);
+    case 'timeout':
+      return t('{0} did not answer in time. Check your network and proxy, or raise the setting sonarqubeTokens.requestTimeoutSeconds.', label);
+    case 'tls':
+      return t(
+        'The certificate of {0} is not trusted ({1}). If your organization uses its own certificate authority, enable http.systemCertificates or point NODE_EXTRA_CA_CERTS at its certificate file.',
+        label,
+        error.code ?? 'TLS',
+      );
+    case 'invalidResponse':
+      return t(
+        '{0} sent an answer this extension cannot read ({1}). Check that the URL points to SonarQube and not to a login page or proxy.',
+        label,
+        error.detail ?? t('unexpected content'),
+      );
+    case 'cancelled':
+      return t('The request to {0} was cancelled.', label);
+  }
+}
+
+/** One or two sentences naming the connection, the cause, the fix and, when it gave one, the server's own reason. */
+export function describeSonarError(error: unknown, connectionLabel: string, t: Translate = englishMessage): string {
+  if (isSonarApiError(error)) {
+    return [cause(error, connectionLabel, t), serverSaid(error, t)].filter((part) => part !== undefined).join(' ');
+  }
+  if (isSecretStoreError(error)) {
+    return t('Secure storage is not available ({0}). Check that your system keychain is unlocked, then try again.', error.message);
+  }
+  return t('Something went wrong with {0}: {1}', connectionLabel, error instanceof Error ? error.message : String(error));
+}
+
+/** The person cancelled (progress notification or a request's signal): nothing to report. */
+export function isCancellation(error: unknown): boolean {
+  return isSonarApiError(error) && error.kind === 'cancelled' && !error.maybeDelivered;
+}
+
+/** A request that may have reached the server although no answer came back. */
+export function isAmbiguous(error: unknown): boolean {
+  return isSonarApiError(error) && (error.maybeDelivered || error.kind === 'timeout');
+}
+
+/** For logs: the kind, status and endpoint, never a message that could quote a request. */
+export function errorSummary(error: unknown): string {
+  if (isSonarApiError(error)) {
+    return [error.kind, error.status, error.endpoint, error.code].filter((part) => part !== undefined).join(' ');
+  }
+  return error instanceof Error ? error.name : 'unknown error';
+}

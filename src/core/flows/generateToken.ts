@@ -1,0 +1,284 @@
+// Generating a token: name, type, project, expiration, what to do after; the value goes into secure storage first.
+import type { ConnectionRecord } from '../connections/connectionStore';
+import { expirationOptions, parseExpirationDate } from '../policy/expiration';
+import type { ExpirationChoice } from '../policy/expiration';
+import { suggestTokenName, validateTokenName } from '../policy/tokenName';
+import { tokenTypeLabel } from '../policy/tokenState';
+import type { TokenRef } from '../secrets/keys';
+import type { GeneratedToken, GenerateTokenRequest, MaxTokenLifetime, TokenApi, TokenType } from '../sonar/types';
+import type { Subscription } from '../util/emitter';
+import { copyValue } from './copyToken';
+import type { CopyTokenDeps } from './copyToken';
+import { describeSonarError, errorSummary, isAmbiguous, isCancellation } from './describeError';
+import type { PickItem } from './prompter';
+
+export interface GenerateTokenDeps extends CopyTokenDeps {
+  /** Signed in as the connection's user. */
+  readonly api: TokenApi;
+  /** Used in the suggested name, e.g. `os.hostname()`. */
+  readonly machineName: string;
+}
+
+/** A caller's extra choice for the last step, e.g. `{ id: 'bind', label: 'Bind now…' }`; returned as `afterAction`. */
+export interface ExtraAfterAction {
+  readonly id: string;
+  readonly label: string;
+  readonly description?: string;
+}
+
+export interface GenerateTokenOptions {
+  /** Another user's login (admins): only User tokens can be generated for someone else. */
+  readonly forLogin?: string;
+  readonly extraActions?: readonly ExtraAfterAction[];
+}
+
+export const KEEP_ACTION = 'keep';
+export const COPY_ACTION = 'copy';
+
+export interface GenerateTokenResult {
+  readonly ref: TokenRef;
+  readonly type: TokenType;
+  /** `keep`, `copy` or the id of one of the caller's extra actions (for the caller to carry out). */
+  readonly afterAction: string;
+  /** Set after `copy`: cancels the pending clipboard clear (dispose on deactivation). */
+  readonly pendingClear?: Subscription;
+}
+
+interface Choices {
+  readonly name: string;
+  readonly type: TokenType;
+  readonly projectKey?: string;
+  readonly expirationDate?: string;
+  readonly afterAction: string;
+}
+
+/** Walks the person through the steps; undefined when they cancel at any of them. */
+async function askChoices(
+  deps: GenerateTokenDeps,
+  connection: ConnectionRecord,
+  forOther: string | undefined,
+  existingNames: readonly string[],
+  max: MaxTokenLifetime,
+  options: GenerateTokenOptions,
+): Promise<Choices | undefined> {
+  const { t, prompter, clock, api } = deps;
+  const title = forOther
+    ? t('Generate a token for {0} on {1}', forOther, connection.label)
+    : t('Generate a token on {0}', connection.label);
+  const types: TokenType[] = forOther
+    ? ['USER_TOKEN']
+    : ['USER_TOKEN', ...(connection.canScan ? (['GLOBAL_ANALYSIS_TOKEN'] as const) : []), 'PROJECT_ANALYSIS_TOKEN'];
+  let step = 0;
+  let type: TokenType = 'USER_TOKEN';
+  let customDate = false;
+  // Recomputed at each step: later steps depend on earlier answers.
+  const next = () => {
+    step++;
+    const total = 1 + (types.length > 1 ? 1 : 0) + (type === 'PROJECT_ANALYSIS_TOKEN' ? 1 : 0) + 1 + (customDate ? 1 : 0) + 1;
+    return { title, step, totalSteps: Math.max(total, step) };
+  };
+
+  const now = clock.now();
+  const rawName = await prompter.input({
+    ...next(),
+    prompt: t('Token name (unique among this user\'s tokens)'),
+    value: suggestTokenName(deps.machineName, now, existingNames),
+    validate: (value) => validateTokenName(value, existingNames, t),
+  });
+  if (rawName === undefined) return undefined;
+  const name = rawName.trim();
+
+  if (types.length > 1) {
+    const typeItems: Array<PickItem<TokenType>> = [
+      { label: tokenTypeLabel('USER_TOKEN', t), description: t('for SonarQube for IDE, the MCP server and the Web API'), value: 'USER_TOKEN', picked: true },
+      ...(types.includes('GLOBAL_ANALYSIS_TOKEN')
+        ? [{ label: tokenTypeLabel('GLOBAL_ANALYSIS_TOKEN', t), description: t('runs analyses of any project'), value: 'GLOBAL_ANALYSIS_TOKEN' as const }]
+        : []),
+      { label: tokenTypeLabel('PROJECT_ANALYSIS_TOKEN', t), description: t('runs analyses of one project'), value: 'PROJECT_ANALYSIS_TOKEN' },
+    ];
+    const picked = await prompter.pick(typeItems, { ...next(), placeholder: t('Token type') });
+    if (picked === undefined) return undefined;
+    type = picked;
+  }
+
+  let projectKey: string | undefined;
+  if (type === 'PROJECT_ANALYSIS_TOKEN') {
+    projectKey = await prompter.searchPick({
+      ...next(),
+      placeholder: t('Search for the project to analyse'),
+      search: async (query, signal) =>
+        (await api.scannableProjects(query, { signal })).map((project) => ({ label: project.name, description: project.key, value: project.key })),
+    });
+    if (projectKey === undefined) return undefined;
+  }
+
+  const expiration = await prompter.pick<ExpirationChoice>(
+    expirationOptions(max, now, t).map((option) => ({ label: option.label, description: option.description, value: option.choice, picked: option.recommended })),
+    { ...next(), placeholder: t('Expiration') },
+  );
+  if (expiration === undefined) return undefined;
+  let expirationDate: string | undefined;
+  if (expiration.kind === 'days') expirationDate = expiration.date;
+  if (expiration.kind === 'custom') {
+    customDate = true;
+    const typed = await prompter.input({
+      ...next(),
+      prompt: t('Expiration date (YYYY-MM-DD, UTC)'),
+      validate: (value) => {
+        const parsed = parseExpirationDate(value, max, clock.now(), t);
+        return parsed.ok ? undefined : parsed.reason;
+      },
+    });
+    if (typed === undefined) return undefined;
+    const parsed = parseExpirationDate(typed, max, clock.now(), t);
+    if (!parsed.ok) return undefined;
+    expirationDate = parsed.date;
+  }
+
+  const afterItems: Array<PickItem<string>> = [
+    { label: t('Keep in secure storage'), description: t('copy, bind or rotate it later from the Tokens view'), value: KEEP_ACTION, picked: true },
+    { label: t('Copy once to the clipboard'), description: t('also kept in secure storage'), value: COPY_ACTION },
+    ...(options.extraActions ?? []).map((action) => ({ label: action.label, description: action.description, value: action.id })),
+  ];
+  const afterAction = await prompter.pick(afterItems, { ...next(), placeholder: t('After generating') });
+  if (afterAction === undefined) return undefined;
+  return { name, type, projectKey, expirationDate, afterAction };
+}
+
+/** Lists tokens and the lifetime limit before the steps; undefined (after telling the person) when that fails. */
+async function load(deps: GenerateTokenDeps, connection: ConnectionRecord, login: string | undefined) {
+  try {
+    return await deps.prompter.withProgress(deps.t('Reading tokens on {0}…', connection.label), async (signal) => {
+      const [list, max] = await Promise.all([
+        deps.api.searchTokens(login, { signal }),
+        // The server enforces its limit anyway and says so in words: an unreadable setting only costs the filtering.
+        deps.api.maxTokenLifetime({ signal }).catch((error: unknown): MaxTokenLifetime => {
+          deps.logger.warn(`[generate] maximum token lifetime of ${connection.label} unknown: ${errorSummary(error)}`);
+          return { enforced: false };
+        }),
+      ]);
+      return { existingNames: list.tokens.map((token) => token.name), max };
+    });
+  } catch (error) {
+    if (!isCancellation(error)) {
+      deps.logger.warn(`[generate] listing tokens on ${connection.label} failed: ${errorSummary(error)}`);
+      void deps.prompter.error(describeSonarError(error, connection.label, deps.t));
+    }
+    return undefined;
+  }
+}
+
+/**
+ * Asks for everything, generates once (never retried), stores the value, then carries out `copy`.
+ * Undefined when cancelled or refused (nothing stored) or when the value could not be kept.
+ */
+export async function generateTokenFlow(
+  deps: GenerateTokenDeps,
+  connection: ConnectionRecord,
+  options: GenerateTokenOptions = {},
+): Promise<GenerateTokenResult | undefined> {
+  const { t, prompter, logger } = deps;
+  const forOther = options.forLogin !== undefined && options.forLogin !== connection.login ? options.forLogin : undefined;
+  const loaded = await load(deps, connection, forOther);
+  if (!loaded) return undefined;
+  const choices = await askChoices(deps, connection, forOther, loaded.existingNames, loaded.max, options);
+  if (!choices) return undefined;
+
+  const request: GenerateTokenRequest = {
+    name: choices.name,
+    type: choices.type,
+    ...(choices.projectKey !== undefined ? { projectKey: choices.projectKey } : {}),
+    ...(choices.expirationDate !== undefined ? { expirationDate: choices.expirationDate } : {}),
+    ...(forOther !== undefined ? { login: forOther } : {}),
+  };
+  let generated: GeneratedToken;
+  try {
+    generated = await prompter.withProgress(t('Generating token {0} on {1}…', choices.name, connection.label), (signal) =>
+      deps.api.generateToken(request, { signal }),
+    );
+  } catch (error) {
+    logger.warn(`[generate] generating "${choices.name}" on ${connection.label} failed: ${errorSummary(error)}`);
+    if (isAmbiguous(error)) await handleAmbiguousOutcome(deps, connection, choices.name, forOther, error);
+    else if (!isCancellation(error)) void prompter.error(describeSonarError(error, connection.label, t));
+    return undefined;
+  }
+
+  const ref: TokenRef = { connectionId: connection.id, login: generated.login, name: generated.name };
+  const kept = await keepValue(deps, connection, ref, generated.token, forOther);
+  if (!kept) return undefined;
+  logger.info(`[generate] generated ${generated.type} "${ref.name}" for ${ref.login} on ${connection.label}; value kept in secure storage`);
+
+  if (choices.afterAction === COPY_ACTION) {
+    const pendingClear = await copyValue(deps, ref.name, generated.token);
+    return { ref, type: generated.type, afterAction: COPY_ACTION, pendingClear };
+  }
+  if (choices.afterAction === KEEP_ACTION) {
+    void prompter.info(t('Token {0} was generated on {1} and is kept in secure storage.', ref.name, connection.label));
+  }
+  return { ref, type: generated.type, afterAction: choices.afterAction };
+}
+
+/**
+ * Stores the new value. When secure storage fails the value exists nowhere else and cannot be shown again, so the
+ * person may copy it once now or revoke the token.
+ */
+async function keepValue(deps: GenerateTokenDeps, connection: ConnectionRecord, ref: TokenRef, value: string, forOther: string | undefined): Promise<boolean> {
+  const { t, prompter, logger } = deps;
+  try {
+    await deps.vault.store(ref, value);
+    return true;
+  } catch (error) {
+    logger.error(`[generate] keeping "${ref.name}" in secure storage failed: ${errorSummary(error)}`);
+    const copy = t('Copy to Clipboard');
+    const revoke = t('Revoke');
+    const answer = await prompter.error(
+      t('Token {0} was generated on {1}, but secure storage could not keep it: {2} Copy its value now or revoke it; it cannot be shown again.', ref.name, connection.label, describeSonarError(error, connection.label, t)),
+      copy,
+      revoke,
+    );
+    if (answer === copy) await copyValue(deps, ref.name, value);
+    if (answer === revoke) await revokeLostToken(deps, connection, ref.name, forOther);
+    return false;
+  }
+}
+
+/** The request may have created the token although no answer came: look instead of retrying. */
+async function handleAmbiguousOutcome(deps: GenerateTokenDeps, connection: ConnectionRecord, name: string, forOther: string | undefined, error: unknown): Promise<void> {
+  const { t, prompter, logger } = deps;
+  let exists: boolean;
+  try {
+    exists = await prompter.withProgress(t('Checking whether token {0} was created on {1}…', name, connection.label), async (signal) =>
+      (await deps.api.searchTokens(forOther, { signal })).tokens.some((token) => token.name === name),
+    );
+  } catch (checkError) {
+    logger.warn(`[generate] checking whether "${name}" exists failed: ${errorSummary(checkError)}`);
+    void prompter.warn(
+      t('It is not known whether token {0} was created on {1}: {2} Refresh the Tokens view to check, and revoke it if it is listed.', name, connection.label, describeSonarError(error, connection.label, t)),
+    );
+    return;
+  }
+  if (!exists) {
+    void prompter.error(t('Token {0} was not created. {1}', name, describeSonarError(error, connection.label, t)));
+    return;
+  }
+  const revoke = t('Revoke');
+  const answer = await prompter.warn(
+    t('Token {0} was created on {1}, but its value was lost on the way: the connection broke before the answer arrived. Revoke it and generate a new one.', name, connection.label),
+    revoke,
+  );
+  if (answer === revoke) await revokeLostToken(deps, connection, name, forOther);
+}
+
+async function revokeLostToken(deps: GenerateTokenDeps, connection: ConnectionRecord, name: string, forOther: string | undefined): Promise<void> {
+  const { t, prompter, logger } = deps;
+  try {
+    await prompter.withProgress(t('Revoking token {0} on {1}…', name, connection.label), (signal) =>
+      deps.api.revokeToken({ name, ...(forOther !== undefined ? { login: forOther } : {}) }, { signal }),
+    );
+    logger.info(`[generate] revoked "${name}" whose value was lost`);
+    void prompter.info(t('Token {0} was revoked on {1}.', name, connection.label));
+  } catch (error) {
+    logger.warn(`[generate] revoking "${name}" failed: ${errorSummary(error)}`);
+    if (!isCancellation(error)) void prompter.error(describeSonarError(error, connection.label, t));
+  }
+}

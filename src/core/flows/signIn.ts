@@ -1,0 +1,200 @@
+// Adding a connection: where, which token, check it with the server, and only then store anything.
+import type { ConnectionRecord, ConnectionStore } from '../connections/connectionStore';
+import { connectionLabel, DuplicateConnectionError } from '../connections/connectionStore';
+import { isSonarApiError } from '../sonar/errors';
+import type { CurrentUser, Organization, Region, SonarTarget, TokenApi } from '../sonar/types';
+import type { FlowDeps } from './deps';
+import { describeSonarError, errorSummary, isCancellation } from './describeError';
+import type { PickItem, StepInfo } from './prompter';
+
+/** The shape of `parseServerUrl` in `sonar/target.ts`, passed in so this module stays out of the HTTP bundle. */
+export type ServerUrlParser = (input: string) => { readonly ok: true; readonly target: SonarTarget } | { readonly ok: false; readonly reason: string };
+
+export interface SignInDeps extends FlowDeps {
+  readonly connections: ConnectionStore;
+  /** A client that authenticates with `token` (the host loads the HTTP bundle lazily). */
+  readonly createApi: (target: SonarTarget, token: string) => TokenApi | Promise<TokenApi>;
+  readonly parseServerUrl: ServerUrlParser;
+}
+
+const ANALYSIS_TOKEN_PREFIXES = ['sqa_', 'sqp_'];
+
+function analysisRefusal(deps: FlowDeps): string {
+  return deps.t('This is an analysis token: analysis tokens can only run analyses. Create a user token in My Account > Security and use that.');
+}
+
+function looksLikeAnalysisToken(token: string): boolean {
+  return ANALYSIS_TOKEN_PREFIXES.some((prefix) => token.startsWith(prefix));
+}
+
+type Where = { readonly kind: 'server' } | { readonly kind: 'cloud'; readonly region: Region };
+
+/** The target and how many steps asking for it took (1 for Cloud, 2 for a Server URL). */
+async function askTarget(deps: SignInDeps, title: string): Promise<{ readonly target: SonarTarget; readonly steps: number } | undefined> {
+  const { t, prompter } = deps;
+  const items: Array<PickItem<Where>> = [
+    { label: t('SonarQube Server'), description: t('your organization\'s own server'), value: { kind: 'server' } },
+    { label: t('SonarQube Cloud (EU)'), description: 'sonarcloud.io', value: { kind: 'cloud', region: 'EU' } },
+    { label: t('SonarQube Cloud (US)'), description: 'sonarqube.us', value: { kind: 'cloud', region: 'US' } },
+  ];
+  const where = await prompter.pick(items, { title, step: 1, totalSteps: 3, placeholder: t('Where do you want to sign in?') });
+  if (!where) return undefined;
+  if (where.kind === 'cloud') return { target: { kind: 'cloud', region: where.region }, steps: 1 };
+  const url = await prompter.input({
+    title,
+    step: 2,
+    totalSteps: 3,
+    prompt: t('The URL of your SonarQube Server, with its context path if it has one'),
+    placeholder: 'https://sonarqube.example.com',
+    validate: (value) => {
+      const parsed = deps.parseServerUrl(value);
+      return parsed.ok ? undefined : parsed.reason;
+    },
+  });
+  if (url === undefined) return undefined;
+  const parsed = deps.parseServerUrl(url);
+  return parsed.ok ? { target: parsed.target, steps: 2 } : undefined;
+}
+
+/**
+ * Asks where (unless `options.target` is given) and for a token, then `completeSignIn`.
+ * Returns the new connection, or undefined when none was added.
+ */
+export async function signInWithToken(deps: SignInDeps, options: { readonly target?: SonarTarget } = {}): Promise<ConnectionRecord | undefined> {
+  const { t, prompter } = deps;
+  const title = t('Add SonarQube Connection');
+  const asked = options.target ? { target: options.target, steps: 0 } : await askTarget(deps, title);
+  if (!asked) return undefined;
+  const { target } = asked;
+  const tokenStep = asked.steps + 1;
+  const totalSteps = tokenStep + (target.kind === 'cloud' && target.organization === undefined ? 1 : 0);
+  const token = await prompter.input({
+    title,
+    step: tokenStep,
+    totalSteps,
+    password: true,
+    prompt: t('Paste a user token from My Account > Security on {0}', connectionLabel(target)),
+    validate: (value) => {
+      if (value.trim() === '') return t('Paste a user token.');
+      return looksLikeAnalysisToken(value.trim()) ? analysisRefusal(deps) : undefined;
+    },
+  });
+  if (token === undefined) return undefined;
+  return completeSignIn(deps, target, token.trim(), { title, step: totalSteps, totalSteps });
+}
+
+interface Checked {
+  readonly user: CurrentUser;
+  readonly serverVersion?: string;
+  readonly organizations?: readonly Organization[];
+}
+
+/** Who the token belongs to, and whether it can manage tokens: the reason an analysis token gets refused. */
+async function checkToken(deps: SignInDeps, target: SonarTarget, token: string, label: string): Promise<Checked | 'refused' | undefined> {
+  return deps.prompter.withProgress(deps.t('Checking the token with {0}…', label), async (signal) => {
+    const api = await deps.createApi(target, token);
+    let user: CurrentUser;
+    try {
+      user = await api.currentUser({ signal });
+      await api.searchTokens(undefined, { signal });
+    } catch (error) {
+      if (isSonarApiError(error) && error.kind === 'forbidden') return 'refused';
+      throw error;
+    }
+    const serverVersion = await api.serverInfo({ signal }).then(
+      (info) => info.version,
+      (error: unknown) => {
+        deps.logger.warn(`[signIn] server version of ${label} unknown: ${errorSummary(error)}`);
+        return undefined;
+      },
+    );
+    const organizations = target.kind === 'cloud' ? await api.listOrganizations({ signal }) : undefined;
+    return { user, serverVersion, organizations };
+  });
+}
+
+async function chooseOrganization(
+  deps: SignInDeps,
+  target: SonarTarget & { kind: 'cloud' },
+  organizations: readonly Organization[],
+  steps: StepInfo,
+): Promise<SonarTarget | undefined> {
+  const { t, prompter } = deps;
+  if (target.organization !== undefined) {
+    if (organizations.some((organization) => organization.key === target.organization)) return target;
+    void prompter.error(t('You are not a member of the organization {0} on SonarQube Cloud ({1}).', target.organization, target.region));
+    return undefined;
+  }
+  if (organizations.length === 0) {
+    void prompter.error(t('Your account is not a member of any organization on SonarQube Cloud ({0}).', target.region));
+    return undefined;
+  }
+  const key = await prompter.pick(
+    organizations.map((organization) => ({ label: organization.name, description: organization.key, detail: organization.description, value: organization.key })),
+    { ...steps, placeholder: t('Organization') },
+  );
+  return key === undefined ? undefined : { ...target, organization: key };
+}
+
+/**
+ * Checks `token` with the server, picks the Cloud organization, refuses duplicates, then stores the secret and the
+ * record, in that order (the secret is removed again if the record cannot be added). Nothing is stored before the
+ * server has accepted the token. Also used by the browser sign-in with the token it received.
+ */
+export async function completeSignIn(
+  deps: SignInDeps,
+  target: SonarTarget,
+  token: string,
+  steps: StepInfo = { title: deps.t('Add SonarQube Connection') },
+): Promise<ConnectionRecord | undefined> {
+  const { t, prompter, logger, connections, vault } = deps;
+  const label = connectionLabel(target);
+  if (looksLikeAnalysisToken(token)) {
+    void prompter.error(analysisRefusal(deps));
+    return undefined;
+  }
+  let checked: Checked | 'refused' | undefined;
+  try {
+    checked = await checkToken(deps, target, token, label);
+  } catch (error) {
+    if (isCancellation(error)) return undefined;
+    logger.warn(`[signIn] checking the token with ${label} failed: ${errorSummary(error)}`);
+    void prompter.error(describeSonarError(error, label, t));
+    return undefined;
+  }
+  if (checked === 'refused') {
+    logger.info(`[signIn] ${label} refused to list tokens with the given token: not a user token`);
+    void prompter.error(analysisRefusal(deps));
+    return undefined;
+  }
+  if (!checked) return undefined;
+  const { user, serverVersion, organizations } = checked;
+  const finalTarget = target.kind === 'cloud' ? await chooseOrganization(deps, target, organizations ?? [], steps) : target;
+  if (!finalTarget) return undefined;
+  const existing = connections.findDuplicate(finalTarget, user.login);
+  if (existing) {
+    void prompter.error(connections.duplicateMessage(existing));
+    return undefined;
+  }
+  const id = connections.createId();
+  await vault.storeSignIn(id, token);
+  let record: ConnectionRecord;
+  try {
+    record = await connections.add(
+      { target: finalTarget, login: user.login, userName: user.name, isAdmin: user.isAdmin, canScan: user.canScan, serverVersion },
+      id,
+    );
+  } catch (error) {
+    await vault.deleteSignIn(id).catch((rollbackError: unknown) => {
+      logger.error(`[signIn] could not remove the sign-in token of the connection that was not added: ${errorSummary(rollbackError)}`);
+    });
+    if (error instanceof DuplicateConnectionError) {
+      void prompter.error(error.message);
+      return undefined;
+    }
+    throw error;
+  }
+  logger.info(`[signIn] added connection ${record.id} to ${record.label} as ${record.login}`);
+  void prompter.info(t('Signed in to {0} as {1}.', record.label, user.name || user.login));
+  return record;
+}

@@ -36,6 +36,13 @@ function defaultPort(protocol: string): string {
   return protocol === 'https:' ? '443' : '80';
 }
 
+/** `host:port`, `[v6]:port` or a bare host (a bare IPv6 address has several colons and no port). */
+function splitHostPort(entry: string): { entryHost: string; entryPort?: string } {
+  const match = /^\[([^\]]+)\](?::(\d+))?$/.exec(entry) ?? (entry.split(':').length === 2 ? /^([^:]+):(\d+)$/.exec(entry) : null);
+  const host = match ? match[1]! : entry;
+  return { entryHost: host.replace(/^\*?\./, ''), ...(match?.[2] !== undefined && { entryPort: match[2] }) };
+}
+
 /** `NO_PROXY` semantics as curl and undici read them: `*`, exact hosts, domain suffixes (`.corp`, `*.corp`), optional `:port`. */
 export function bypassesProxy(target: URL, noProxy: readonly string[]): boolean {
   const host = target.hostname.toLowerCase().replace(/^\[|\]$/g, '');
@@ -44,9 +51,7 @@ export function bypassesProxy(target: URL, noProxy: readonly string[]): boolean 
     const entry = rawEntry.trim().toLowerCase();
     if (entry === '') return false;
     if (entry === '*') return true;
-    const portMatch = /^(.*?)(?::(\d+))?$/.exec(entry.replace(/^\[(.*)\](?=:|$)/, '$1'));
-    const entryHost = (portMatch?.[1] ?? entry).replace(/^\*?\.?/, '');
-    const entryPort = portMatch?.[2];
+    const { entryHost, entryPort } = splitHostPort(entry);
     if (entryPort !== undefined && entryPort !== port) return false;
     return host === entryHost || host.endsWith(`.${entryHost}`);
   });

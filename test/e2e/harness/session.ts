@@ -1,0 +1,366 @@
+// One real VS Code (code-server) with the packaged extension, driven through Debian's Chromium the way a person would:
+// command palette, quick inputs, notifications, the activity bar, the tree, context menus.
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { chromium } from 'playwright-core';
+import type { Browser, Locator, Page } from 'playwright-core';
+import {
+  CHROMIUM_PATH, ensureCodeServer, installExtensions, requireChromium, startCodeServer,
+} from './codeServer';
+import type { CodeServerProfile, RunningCodeServer } from './codeServer';
+import { freePort } from './ports';
+import { extensionVsix, REPO_ROOT } from './vsix';
+
+const UI_TIMEOUT_MS = 30_000;
+export const VIEW_CONTAINER_TITLE = 'SonarQube Tokens';
+const VIEW_CONTAINER_ID = 'workbench.view.extension.sonarqubeTokens';
+const RESULTS_DIR = path.join(REPO_ROOT, 'test-results');
+/** Any value shaped like a SonarQube token (user, analysis, project, global). */
+const TOKEN_SHAPE = /sq[uapb]_[0-9a-f]{40}/;
+
+/** Settings that keep a fresh editor quiet and deterministic. */
+const QUIET_USER_SETTINGS = {
+  'workbench.startupEditor': 'none',
+  'workbench.tips.enabled': false,
+  'workbench.welcomePage.walkthroughs.openOnInstall': false,
+  'security.workspace.trust.enabled': false,
+  'extensions.autoCheckUpdates': false,
+  'extensions.autoUpdate': false,
+  'extensions.ignoreRecommendations': true,
+  'telemetry.telemetryLevel': 'off',
+  'update.mode': 'none',
+  'workbench.secondarySideBar.defaultVisibility': 'hidden',
+};
+
+export interface EditorSessionOptions {
+  /** The fake SonarQube of the test: the values it issued are part of every secret scan. */
+  fake?: { issuedTokenValues(): string[] };
+  /** Names of the workspace folders to create and open; more than one opens a multi-root workspace. */
+  workspaceFolders?: string[];
+  /** Files to create before the editor starts: `~/x` is relative to HOME, anything else to the workspace root. */
+  files?: Record<string, string>;
+  /** User settings (merged over quiet defaults). */
+  userSettings?: Record<string, unknown>;
+  /** More VSIX files to install next to the extension, e.g. `await sonarLintStubVsix()`. */
+  extraVsix?: string[];
+  /** More environment variables for code-server and its extension host. */
+  env?: Record<string, string>;
+  /** Name of the results folder (`test-results/<name>/`); editorSessions() sets it to the test's title. */
+  name?: string;
+}
+
+function slug(text: string): string {
+  return text.replace(/[^A-Za-z0-9]+/g, '-').replace(/^-|-$/g, '').slice(0, 120) || 'session';
+}
+
+function writeFiles(root: string, home: string, files: Record<string, string>): void {
+  for (const [name, content] of Object.entries(files)) {
+    const target = name.startsWith('~/') ? path.join(home, name.slice(2)) : path.join(root, name);
+    fs.mkdirSync(path.dirname(target), { recursive: true });
+    fs.writeFileSync(target, content);
+  }
+}
+
+/** Records the text of every notification and dialog the workbench shows (for the secret scan); runs in the page. */
+const RECORD_SHOWN_MESSAGES = `
+  window.__shownMessages = new Set();
+  const collect = () => {
+    for (const element of document.querySelectorAll('.notification-list-item, .monaco-dialog-box')) {
+      const text = element.innerText && element.innerText.trim();
+      if (text) window.__shownMessages.add(text);
+    }
+  };
+  new MutationObserver(collect).observe(document, { childList: true, subtree: true, characterData: true });
+`;
+
+export class EditorSession {
+  private readonly consoleLines: string[] = [];
+
+  private constructor(
+    readonly page: Page,
+    private readonly browser: Browser,
+    private readonly server: RunningCodeServer,
+    private readonly sessionRoot: string,
+    readonly profile: CodeServerProfile,
+    /** The folder holding the workspace folders (and the .code-workspace file of a multi-root workspace). */
+    readonly workspaceRoot: string,
+    readonly resultsDir: string,
+    private readonly fake: EditorSessionOptions['fake'],
+  ) {
+    page.on('console', (message) => this.consoleLines.push(`[${message.type()}] ${message.text()}`));
+    page.on('pageerror', (error) => this.consoleLines.push(`[pageerror] ${error.message}`));
+  }
+
+  static async start(options: EditorSessionOptions = {}): Promise<EditorSession> {
+    requireChromium();
+    const install = await ensureCodeServer();
+    const sessionRoot = fs.mkdtempSync(path.join(os.tmpdir(), 'sqt-e2e-'));
+    const profile: CodeServerProfile = {
+      userDataDir: path.join(sessionRoot, 'user-data'),
+      extensionsDir: path.join(sessionRoot, 'extensions'),
+      home: path.join(sessionRoot, 'home'),
+    };
+    const workspaceRoot = path.join(sessionRoot, 'workspace');
+    const folders = options.workspaceFolders ?? ['project'];
+    for (const folder of folders) fs.mkdirSync(path.join(workspaceRoot, folder), { recursive: true });
+    fs.mkdirSync(path.join(profile.userDataDir, 'User'), { recursive: true });
+    fs.writeFileSync(path.join(profile.userDataDir, 'User', 'settings.json'),
+      JSON.stringify({ ...QUIET_USER_SETTINGS, ...options.userSettings }, null, 2));
+    writeFiles(workspaceRoot, profile.home, options.files ?? {});
+    let target: string;
+    if (folders.length === 1) {
+      target = `folder=${encodeURIComponent(path.join(workspaceRoot, folders[0]))}`;
+    } else {
+      const workspaceFile = path.join(workspaceRoot, 'test.code-workspace');
+      fs.writeFileSync(workspaceFile, JSON.stringify({ folders: folders.map((folder) => ({ path: folder })) }, null, 2));
+      target = `workspace=${encodeURIComponent(workspaceFile)}`;
+    }
+
+    const logFile = path.join(sessionRoot, 'code-server.log');
+    await installExtensions(install, profile, [extensionVsix(), ...(options.extraVsix ?? [])], logFile);
+    const server = await startCodeServer({ install, profile, port: await freePort(), logFile, env: options.env });
+    let browser: Browser | undefined;
+    try {
+      browser = await chromium.launch({
+        executablePath: CHROMIUM_PATH,
+        args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
+          '--disable-component-update', '--disable-sync'],
+      });
+      const context = await browser.newContext({ viewport: { width: 1400, height: 900 } });
+      await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: server.url });
+      await context.addInitScript({ content: RECORD_SHOWN_MESSAGES });
+      const page = await context.newPage();
+      page.setDefaultTimeout(UI_TIMEOUT_MS);
+      const resultsDir = path.join(RESULTS_DIR, slug(options.name ?? path.basename(sessionRoot)));
+      const session = new EditorSession(page, browser, server, sessionRoot, profile, workspaceRoot, resultsDir, options.fake);
+      await page.goto(`${server.url}/?${target}`);
+      await page.locator('.monaco-workbench .activitybar').waitFor({ timeout: 60_000 });
+      return session;
+    } catch (error) {
+      await browser?.close();
+      await server.stop();
+      throw error;
+    }
+  }
+
+  // ---- actions a person takes ----
+
+  /** F1, type the command's title as shown in the palette (e.g. "SonarQube Tokens: Add Connection…"), Enter. */
+  async runCommand(title: string): Promise<void> {
+    await this.page.keyboard.press('F1');
+    const input = this.quickInputBox();
+    await input.waitFor();
+    await input.fill(`>${title}`);
+    // Enter only once the palette's top entry is this very command, so a slow filter never runs another one.
+    await this.quickInput().locator('.monaco-list-row.focused', { hasText: title }).first().waitFor();
+    await this.page.keyboard.press('Enter');
+  }
+
+  /** Types into the open quick input (input box or pick filter) and, unless told otherwise, presses Enter. */
+  async quickInputType(text: string, options: { submit?: boolean } = {}): Promise<void> {
+    const input = this.quickInputBox();
+    await input.waitFor();
+    await input.fill(text);
+    if (options.submit ?? true) await input.press('Enter');
+  }
+
+  /** Clicks the entry of the open quick pick whose label matches. */
+  async quickInputPick(label: string | RegExp): Promise<void> {
+    const row = this.quickInput().locator('.monaco-list-row').filter({
+      has: this.page.locator('.label-name, .monaco-highlighted-label', { hasText: label }),
+    }).first();
+    await row.click();
+  }
+
+  /** The title of the open quick input (e.g. "Add Connection (1/3)"), or '' when it has none. */
+  async quickInputTitle(): Promise<string> {
+    await this.quickInput().waitFor();
+    return (await this.quickInput().locator('.quick-input-title').textContent())?.trim() ?? '';
+  }
+
+  /** The validation or hint message under the quick input box. */
+  async quickInputMessage(): Promise<string> {
+    await this.quickInput().waitFor();
+    return (await this.quickInput().locator('.quick-input-message').textContent())?.trim() ?? '';
+  }
+
+  /** Waits for a notification toast whose text matches and returns its text. */
+  async waitForNotification(text: RegExp): Promise<string> {
+    const toast = this.notification(text);
+    await toast.waitFor();
+    return (await toast.innerText()).trim();
+  }
+
+  async clickNotificationButton(text: RegExp, label: string): Promise<void> {
+    await this.notification(text).getByRole('button', { name: label, exact: true }).click();
+  }
+
+  /** Clicks a button of the modal dialog and returns the dialog's message. */
+  async dialogButton(label: string): Promise<string> {
+    const dialog = this.page.locator('.monaco-dialog-box');
+    await dialog.waitFor();
+    const message = (await dialog.locator('.dialog-message-text, .dialog-message-detail').allInnerTexts()).join('\n');
+    await dialog.locator('.dialog-buttons .monaco-button', { hasText: label }).first().click();
+    return message;
+  }
+
+  /** Opens the "SonarQube Tokens" view container from the activity bar (a click would close it if already open). */
+  async openView(): Promise<void> {
+    const entry = this.activityBarEntry();
+    await entry.waitFor();
+    const open = this.page.locator(`.activitybar .action-item.checked a[aria-label^="${VIEW_CONTAINER_TITLE}"]`);
+    if (!(await open.isVisible())) await entry.click();
+    // With one view in the container its header is hidden: wait for the view itself.
+    await this.sidebar().locator(`[id="${VIEW_CONTAINER_ID}"]`).waitFor();
+  }
+
+  activityBarEntry(): Locator {
+    return this.page.locator(`.activitybar .action-item a[aria-label^="${VIEW_CONTAINER_TITLE}"]`);
+  }
+
+  /** The row of the tree in the side bar whose label is `label`. */
+  treeItem(label: string | RegExp, state = ''): Locator {
+    return this.sidebar().locator(`.monaco-list-row[role="treeitem"]${state}`).filter({
+      has: this.page.locator('.label-name', { hasText: label }),
+    }).first();
+  }
+
+  async expandTreeItem(label: string | RegExp): Promise<void> {
+    const row = this.treeItem(label);
+    await row.waitFor();
+    if ((await row.getAttribute('aria-expanded')) === 'false') {
+      await row.locator('.monaco-tl-twistie').click();
+    }
+    await this.treeItem(label, '[aria-expanded="true"]').waitFor();
+  }
+
+  /** Right-clicks a tree item and chooses an entry of its context menu. */
+  async contextMenu(treeLabel: string | RegExp, menuLabel: string): Promise<void> {
+    await this.treeItem(treeLabel).click({ button: 'right' });
+    await this.page.locator('.monaco-menu').getByRole('menuitem', { name: menuLabel }).first().click();
+  }
+
+  /** A file's text, `~/x` relative to HOME, anything else to the workspace root; undefined when it does not exist. */
+  readFile(name: string): string | undefined {
+    const file = name.startsWith('~/') ? path.join(this.profile.home, name.slice(2)) : path.join(this.workspaceRoot, name);
+    return fs.existsSync(file) ? fs.readFileSync(file, 'utf8') : undefined;
+  }
+
+  /** Saves a PNG a person can look at into test-results/<session>/<name>.png and returns its path. */
+  async screenshot(name: string): Promise<string> {
+    fs.mkdirSync(this.resultsDir, { recursive: true });
+    const file = path.join(this.resultsDir, `${slug(name)}.png`);
+    await this.page.screenshot({ path: file });
+    return file;
+  }
+
+  /** Texts of every notification and dialog shown so far. */
+  async shownMessages(): Promise<string[]> {
+    return this.page.evaluate<string[]>('[...window.__shownMessages]');
+  }
+
+  /**
+   * Places where a token value was written: files under the user-data folder, the workspace and HOME (searched as
+   * bytes, UTF-8 and UTF-16), the code-server log, shown notifications and dialogs, and `extraText`. Looks for
+   * `values`, the fake's issued tokens, and anything shaped like a SonarQube token. In code-server the secret store is
+   * in the browser, so every hit is a leak.
+   */
+  async scanForSecrets(values: string[] = [], extraText: string[] = []): Promise<string[]> {
+    const secrets = [...values, ...(this.fake?.issuedTokenValues() ?? [])].filter((value) => value.length > 0);
+    const needles = secrets.flatMap((value) => [Buffer.from(value, 'utf8'), Buffer.from(value, 'utf16le')]);
+    const leaks = (bytes: Buffer): boolean =>
+      needles.some((needle) => bytes.includes(needle)) || TOKEN_SHAPE.test(bytes.toString('latin1'))
+      || TOKEN_SHAPE.test(bytes.toString('utf16le'));
+    const hits: string[] = [];
+    const scanned = [this.profile.userDataDir, this.workspaceRoot, this.profile.home, path.join(this.sessionRoot, 'code-server.log')];
+    for (const file of scanned.flatMap(listFiles)) {
+      if (leaks(fs.readFileSync(file))) hits.push(path.relative(this.sessionRoot, file));
+    }
+    const texts = [...(await this.shownMessages()).map((text) => ['message', text]), ...extraText.map((text) => ['extra text', text])];
+    for (const [kind, text] of texts) {
+      if (leaks(Buffer.from(text, 'utf8'))) hits.push(`${kind}: ${text.slice(0, 60).replace(/sq[uapb]_\w+/g, '<token>')}…`);
+    }
+    return hits;
+  }
+
+  /**
+   * Stops the browser and code-server and removes the throw-away folders. After a failure it first keeps a
+   * screenshot, the editor's logs, the browser console and the shown messages under test-results/<session>/.
+   */
+  async close(failed = false): Promise<void> {
+    try {
+      if (failed) await this.keepEvidence();
+    } finally {
+      await this.browser.close().catch(() => undefined);
+      await this.server.stop();
+      fs.rmSync(this.sessionRoot, { recursive: true, force: true });
+    }
+  }
+
+  private async keepEvidence(): Promise<void> {
+    fs.mkdirSync(this.resultsDir, { recursive: true });
+    await this.screenshot('failure').catch(() => undefined);
+    const dom = await this.page.content().catch(() => '');
+    fs.writeFileSync(path.join(this.resultsDir, 'dom.html'), dom);
+    fs.writeFileSync(path.join(this.resultsDir, 'browser-console.log'), this.consoleLines.join('\n'));
+    const messages = await this.shownMessages().catch(() => [] as string[]);
+    fs.writeFileSync(path.join(this.resultsDir, 'shown-messages.txt'), messages.join('\n---\n'));
+    fs.copyFileSync(path.join(this.sessionRoot, 'code-server.log'), path.join(this.resultsDir, 'code-server.log'));
+    const logs = path.join(this.profile.userDataDir, 'logs');
+    if (fs.existsSync(logs)) fs.cpSync(logs, path.join(this.resultsDir, 'editor-logs'), { recursive: true });
+  }
+
+  private quickInput(): Locator {
+    return this.page.locator('.quick-input-widget');
+  }
+
+  private quickInputBox(): Locator {
+    return this.quickInput().locator('.quick-input-box input');
+  }
+
+  private notification(text: RegExp): Locator {
+    return this.page.locator('.notifications-toasts .notification-list-item').filter({ hasText: text }).first();
+  }
+
+  private sidebar(): Locator {
+    return this.page.locator('.part.sidebar');
+  }
+}
+
+function listFiles(entry: string): string[] {
+  const stat = fs.lstatSync(entry, { throwIfNoEntry: false });
+  if (!stat || stat.isSymbolicLink()) return [];
+  if (stat.isFile()) return [entry];
+  if (!stat.isDirectory()) return [];
+  return fs.readdirSync(entry).flatMap((name) => listFiles(path.join(entry, name)));
+}
+
+/**
+ * Registers mocha hooks for a suite: code-server is installed once before it (that may take minutes), and every
+ * session a test starts is closed after the test, also when it fails (then with its evidence kept).
+ * Returns the function tests start sessions with.
+ */
+export function editorSessions(): (options?: EditorSessionOptions) => Promise<EditorSession> {
+  let open: EditorSession[] = [];
+  let testTitle = 'session';
+  before(async function () {
+    this.timeout(25 * 60_000);
+    await ensureCodeServer((line) => console.log(`      ${line}`));
+  });
+  beforeEach(function () {
+    testTitle = this.currentTest?.fullTitle() ?? 'session';
+  });
+  afterEach(async function () {
+    const failed = this.currentTest?.state === 'failed';
+    const closing = open;
+    open = [];
+    for (const session of closing) await session.close(failed);
+  });
+  return async (options = {}) => {
+    const name = options.name ?? (open.length === 0 ? testTitle : `${testTitle} ${open.length + 1}`);
+    const session = await EditorSession.start({ ...options, name });
+    open.push(session);
+    return session;
+  };
+}

@@ -1,0 +1,33 @@
+// Locates the packaged extension and packages the test-only SonarQube for IDE stub.
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { createVSIX } from '@vscode/vsce';
+
+/** The repository root: compiled files sit in <out folder>/test/e2e/harness/. */
+export const REPO_ROOT = path.resolve(__dirname, '..', '..', '..', '..');
+
+/** `sonarqube-tokens-<version>.vsix` at the repository root, as `npm run package` writes it. */
+export function extensionVsix(): string {
+  const { name, version } = JSON.parse(fs.readFileSync(path.join(REPO_ROOT, 'package.json'), 'utf8')) as { name: string; version: string };
+  const vsix = path.join(REPO_ROOT, `${name}-${version}.vsix`);
+  if (!fs.existsSync(vsix)) throw new Error(`${vsix} is missing: run "npm run package" before the editor tests.`);
+  return vsix;
+}
+
+let stubVsix: Promise<string> | undefined;
+
+/** Packages test/e2e/fixtures/sonarlint-stub (id SonarSource.sonarlint-vscode) once per run into a temp folder. */
+export function sonarLintStubVsix(): Promise<string> {
+  stubVsix ??= (async () => {
+    const packagePath = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'sonarlint-stub-')), 'sonarlint-stub.vsix');
+    await createVSIX({
+      cwd: path.join(REPO_ROOT, 'test', 'e2e', 'fixtures', 'sonarlint-stub'),
+      packagePath,
+      dependencies: false,
+      allowMissingRepository: true,
+    });
+    return packagePath;
+  })();
+  return stubVsix;
+}

@@ -1,0 +1,149 @@
+import { randomBytes } from 'node:crypto';
+import { SonarApiError } from '../../../src/core/sonar/errors';
+import type {
+  CallOptions,
+  CurrentUser,
+  GeneratedToken,
+  GenerateTokenRequest,
+  MaxTokenLifetime,
+  Organization,
+  Page,
+  ProjectRef,
+  ServerInfo,
+  TokenApi,
+  TokenList,
+  TokenType,
+  UserSummary,
+  UserToken,
+} from '../../../src/core/sonar/types';
+
+const PREFIXES: Record<TokenType, string> = { USER_TOKEN: 'squ_', GLOBAL_ANALYSIS_TOKEN: 'sqa_', PROJECT_ANALYSIS_TOKEN: 'sqp_' };
+
+/** A token value made at run time: prefix + 40 hex, like the server's. */
+export function freshTokenValue(type: TokenType = 'USER_TOKEN'): string {
+  return PREFIXES[type] + randomBytes(20).toString('hex');
+}
+
+type Method = keyof TokenApi;
+
+export interface FakeTokenApiOptions {
+  readonly user?: Partial<CurrentUser>;
+  readonly tokens?: Record<string, UserToken[]>;
+  readonly maxLifetime?: MaxTokenLifetime;
+  readonly organizations?: Organization[];
+  readonly projects?: ProjectRef[];
+  readonly version?: string;
+}
+
+/**
+ * An in-memory SonarQube for one signed-in user, with the server's rules for generate and revoke.
+ * `failNext(method, error)` makes the next call throw; with `{ afterEffect: true }` the call takes effect first
+ * (a generate whose answer was lost). `calls` records method names and non-secret arguments.
+ */
+export class FakeTokenApi implements TokenApi {
+  readonly user: CurrentUser;
+  readonly tokens: Map<string, UserToken[]>;
+  readonly calls: Array<{ readonly method: Method; readonly args: unknown }> = [];
+  private readonly failures = new Map<Method, { error: unknown; afterEffect: boolean }>();
+
+  constructor(private readonly options: FakeTokenApiOptions = {}) {
+    this.user = { login: 'alice', name: 'Alice', globalPermissions: [], isAdmin: false, canScan: true, ...options.user };
+    this.tokens = new Map(Object.entries(options.tokens ?? {}));
+    if (!this.tokens.has(this.user.login)) this.tokens.set(this.user.login, []);
+  }
+
+  failNext(method: Method, error: unknown, { afterEffect = false } = {}): this {
+    this.failures.set(method, { error, afterEffect });
+    return this;
+  }
+
+  private async call<T>(method: Method, args: unknown, action: () => T): Promise<T> {
+    this.calls.push({ method, args });
+    const failure = this.failures.get(method);
+    if (failure) {
+      this.failures.delete(method);
+      if (failure.afterEffect) action();
+      throw failure.error;
+    }
+    return action();
+  }
+
+  private forbidden(): never {
+    throw new SonarApiError('forbidden', 'Insufficient privileges', { status: 403, serverMessages: ['Insufficient privileges'] });
+  }
+
+  private badRequest(message: string): never {
+    throw new SonarApiError('badRequest', message, { status: 400, serverMessages: [message], endpoint: 'api/user_tokens/generate' });
+  }
+
+  private loginFor(login: string | undefined): string {
+    const effective = login ?? this.user.login;
+    if (effective !== this.user.login && !this.user.isAdmin) this.forbidden();
+    return effective;
+  }
+
+  serverInfo(_options?: CallOptions): Promise<ServerInfo> {
+    return this.call('serverInfo', undefined, () => ({ product: 'server' as const, version: this.options.version ?? '2025.1.0.102418', authScheme: 'bearer' as const }));
+  }
+
+  currentUser(_options?: CallOptions): Promise<CurrentUser> {
+    return this.call('currentUser', undefined, () => this.user);
+  }
+
+  searchTokens(login?: string, _options?: CallOptions): Promise<TokenList> {
+    return this.call('searchTokens', { login }, () => {
+      const effective = this.loginFor(login);
+      return { login: effective, tokens: [...(this.tokens.get(effective) ?? [])] };
+    });
+  }
+
+  generateToken(request: GenerateTokenRequest, _options?: CallOptions): Promise<GeneratedToken> {
+    return this.call('generateToken', request, () => {
+      const login = this.loginFor(request.login);
+      const type = request.type ?? 'USER_TOKEN';
+      if (login !== this.user.login && type !== 'USER_TOKEN') {
+        this.badRequest(`A ${type === 'GLOBAL_ANALYSIS_TOKEN' ? 'Global' : 'Project'} Analysis Token cannot be generated for another user.`);
+      }
+      if (type !== 'USER_TOKEN' && !this.user.canScan) this.forbidden();
+      const existing = this.tokens.get(login) ?? [];
+      if (existing.some((token) => token.name === request.name)) {
+        this.badRequest(`A user token for login '${login}' and name '${request.name}' already exists`);
+      }
+      const createdAt = '2025-01-01T00:00:00+0000';
+      const project = request.projectKey ? this.options.projects?.find((candidate) => candidate.key === request.projectKey) : undefined;
+      this.tokens.set(login, [
+        ...existing,
+        { name: request.name, type, createdAt, ...(request.expirationDate ? { expirationDate: `${request.expirationDate}T00:00:00+0000`, isExpired: false } : {}), ...(project ? { project } : {}) },
+      ]);
+      return { login, name: request.name, token: freshTokenValue(type), createdAt, type, projectKey: request.projectKey, expirationDate: request.expirationDate };
+    });
+  }
+
+  revokeToken(request: { readonly name: string; readonly login?: string }, _options?: CallOptions): Promise<void> {
+    return this.call('revokeToken', request, () => {
+      const login = this.loginFor(request.login);
+      this.tokens.set(login, (this.tokens.get(login) ?? []).filter((token) => token.name !== request.name));
+    });
+  }
+
+  maxTokenLifetime(_options?: CallOptions): Promise<MaxTokenLifetime> {
+    return this.call('maxTokenLifetime', undefined, () => this.options.maxLifetime ?? { enforced: false });
+  }
+
+  searchUsers(query: { readonly q?: string; readonly page?: number; readonly pageSize?: number }, _options?: CallOptions): Promise<Page<UserSummary>> {
+    return this.call('searchUsers', query, () => {
+      const items = [...this.tokens.keys()].map((login) => ({ login, name: login, active: true }));
+      return { items, pageIndex: 1, pageSize: items.length, total: items.length };
+    });
+  }
+
+  listOrganizations(_options?: CallOptions): Promise<readonly Organization[]> {
+    return this.call('listOrganizations', undefined, () => this.options.organizations ?? []);
+  }
+
+  scannableProjects(q?: string, _options?: CallOptions): Promise<readonly ProjectRef[]> {
+    return this.call('scannableProjects', { q }, () =>
+      (this.options.projects ?? []).filter((project) => !q || project.name.toLowerCase().includes(q.toLowerCase()) || project.key.includes(q)),
+    );
+  }
+}

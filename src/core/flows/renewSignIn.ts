@@ -1,0 +1,38 @@
+// "Sign in again…": a connection whose token was refused gets a new one, for the same user, checked before it is kept.
+import type { ConnectionRecord } from '../connections/connectionStore';
+import type { SonarTarget, TokenApi } from '../sonar/types';
+import type { FlowDeps } from './deps';
+import { describeSonarError, errorSummary, isCancellation } from './describeError';
+
+export interface RenewSignInDeps extends FlowDeps {
+  readonly createApi: (target: SonarTarget, token: string) => TokenApi | Promise<TokenApi>;
+}
+
+/** Checks `token` belongs to the connection's user, then replaces the stored sign-in token. True when replaced. */
+export async function renewSignIn(deps: RenewSignInDeps, connection: ConnectionRecord, token: string): Promise<boolean> {
+  const { t, prompter, logger } = deps;
+  let login: string;
+  try {
+    login = await prompter.withProgress(t('Checking the token with {0}…', connection.label), async (signal) => {
+      const api = await deps.createApi(connection.target, token);
+      const user = await api.currentUser({ signal });
+      await api.searchTokens(undefined, { signal });
+      return user.login;
+    });
+  } catch (error) {
+    if (isCancellation(error)) return false;
+    logger.warn(`[signIn] renewing the sign-in of ${connection.label} failed: ${errorSummary(error)}`);
+    void prompter.error(describeSonarError(error, connection.label, t));
+    return false;
+  }
+  if (login !== connection.login) {
+    void prompter.error(
+      t('That token belongs to {0}, but this connection signs in as {1}. Use a token of {1}, or add a new connection for {0}.', login, connection.login),
+    );
+    return false;
+  }
+  await deps.vault.storeSignIn(connection.id, token);
+  logger.info(`[signIn] sign-in token of ${connection.label} replaced`);
+  void prompter.info(t('Signed in to {0} again as {1}.', connection.label, login));
+  return true;
+}

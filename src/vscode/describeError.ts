@@ -1,0 +1,9 @@
+import { describeSonarError } from '../core/flows/describeError';
+import { isSonarApiError } from '../core/sonar/errors';
+import { t } from './services';
+
+/** Words for an error that reached the command runner (the flows word their own errors with the connection's name). */
+export function describeError(error: unknown): string {
+  if (isSonarApiError(error)) return describeSonarError(error, t('the SonarQube server'), t);
+  return error instanceof Error ? error.message : String(error);
+}

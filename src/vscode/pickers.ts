@@ -1,0 +1,61 @@
+import type { ConnectionRecord } from '../core/connections/connectionStore';
+import type { TreeNode } from '../core/tokens/treeNodes';
+import type { TokenRef } from '../core/secrets/keys';
+import type { UserToken } from '../core/sonar/types';
+import { t } from './services';
+import type { Services } from './services';
+
+export type TokenNode = Extract<TreeNode, { kind: 'token' }>;
+
+/** The connection a command acts on: the clicked node's, or one the person picks (none to pick: undefined). */
+export async function connectionOf(services: Services, node: TreeNode | undefined, filter: (c: ConnectionRecord) => boolean = () => true): Promise<ConnectionRecord | undefined> {
+  const id = node && ('connectionId' in node ? node.connectionId : node.kind === 'connection' ? node.connection.id : undefined);
+  if (id) return services.requireConnection(id);
+  const candidates = services.connections.list().filter(filter);
+  if (candidates.length === 0) {
+    void services.prompter.info(t('No suitable SonarQube connection. Add one first with "Add Connection…".'));
+    return undefined;
+  }
+  if (candidates.length === 1) return candidates[0];
+  return services.prompter.pick(
+    candidates.map((connection) => ({ label: connection.label, description: connection.login, value: connection })),
+    { title: t('SonarQube Connection'), placeholder: t('Choose a connection') },
+  );
+}
+
+/** The token a command acts on: the clicked one, or one the person picks from the signed-in user's tokens. */
+export async function tokenOf(
+  services: Services,
+  node: TreeNode | undefined,
+  filter: (token: UserToken, ref: TokenRef) => boolean = () => true,
+): Promise<{ readonly connection: ConnectionRecord; readonly ref: TokenRef; readonly token: UserToken } | undefined> {
+  if (node?.kind === 'token') {
+    return { connection: services.requireConnection(node.connectionId), ref: refOf(node), token: node.token };
+  }
+  const connection = await connectionOf(services, node);
+  if (!connection) return undefined;
+  await services.model.loadTokens(connection.id, services.model.tokenList(connection.id).status !== 'ok');
+  const list = services.model.tokenList(connection.id);
+  if (list.status !== 'ok') throw list.error ?? new Error(t('Could not list the tokens of {0}.', connection.label));
+  const login = list.login ?? connection.login;
+  const choices = list.tokens
+    .map((token) => ({ token, ref: { connectionId: connection.id, login, name: token.name } }))
+    .filter(({ token, ref }) => filter(token, ref));
+  if (choices.length === 0) {
+    void services.prompter.info(t('No suitable token on {0}.', connection.label));
+    return undefined;
+  }
+  const picked = await services.prompter.pick(
+    choices.map((choice) => ({
+      label: choice.token.name,
+      description: services.heldTokens.has(choice.ref) ? t('held in secure storage') : undefined,
+      value: choice,
+    })),
+    { title: t('Token on {0}', connection.label), placeholder: t('Choose a token') },
+  );
+  return picked && { connection, ...picked };
+}
+
+export function refOf(node: TokenNode): TokenRef {
+  return { connectionId: node.connectionId, login: node.login, name: node.token.name };
+}

@@ -1,0 +1,113 @@
+import * as os from 'node:os';
+import * as vscode from 'vscode';
+import { ConnectionStore } from '../core/connections/connectionStore';
+import type { ConnectionRecord } from '../core/connections/connectionStore';
+import type { FlowDeps } from '../core/flows/deps';
+import type { CopyTokenDeps } from '../core/flows/copyToken';
+import { systemClock } from '../core/ports';
+import type { Logger, Translate } from '../core/ports';
+import { SonarApiError } from '../core/sonar/errors';
+import type { SonarTarget, TokenApi } from '../core/sonar/types';
+import { HeldTokens, TokenVault } from '../core/tokens/heldTokens';
+import { TokensModel } from '../core/tokens/tokensModel';
+import { GlobalStateStore } from './globalState';
+import { readHttpSettings } from './httpSettings';
+import type { HttpSettings } from './httpSettings';
+import { QuickPrompter } from './quickPrompter';
+import { VsCodeSecretStore } from './secretStorage';
+import { loadSonar } from './sonarLoader';
+import type * as SonarModule from '../core/sonar/index';
+
+export const t: Translate = (message, ...args) => vscode.l10n.t(message, ...args);
+
+/** Everything the commands and the view share, created once at activation without any I/O. */
+export class Services implements vscode.Disposable {
+  readonly state: GlobalStateStore;
+  readonly secrets: VsCodeSecretStore;
+  readonly connections: ConnectionStore;
+  readonly heldTokens: HeldTokens;
+  readonly vault: TokenVault;
+  readonly model: TokensModel;
+  readonly prompter = new QuickPrompter();
+  private pool?: SonarModule.DispatcherPool;
+  private httpSettings?: HttpSettings;
+  /** Signed-in clients by connection, so the server version is probed once and connections are kept alive. */
+  private readonly clients = new Map<string, TokenApi>();
+
+  constructor(
+    context: vscode.ExtensionContext,
+    readonly logger: Logger,
+  ) {
+    this.state = new GlobalStateStore(context.globalState);
+    this.secrets = new VsCodeSecretStore(context.secrets);
+    this.connections = new ConnectionStore(this.state, { t, logger });
+    this.heldTokens = new HeldTokens(this.state, logger);
+    this.vault = new TokenVault(this.secrets, this.heldTokens);
+    this.model = new TokensModel({ apiFor: (id) => this.apiFor(id), logger });
+  }
+
+  /** A client for any target and token (sign-in checks); loads the HTTP bundle on first use. */
+  createApi(target: SonarTarget, token: string, serverVersion?: string): TokenApi {
+    const sonar = loadSonar();
+    const settings = (this.httpSettings ??= readHttpSettings());
+    this.pool ??= new sonar.DispatcherPool();
+    const dispatcher = this.pool.get(sonar.targetOrigin(target), {
+      proxyUrl: settings.proxyUrl,
+      strictSSL: settings.strictSSL,
+      ca: settings.ca,
+      connectTimeoutMs: settings.timeoutMs,
+    });
+    return new sonar.SonarClient({ target, token, dispatcher, timeoutMs: settings.timeoutMs, logger: this.logger, serverVersion });
+  }
+
+  /** The client a connection signs in with; a missing sign-in secret reads as a refused sign-in. */
+  async apiFor(connectionId: string): Promise<TokenApi> {
+    const cached = this.clients.get(connectionId);
+    if (cached) return cached;
+    const connection = this.requireConnection(connectionId);
+    const token = await this.vault.readSignIn(connectionId);
+    if (token === undefined) {
+      throw new SonarApiError('unauthorized', t('This computer has no sign-in token for {0}.', connection.label));
+    }
+    const client = this.createApi(connection.target, token, connection.serverVersion);
+    this.clients.set(connectionId, client);
+    return client;
+  }
+
+  requireConnection(connectionId: string): ConnectionRecord {
+    const connection = this.connections.get(connectionId);
+    if (!connection) throw new Error(t('The connection no longer exists. Refresh the Tokens view.'));
+    return connection;
+  }
+
+  /** Forget cached clients: after a sign-in change, or when proxy or certificate settings change. */
+  resetClients(connectionId?: string): void {
+    if (connectionId) {
+      this.clients.delete(connectionId);
+      return;
+    }
+    this.clients.clear();
+    this.httpSettings = undefined;
+  }
+
+  flowDeps(): FlowDeps {
+    return { prompter: this.prompter, vault: this.vault, clock: systemClock, t, logger: this.logger };
+  }
+
+  copyDeps(): CopyTokenDeps {
+    const clearSeconds = vscode.workspace.getConfiguration('sonarqubeTokens').get<number>('clipboardClearSeconds', 60);
+    const clipboard = {
+      readText: () => Promise.resolve(vscode.env.clipboard.readText()),
+      writeText: (value: string) => Promise.resolve(vscode.env.clipboard.writeText(value)),
+    };
+    return { ...this.flowDeps(), clipboard: { clipboard, clearSeconds } };
+  }
+
+  machineName(): string {
+    return os.hostname();
+  }
+
+  dispose(): void {
+    void this.pool?.close();
+  }
+}

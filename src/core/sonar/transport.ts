@@ -355,7 +355,7 @@ export async function sendRequest(request: SonarRequest, options: TransportOptio
           : isSonarApiError(error)
             ? error
             : transportError(request.endpoint, error);
-    logger.warn(logLine([failure.status ?? failure.kind, failure.code].filter((part) => part !== undefined).join(' ')));
+    logger.warn(logLine([failure.status, failure.kind, failure.code].filter((part) => part !== undefined).join(' ')));
     throw failure;
   } finally {
     timer.dispose();

@@ -104,7 +104,8 @@ export class FakeTokenApi implements TokenApi {
       if (login !== this.user.login && type !== 'USER_TOKEN') {
         this.badRequest(`A ${type === 'GLOBAL_ANALYSIS_TOKEN' ? 'Global' : 'Project'} Analysis Token cannot be generated for another user.`);
       }
-      if (type !== 'USER_TOKEN' && !this.user.canScan) this.forbidden();
+      // Project analysis needs scan on that project only, which this fake grants for every listed project.
+      if (type === 'GLOBAL_ANALYSIS_TOKEN' && !this.user.canScan) this.forbidden();
       const existing = this.tokens.get(login) ?? [];
       if (existing.some((token) => token.name === request.name)) {
         this.badRequest(`A user token for login '${login}' and name '${request.name}' already exists`);

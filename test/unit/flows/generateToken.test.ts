@@ -1,0 +1,190 @@
+import * as assert from 'node:assert/strict';
+import { generateTokenFlow } from '../../../src/core/flows/generateToken';
+import { tokenSecretKey } from '../../../src/core/secrets/keys';
+import { SonarApiError } from '../../../src/core/sonar/errors';
+import type { ScriptStep } from '../support/scriptedPrompter';
+import { environment, serverConnection } from './harness';
+
+const acceptSuggestion: ScriptStep = { input: async (options) => options.value };
+const userTokenScript: ScriptStep[] = [acceptSuggestion, { pick: 'User' }, { pick: '90 days' }, { pick: 'Keep in secure storage' }];
+const lostAnswer = () => new SonarApiError('network', 'socket hang up', { code: 'ECONNRESET', maybeDelivered: true, endpoint: 'api/user_tokens/generate' });
+
+describe('generateTokenFlow', () => {
+  it('generates a User token with the suggested name and keeps the value in secure storage only', async () => {
+    const env = environment(userTokenScript, { tokens: { alice: [{ name: 'ci', type: 'USER_TOKEN', createdAt: '2025-01-01T00:00:00+0000' }] } });
+    const result = await generateTokenFlow(env.deps, serverConnection);
+    env.prompter.assertDone();
+    const ref = { connectionId: 'conn-1', login: 'alice', name: 'vscode-devbox-2025-03-10' };
+    assert.deepEqual(result, { ref, type: 'USER_TOKEN', afterAction: 'keep' });
+    const generate = env.api.calls.filter((call) => call.method === 'generateToken');
+    assert.deepEqual(generate.map((call) => call.args), [{ name: ref.name, type: 'USER_TOKEN', expirationDate: '2025-06-08' }]);
+    const value = env.secrets.values.get(tokenSecretKey(ref));
+    assert.ok(value?.startsWith('squ_'));
+    assert.deepEqual(env.index.list(), [ref]);
+    assert.deepEqual(env.prompter.calls.filter((call) => call.step).map((call) => `${call.step}/${call.totalSteps}`), ['1/4', '2/4', '3/4', '4/4']);
+    assert.match(env.prompter.messages('info')[0], /vscode-devbox-2025-03-10 was generated on sonar\.example\.com and is kept in secure storage/);
+    env.assertNoLeak(String(value));
+  });
+
+  it('validates the name live against the listed tokens', async () => {
+    const env = environment(
+      [
+        {
+          input: async (options) => {
+            assert.match((await options.validate?.('ci')) ?? '', /"ci" already exists/);
+            assert.equal(await options.validate?.('CI'), undefined);
+            return undefined;
+          },
+        },
+      ],
+      { tokens: { alice: [{ name: 'ci', type: 'USER_TOKEN', createdAt: '2025-01-01T00:00:00+0000' }] } },
+    );
+    assert.equal(await generateTokenFlow(env.deps, serverConnection), undefined);
+    env.prompter.assertDone();
+  });
+
+  it('copies once to the clipboard after keeping the value, and arranges the clear', async () => {
+    const env = environment([acceptSuggestion, { pick: 'User' }, { pick: '30 days' }, { pick: 'Copy once to the clipboard' }]);
+    const result = await generateTokenFlow(env.deps, serverConnection);
+    assert.equal(result?.afterAction, 'copy');
+    assert.ok(result?.pendingClear);
+    const value = env.secrets.values.get(tokenSecretKey(result.ref));
+    assert.equal(env.clipboard.text, value);
+    assert.match(env.prompter.messages('info')[0], /copied\. The clipboard will be cleared in 30 seconds/);
+    env.assertNoLeak(value ?? '');
+    result.pendingClear.dispose();
+  });
+
+  it('returns the caller\'s extra action', async () => {
+    const env = environment([acceptSuggestion, { pick: 'User' }, { pick: 'No expiration' }, { pick: 'Bind now…' }]);
+    const result = await generateTokenFlow(env.deps, serverConnection, { extraActions: [{ id: 'bind', label: 'Bind now…' }] });
+    assert.equal(result?.afterAction, 'bind');
+    assert.equal((env.api.calls.find((call) => call.method === 'generateToken')?.args as { expirationDate?: string }).expirationDate, undefined);
+  });
+
+  it('offers Global Analysis only with the scan permission, and picks a project for Project Analysis', async () => {
+    const projects = [{ key: 'acme:web', name: 'Acme Web' }, { key: 'acme:api', name: 'Acme API' }];
+    const env = environment(
+      [
+        acceptSuggestion,
+        {
+          pick: (items) => {
+            assert.deepEqual(items.map((item) => item.label), ['User', 'Project Analysis']);
+            return items[1].value;
+          },
+        },
+        { searchPick: 'acme:api', query: 'api' },
+        { pick: '30 days' },
+        { pick: 'Keep in secure storage' },
+      ],
+      { user: { canScan: false }, projects },
+    );
+    const result = await generateTokenFlow(env.deps, { ...serverConnection, canScan: false });
+    assert.equal(result?.type, 'PROJECT_ANALYSIS_TOKEN');
+    const search = env.prompter.calls.find((call) => call.kind === 'searchPick');
+    assert.deepEqual(search?.labels, ['Acme API']);
+    assert.deepEqual(env.prompter.calls.filter((call) => call.step).map((call) => `${call.step}/${call.totalSteps}`), ['1/4', '2/4', '3/5', '4/5', '5/5']);
+    assert.equal((env.api.calls.find((call) => call.method === 'generateToken')?.args as { projectKey?: string }).projectKey, 'acme:api');
+  });
+
+  it('for another user (admin) asks no type, sends the login and keeps the value under that login', async () => {
+    const env = environment([acceptSuggestion, { pick: '90 days' }, { pick: 'Keep in secure storage' }], { user: { isAdmin: true }, tokens: { bob: [] } });
+    const result = await generateTokenFlow(env.deps, serverConnection, { forLogin: 'bob' });
+    assert.deepEqual(result?.ref, { connectionId: 'conn-1', login: 'bob', name: 'vscode-devbox-2025-03-10' });
+    const generate = env.api.calls.find((call) => call.method === 'generateToken')?.args as { login?: string; type?: string };
+    assert.deepEqual([generate.login, generate.type], ['bob', 'USER_TOKEN']);
+    assert.ok(env.secrets.values.has(tokenSecretKey(result.ref)));
+    assert.ok(env.prompter.calls[1].text.includes('for bob'));
+  });
+
+  it('takes a custom date within an enforced maximum', async () => {
+    const env = environment(
+      [
+        acceptSuggestion,
+        { pick: 'User' },
+        {
+          pick: (items) => {
+            assert.deepEqual(items.map((item) => item.label), ['30 days', 'Custom date…']);
+            return items[1].value;
+          },
+        },
+        {
+          input: async (options) => {
+            assert.match((await options.validate?.('2025-04-10')) ?? '', /at most 30 days/);
+            return '2025-04-09';
+          },
+        },
+        { pick: 'Keep in secure storage' },
+      ],
+      { maxLifetime: { enforced: true, days: 30 } },
+    );
+    const result = await generateTokenFlow(env.deps, serverConnection);
+    assert.ok(result);
+    assert.equal((env.api.calls.find((call) => call.method === 'generateToken')?.args as { expirationDate?: string }).expirationDate, '2025-04-09');
+    assert.deepEqual(env.prompter.calls.filter((call) => call.step).map((call) => call.totalSteps), [4, 4, 4, 5, 5]);
+  });
+
+  it('stores nothing and generates nothing when cancelled at any step', async () => {
+    const steps: ScriptStep[] = [acceptSuggestion, { pick: 'Project Analysis' }, { searchPick: 'p', query: '' }, { pick: 'Custom date…' }, { input: '2025-05-01' }, { pick: 'Keep in secure storage' }];
+    const cancel: ScriptStep[] = [{ input: undefined }, { pick: undefined }, { searchPick: undefined }, { pick: undefined }, { input: undefined }, { pick: undefined }];
+    for (let at = 0; at < steps.length; at++) {
+      const env = environment([...steps.slice(0, at), cancel[at]], { projects: [{ key: 'p', name: 'P' }] });
+      assert.equal(await generateTokenFlow(env.deps, serverConnection), undefined, `cancel at step ${at + 1}`);
+      env.prompter.assertDone();
+      assert.equal(env.api.calls.filter((call) => call.method === 'generateToken').length, 0);
+      assert.equal(env.secrets.values.size, 0);
+      assert.equal(env.state.dump(), '');
+    }
+  });
+
+  it('shows the server\'s refusal in words and stores nothing', async () => {
+    const env = environment(userTokenScript);
+    env.api.failNext('generateToken', new SonarApiError('badRequest', 'HTTP 400', { status: 400, serverMessages: ['Tokens expiring after 2025-04-09 are not allowed. Please use a valid expiration date.'] }));
+    assert.equal(await generateTokenFlow(env.deps, serverConnection), undefined);
+    assert.deepEqual(env.prompter.messages('error'), ['sonar.example.com refused the request. The server said: Tokens expiring after 2025-04-09 are not allowed. Please use a valid expiration date.']);
+    assert.equal(env.secrets.values.size, 0);
+    assert.deepEqual(env.index.list(), []);
+  });
+
+  it('tells the person when listing the tokens fails, before asking anything', async () => {
+    const env = environment([]);
+    env.api.failNext('searchTokens', new SonarApiError('unauthorized', 'HTTP 401', { status: 401 }));
+    assert.equal(await generateTokenFlow(env.deps, serverConnection), undefined);
+    assert.match(env.prompter.messages('error')[0], /did not accept the sign-in token.*Sign in again/);
+  });
+
+  it('after a lost answer does not retry: finds the token, says its value was lost and revokes it on request', async () => {
+    const env = environment([...userTokenScript, { warn: 'Revoke' }]);
+    env.api.failNext('generateToken', lostAnswer(), { afterEffect: true });
+    assert.equal(await generateTokenFlow(env.deps, serverConnection), undefined);
+    env.prompter.assertDone();
+    assert.equal(env.api.calls.filter((call) => call.method === 'generateToken').length, 1);
+    assert.match(env.prompter.messages('warn')[0], /vscode-devbox-2025-03-10 was created on sonar\.example\.com, but its value was lost/);
+    assert.deepEqual(env.api.calls.at(-1), { method: 'revokeToken', args: { name: 'vscode-devbox-2025-03-10' } });
+    assert.deepEqual(env.api.tokens.get('alice'), []);
+    assert.equal(env.secrets.values.size, 0);
+  });
+
+  it('after a lost answer for a token that does not exist says it was not created', async () => {
+    const env = environment(userTokenScript);
+    env.api.failNext('generateToken', lostAnswer());
+    assert.equal(await generateTokenFlow(env.deps, serverConnection), undefined);
+    assert.match(env.prompter.messages('error')[0], /vscode-devbox-2025-03-10 was not created\. Could not reach sonar\.example\.com \(ECONNRESET\)/);
+    assert.equal(env.api.calls.filter((call) => call.method === 'generateToken').length, 1);
+  });
+
+  it('when secure storage fails, offers to copy the value once or revoke the token', async () => {
+    const copyEnv = environment([...userTokenScript, { error: 'Copy to Clipboard' }]);
+    copyEnv.secrets.failing.add('store');
+    assert.equal(await generateTokenFlow(copyEnv.deps, serverConnection), undefined);
+    assert.match(copyEnv.clipboard.text, /^squ_/);
+    assert.match(copyEnv.prompter.messages('error')[0], /secure storage could not keep it/);
+    copyEnv.assertNoLeak(copyEnv.clipboard.text);
+
+    const revokeEnv = environment([...userTokenScript, { error: 'Revoke' }]);
+    revokeEnv.secrets.failing.add('store');
+    assert.equal(await generateTokenFlow(revokeEnv.deps, serverConnection), undefined);
+    assert.deepEqual(revokeEnv.api.tokens.get('alice'), []);
+    assert.deepEqual(revokeEnv.index.list(), []);
+  });
+});

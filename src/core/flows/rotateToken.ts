@@ -1,0 +1,103 @@
+// Rotation: a replacement like the old token, every binding switched to it, then the old one revoked.
+// Each step is undone when a later one fails, so the old token stays valid and bound: never half rotated.
+import type { TokenRef } from '../secrets/keys';
+import type { GeneratedToken, GenerateTokenRequest, UserToken } from '../sonar/types';
+import { DAY_MS, parseServerDate, utcDay, utcDayPlus } from '../policy/dates';
+
+export interface RotationSteps<Binding> {
+  generate(request: GenerateTokenRequest): Promise<GeneratedToken>;
+  storeValue(ref: TokenRef, value: string): Promise<void>;
+  deleteValue(ref: TokenRef): Promise<void>;
+  /** Points a binding at `to` (provider: record only; plain-text file: rewrite; connected mode: hand-off). */
+  switchBinding(binding: Binding, from: TokenRef, to: TokenRef): Promise<void>;
+  revoke(ref: TokenRef): Promise<void>;
+}
+
+export interface RotationInput<Binding> {
+  readonly old: TokenRef;
+  readonly token: UserToken;
+  readonly bindings: readonly Binding[];
+  readonly newName: string;
+  readonly now: Date;
+  /** Another user's token (admin): generated with `login`. */
+  readonly forLogin?: string;
+}
+
+export type RotationOutcome =
+  | { readonly ok: true; readonly replacement: TokenRef }
+  | { readonly ok: false; readonly failedStep: 'generate' | 'store' | 'switch' | 'revokeOld'; readonly error: unknown; readonly cleanupErrors: readonly unknown[] };
+
+/** The replacement keeps the old token's lifetime: as many days from today as the old one had from its creation. */
+export function replacementExpiration(token: UserToken, now: Date): string | undefined {
+  const expires = parseServerDate(token.expirationDate);
+  const created = parseServerDate(token.createdAt);
+  if (!expires) return undefined;
+  const lifetimeDays = created ? Math.max(1, Math.round((expires.getTime() - created.getTime()) / DAY_MS)) : 30;
+  return utcDayPlus(now, lifetimeDays);
+}
+
+/** `ide` -> `ide-2026-11-22`, `ide-2026-10-01` -> `ide-2026-11-22`, made unique against `taken`. */
+export function replacementName(oldName: string, now: Date, taken: readonly string[]): string {
+  const base = `${oldName.replace(/-\d{4}-\d{2}-\d{2}(?:-\d+)?$/, '')}-${utcDay(now)}`.slice(0, 100);
+  let candidate = base;
+  for (let counter = 2; taken.includes(candidate) || candidate === oldName; counter++) candidate = `${base.slice(0, 95)}-${counter}`;
+  return candidate;
+}
+
+export async function rotateToken<Binding>(input: RotationInput<Binding>, steps: RotationSteps<Binding>): Promise<RotationOutcome> {
+  const cleanupErrors: unknown[] = [];
+  const attempt = async (undo: () => Promise<void>) => {
+    try {
+      await undo();
+    } catch (error) {
+      cleanupErrors.push(error);
+    }
+  };
+  const request: GenerateTokenRequest = {
+    name: input.newName,
+    type: input.token.type,
+    ...(input.token.project ? { projectKey: input.token.project.key } : {}),
+    ...(replacementExpiration(input.token, input.now) ? { expirationDate: replacementExpiration(input.token, input.now) } : {}),
+    ...(input.forLogin ? { login: input.forLogin } : {}),
+  };
+
+  let generated: GeneratedToken;
+  try {
+    generated = await steps.generate(request);
+  } catch (error) {
+    return { ok: false, failedStep: 'generate', error, cleanupErrors };
+  }
+  const replacement: TokenRef = { connectionId: input.old.connectionId, login: generated.login, name: generated.name };
+
+  try {
+    await steps.storeValue(replacement, generated.token);
+  } catch (error) {
+    await attempt(() => steps.revoke(replacement));
+    return { ok: false, failedStep: 'store', error, cleanupErrors };
+  }
+
+  const switched: Binding[] = [];
+  const undoAll = async () => {
+    for (const binding of switched.reverse()) await attempt(() => steps.switchBinding(binding, replacement, input.old));
+    await attempt(() => steps.revoke(replacement));
+    await attempt(() => steps.deleteValue(replacement));
+  };
+  for (const binding of input.bindings) {
+    try {
+      await steps.switchBinding(binding, input.old, replacement);
+      switched.push(binding);
+    } catch (error) {
+      await undoAll();
+      return { ok: false, failedStep: 'switch', error, cleanupErrors };
+    }
+  }
+
+  try {
+    await steps.revoke(input.old);
+  } catch (error) {
+    await undoAll();
+    return { ok: false, failedStep: 'revokeOld', error, cleanupErrors };
+  }
+  await attempt(() => steps.deleteValue(input.old));
+  return { ok: true, replacement };
+}

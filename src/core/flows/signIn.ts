@@ -20,7 +20,7 @@ export interface SignInDeps extends FlowDeps {
 const ANALYSIS_TOKEN_PREFIXES = ['sqa_', 'sqp_'];
 
 function analysisRefusal(deps: FlowDeps): string {
-  return deps.t('This is an analysis token: analysis tokens can only run analyses. Create a user token in My Account > Security and use that.');
+  return deps.t('This token cannot manage tokens: analysis tokens can only run analyses; create a user token in My Account > Security.');
 }
 
 function looksLikeAnalysisToken(token: string): boolean {

@@ -1,0 +1,45 @@
+import * as assert from 'node:assert/strict';
+import { describeSonarError } from '../../../src/core/flows/describeError';
+import { SonarApiError } from '../../../src/core/sonar/errors';
+import type { SonarErrorKind } from '../../../src/core/sonar/errors';
+
+const label = 'sonar.example.com';
+
+describe('describeSonarError', () => {
+  const expectations: Record<SonarErrorKind, RegExp> = {
+    unauthorized: /sonar\.example\.com did not accept the sign-in token.*Sign in again/,
+    forbidden: /sonar\.example\.com refused: your account lacks the permission/,
+    notFound: /sonar\.example\.com could not find/,
+    badRequest: /sonar\.example\.com refused the request/,
+    methodNotAllowed: /sonar\.example\.com does not support this request/,
+    rateLimited: /sonar\.example\.com is limiting requests\. Wait a few minutes/,
+    server: /sonar\.example\.com had an internal error \(HTTP 500\)/,
+    network: /Could not reach sonar\.example\.com\. Check the URL, your network and the proxy/,
+    timeout: /sonar\.example\.com did not answer in time.*requestTimeoutSeconds/,
+    tls: /certificate of sonar\.example\.com is not trusted \(TLS\).*http\.systemCertificates.*NODE_EXTRA_CA_CERTS/,
+    invalidResponse: /sonar\.example\.com sent an answer this extension cannot read \(unexpected content\)/,
+    cancelled: /request to sonar\.example\.com was cancelled/,
+  };
+
+  for (const [kind, expected] of Object.entries(expectations)) {
+    it(`words ${kind}`, () => {
+      assert.match(describeSonarError(new SonarApiError(kind as SonarErrorKind, 'x'), label), expected);
+    });
+  }
+
+  it('uses the wait time, the low-level code, the detail and the server\'s own words', () => {
+    assert.match(describeSonarError(new SonarApiError('rateLimited', 'x', { retryAfterSeconds: 12 }), label), /Wait 12 s and try again/);
+    assert.match(describeSonarError(new SonarApiError('server', 'x', { status: 503, retryAfterSeconds: 5 }), label), /unavailable \(HTTP 503\)\. Wait 5 s/);
+    assert.match(describeSonarError(new SonarApiError('network', 'x', { code: 'ENOTFOUND' }), label), /\(ENOTFOUND\)/);
+    assert.match(describeSonarError(new SonarApiError('tls', 'x', { code: 'SELF_SIGNED_CERT_IN_CHAIN' }), label), /\(SELF_SIGNED_CERT_IN_CHAIN\)/);
+    assert.match(describeSonarError(new SonarApiError('invalidResponse', 'x', { detail: 'an HTML page' }), label), /\(an HTML page\)/);
+    assert.match(
+      describeSonarError(new SonarApiError('notFound', 'x', { serverMessages: ["Project key 'web' not found", 'Try again.'] }), label),
+      /could not find what was asked for\. The server said: Project key 'web' not found Try again\.$/,
+    );
+  });
+
+  it('words other errors with the connection', () => {
+    assert.equal(describeSonarError(new Error('boom'), label), 'Something went wrong with sonar.example.com: boom');
+  });
+});

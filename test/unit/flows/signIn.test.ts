@@ -1,0 +1,160 @@
+import * as assert from 'node:assert/strict';
+import { completeSignIn, signInWithToken } from '../../../src/core/flows/signIn';
+import type { ServerUrlParser, SignInDeps } from '../../../src/core/flows/signIn';
+import { signInSecretKey } from '../../../src/core/secrets/keys';
+import { SonarApiError } from '../../../src/core/sonar/errors';
+import type { SonarTarget } from '../../../src/core/sonar/types';
+import type { ScriptStep } from '../support/scriptedPrompter';
+import { freshTokenValue } from '../support/fakeTokenApi';
+import type { FakeTokenApiOptions } from '../support/fakeTokenApi';
+import { environment } from './harness';
+
+/** Enough of `parseServerUrl` for these flows: the real one is tested with the Web API client. */
+const parseServerUrl: ServerUrlParser = (input) => {
+  const text = input.trim();
+  if (!/^https?:\/\/[^/?#]+/.test(text)) return { ok: false, reason: 'Start the URL with https:// or http://' };
+  if (/sonarcloud\.io/.test(text)) return { ok: true, target: { kind: 'cloud', region: 'EU' } };
+  return { ok: true, target: { kind: 'server', serverUrl: text.replace(/\/+$/, '') } };
+};
+
+function signInEnvironment(script: ScriptStep[], apiOptions: FakeTokenApiOptions = {}) {
+  const env = environment(script, apiOptions);
+  const apiTokens: string[] = [];
+  const deps: SignInDeps = {
+    ...env.deps,
+    parseServerUrl,
+    createApi: (_target: SonarTarget, token: string) => {
+      apiTokens.push(token);
+      return env.api;
+    },
+  };
+  return { ...env, deps, apiTokens };
+}
+
+describe('signInWithToken', () => {
+  it('checks the token with the server, then stores the secret and the connection', async () => {
+    const token = freshTokenValue();
+    const env = signInEnvironment(
+      [
+        { pick: 'SonarQube Server' },
+        {
+          input: async (options) => {
+            assert.match((await options.validate?.('sonar.example.com')) ?? '', /https:\/\//);
+            return 'https://sonar.example.com/sq/';
+          },
+        },
+        { input: ` ${token} ` },
+      ],
+      { user: { login: 'alice', name: 'Alice', isAdmin: true, canScan: true }, version: '10.7.0.96327' },
+    );
+    const record = await signInWithToken(env.deps);
+    env.prompter.assertDone();
+    assert.deepEqual(
+      { ...record, id: undefined },
+      { id: undefined, target: { kind: 'server', serverUrl: 'https://sonar.example.com/sq' }, login: 'alice', userName: 'Alice', isAdmin: true, canScan: true, serverVersion: '10.7.0.96327', label: 'sonar.example.com/sq', addedAt: '2025-03-10T09:00:00.000Z' },
+    );
+    assert.ok(record);
+    assert.deepEqual(env.apiTokens, [token]);
+    assert.equal(env.secrets.values.get(signInSecretKey(record.id)), token);
+    assert.deepEqual(env.connections.list(), [record]);
+    assert.deepEqual(env.api.calls.slice(0, 2).map((call) => call.method), ['currentUser', 'searchTokens']);
+    assert.equal(env.prompter.calls.find((call) => call.kind === 'input' && call.step === 3)?.totalSteps, 3);
+    assert.deepEqual(env.prompter.messages('info'), ['Signed in to sonar.example.com/sq as Alice.']);
+    env.assertNoLeak(token);
+  });
+
+  it('refuses analysis tokens as they are typed, and in completeSignIn without asking the server', async () => {
+    for (const type of ['GLOBAL_ANALYSIS_TOKEN', 'PROJECT_ANALYSIS_TOKEN'] as const) {
+      const token = freshTokenValue(type);
+      const env = signInEnvironment([
+        { pick: 'SonarQube Cloud (EU)' },
+        {
+          input: async (options) => {
+            assert.match((await options.validate?.(token)) ?? '', /analysis tokens can only run analyses; .*My Account > Security/);
+            assert.equal(options.password, true);
+            return undefined;
+          },
+        },
+      ]);
+      assert.equal(await signInWithToken(env.deps), undefined);
+      assert.equal(await completeSignIn(env.deps, { kind: 'cloud', region: 'EU' }, token), undefined);
+      assert.match(env.prompter.messages('error')[0], /analysis tokens can only run analyses/);
+      assert.deepEqual(env.apiTokens, []);
+      assert.equal(env.secrets.values.size, 0);
+    }
+  });
+
+  it('refuses a token the server will not let list tokens, and stores nothing', async () => {
+    const token = freshTokenValue().slice(4);
+    const env = signInEnvironment([]);
+    env.api.failNext('searchTokens', new SonarApiError('forbidden', 'HTTP 403', { status: 403, endpoint: 'api/user_tokens/search' }));
+    assert.equal(await completeSignIn(env.deps, { kind: 'server', serverUrl: 'https://sonar.example.com' }, token), undefined);
+    assert.match(env.prompter.messages('error')[0], /analysis tokens can only run analyses; create a user token in My Account > Security/i);
+    assert.equal(env.secrets.values.size, 0);
+    assert.equal(env.state.dump(), '');
+    env.assertNoLeak(token);
+  });
+
+  it('says why the server did not accept the token, and stores nothing', async () => {
+    const token = freshTokenValue();
+    const env = signInEnvironment([]);
+    env.api.failNext('currentUser', new SonarApiError('unauthorized', 'HTTP 401', { status: 401 }));
+    assert.equal(await completeSignIn(env.deps, { kind: 'server', serverUrl: 'https://sonar.example.com' }, token), undefined);
+    assert.match(env.prompter.messages('error')[0], /sonar\.example\.com did not accept the sign-in token/);
+    assert.equal(env.secrets.values.size, 0);
+    env.assertNoLeak(token);
+  });
+
+  it('on Cloud picks the organization from the user\'s memberships', async () => {
+    const organizations = [{ key: 'acme', name: 'Acme' }, { key: 'oss', name: 'Open Source' }];
+    const env = signInEnvironment([{ pick: 'SonarQube Cloud (US)' }, { input: freshTokenValue().slice(4) }, { pick: 'Open Source' }], { organizations });
+    const record = await signInWithToken(env.deps);
+    assert.deepEqual(record?.target, { kind: 'cloud', region: 'US', organization: 'oss' });
+    assert.equal(record?.label, 'oss (US)');
+    assert.deepEqual(env.prompter.calls.filter((call) => call.step).map((call) => `${call.step}/${call.totalSteps}`), ['1/3', '2/3', '3/3']);
+  });
+
+  it('on Cloud without memberships, or for an organization the user is not in, adds nothing', async () => {
+    const none = signInEnvironment([]);
+    assert.equal(await completeSignIn(none.deps, { kind: 'cloud', region: 'EU' }, 'abc123abc123'), undefined);
+    assert.match(none.prompter.messages('error')[0], /not a member of any organization/);
+    const other = signInEnvironment([], { organizations: [{ key: 'acme', name: 'Acme' }] });
+    assert.equal(await completeSignIn(other.deps, { kind: 'cloud', region: 'EU', organization: 'oss' }, 'abc123abc123'), undefined);
+    assert.match(other.prompter.messages('error')[0], /not a member of the organization oss/);
+    assert.equal(none.secrets.values.size + other.secrets.values.size, 0);
+  });
+
+  it('refuses a second connection to the same place as the same user, before storing anything', async () => {
+    const env = signInEnvironment([]);
+    const target: SonarTarget = { kind: 'server', serverUrl: 'https://sonar.example.com' };
+    assert.ok(await completeSignIn(env.deps, target, 'first-token-value'));
+    const storedBefore = env.secrets.values.size;
+    assert.equal(await completeSignIn(env.deps, { kind: 'server', serverUrl: 'https://SONAR.example.com/' }, 'second-token-value'), undefined);
+    assert.match(env.prompter.messages('error')[0], /already signed in to sonar\.example\.com as alice/);
+    assert.equal(env.secrets.values.size, storedBefore);
+  });
+
+  it('removes the stored secret again when the connection cannot be recorded', async () => {
+    const env = signInEnvironment([]);
+    env.state.failUpdates = true;
+    await assert.rejects(completeSignIn(env.deps, { kind: 'server', serverUrl: 'https://sonar.example.com' }, 'some-token-value'), /read-only/);
+    assert.equal(env.secrets.values.size, 0);
+  });
+
+  it('stores nothing when cancelled at any step', async () => {
+    const scripts: ScriptStep[][] = [
+      [{ pick: undefined }],
+      [{ pick: 'SonarQube Server' }, { input: undefined }],
+      [{ pick: 'SonarQube Server' }, { input: 'https://sonar.example.com' }, { input: undefined }],
+      [{ pick: 'SonarQube Cloud (EU)' }, { input: undefined }],
+      [{ pick: 'SonarQube Cloud (EU)' }, { input: 'abc123abc123' }, { pick: undefined }],
+    ];
+    for (const script of scripts) {
+      const env = signInEnvironment(script, { organizations: [{ key: 'acme', name: 'Acme' }] });
+      assert.equal(await signInWithToken(env.deps), undefined);
+      env.prompter.assertDone();
+      assert.equal(env.secrets.values.size, 0);
+      assert.equal(env.state.dump(), '');
+    }
+  });
+});

@@ -1,0 +1,17 @@
+// The fake SonarQube used by unit tests, editor tests, benchmarks and the demo: see README.md.
+export { FakeSonarQube } from './server';
+export type {
+  AuthScheme,
+  Edition,
+  FakeSonarOptions,
+  Fault,
+  Flavour,
+  MaxTokenLifetimeSetting,
+  OrganizationInput,
+  ProjectInput,
+  RecordedRequest,
+  TokenInput,
+  TokenType,
+  UserInput,
+} from './types';
+export { formatSonarDateTime } from './sonarDate';

@@ -1,0 +1,320 @@
+// The browser token handshake of SonarQube for IDE: the server's `/sonarlint/auth` page, once the person agrees,
+// POSTs a fresh user token to a listener on this machine (ports 64120-64130). The listener accepts exactly one
+// token, only from the server's own origin and only over loopback, then closes; the value never appears in an
+// error, a log line or a response.
+import * as http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { englishMessage, silentLogger } from '../ports';
+import type { Logger, Translate } from '../ports';
+import { SonarApiError } from '../sonar/errors';
+
+/** The range the server's page accepts; SonarQube for IDE may already hold some of it. */
+export const HANDSHAKE_PORTS: readonly number[] = Array.from({ length: 11 }, (_, index) => 64120 + index);
+export const DEFAULT_SIGN_IN_TIMEOUT_MS = 5 * 60 * 1000;
+/** A token body is `{"token":"…"}`: anything near this size is not one. */
+export const MAX_TOKEN_BODY_BYTES = 8 * 1024;
+
+const STATUS_PATH = '/sonarlint/api/status';
+const TOKEN_PATH = '/sonarlint/api/token';
+const MAX_TOKEN_LENGTH = 1024;
+/** Printable ASCII without spaces: what every SonarQube token is made of. */
+const TOKEN_CHARACTERS = /^[\x21-\x7e]+$/;
+
+export type BrowserSignInErrorKind = 'timeout' | 'noFreePort' | 'invalidServer';
+
+/** A handshake failure the person should read; cancellation is a `SonarApiError` of kind `cancelled` instead. */
+export class BrowserSignInError extends Error {
+  readonly kind: BrowserSignInErrorKind;
+
+  constructor(kind: BrowserSignInErrorKind, message: string) {
+    super(message);
+    this.name = 'BrowserSignInError';
+    this.kind = kind;
+  }
+}
+
+export function isBrowserSignInError(error: unknown): error is BrowserSignInError {
+  return error instanceof BrowserSignInError;
+}
+
+export interface BrowserSignInOptions {
+  /** The server's URL; only its origin (scheme://host:port) counts, any context path is dropped. */
+  readonly serverOrigin: string;
+  readonly ideName: string;
+  readonly description?: string;
+  /** Candidate ports, first free one wins. Defaults to 64120-64130. */
+  readonly ports?: readonly number[];
+  readonly timeoutMs?: number;
+  readonly signal?: AbortSignal;
+  /** Loopback address to listen on. */
+  readonly host?: string;
+  readonly t?: Translate;
+  readonly logger?: Logger;
+}
+
+export interface BrowserSignIn {
+  readonly port: number;
+  /** `<server>/sonarlint/auth?ideName=…&port=…`, the page to open in the browser. */
+  authUrl(serverBaseUrl: string): string;
+  /** The one token the page sent. Rejects on timeout, abort or `close()` before it arrived. */
+  readonly token: Promise<string>;
+  /** Frees the port; idempotent. */
+  close(): void;
+}
+
+/** True for 127.0.0.0/8, ::1 and their IPv4-mapped IPv6 forms. */
+export function isLoopbackAddress(address: string | undefined): boolean {
+  if (!address) return false;
+  const ipv4 = address.toLowerCase().startsWith('::ffff:') ? address.slice('::ffff:'.length) : address;
+  return /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(ipv4) || address === '::1' || address === '0:0:0:0:0:0:0:1';
+}
+
+export type TokenRequestRefusal = 'notLoopback' | 'wrongOrigin';
+
+/** Who may deliver the token: a local connection whose `Origin` is exactly the server's. */
+export function refusalOfTokenRequest(
+  request: { readonly remoteAddress: string | undefined; readonly origin: string | undefined },
+  serverOrigin: string,
+): TokenRequestRefusal | undefined {
+  if (!isLoopbackAddress(request.remoteAddress)) return 'notLoopback';
+  if (request.origin !== serverOrigin) return 'wrongOrigin';
+  return undefined;
+}
+
+/** The token out of `{"token":"…"}`, or undefined when the body is anything else. */
+export function parseTokenBody(body: string): string | undefined {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(body);
+  } catch {
+    return undefined;
+  }
+  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) return undefined;
+  const token = (parsed as { token?: unknown }).token;
+  if (typeof token !== 'string' || token.length > MAX_TOKEN_LENGTH || !TOKEN_CHARACTERS.test(token)) return undefined;
+  return token;
+}
+
+function originOf(serverUrl: string, t: Translate): string {
+  let url: URL;
+  try {
+    url = new URL(serverUrl);
+  } catch {
+    url = new URL('invalid:');
+  }
+  if (url.protocol !== 'https:' && url.protocol !== 'http:') {
+    throw new BrowserSignInError('invalidServer', t('{0} is not an http or https address, so it cannot take part in the browser sign-in.', serverUrl));
+  }
+  return url.origin;
+}
+
+/** Host names a browser on this machine uses to reach the listener; anything else is DNS rebinding. */
+function allowedHosts(listenHost: string, port: number): Set<string> {
+  const bracketed = listenHost.includes(':') ? `[${listenHost}]` : listenHost;
+  return new Set(['localhost', '127.0.0.1', '[::1]', bracketed].map((name) => `${name}:${port}`));
+}
+
+function corsHeaders(request: http.IncomingMessage, serverOrigin: string): http.OutgoingHttpHeaders {
+  if (request.headers.origin !== serverOrigin) return { vary: 'Origin' };
+  return { 'access-control-allow-origin': serverOrigin, vary: 'Origin' };
+}
+
+function preflightHeaders(request: http.IncomingMessage, serverOrigin: string): http.OutgoingHttpHeaders {
+  const requested = request.headers['access-control-request-headers'];
+  return {
+    ...corsHeaders(request, serverOrigin),
+    'access-control-allow-methods': 'GET, POST, OPTIONS',
+    // Echo plain header names only; the origin is already known to be the server's.
+    'access-control-allow-headers': requested && /^[\w-]+(\s*,\s*[\w-]+)*$/.test(requested) ? requested : 'Content-Type',
+    'access-control-max-age': '600',
+    ...(request.headers['access-control-request-private-network'] === 'true' ? { 'access-control-allow-private-network': 'true' } : {}),
+  };
+}
+
+function send(response: http.ServerResponse, status: number, headers: http.OutgoingHttpHeaders, body?: unknown): void {
+  if (body === undefined) {
+    response.writeHead(status, headers);
+    response.end();
+    return;
+  }
+  response.writeHead(status, { ...headers, 'content-type': 'application/json', 'cache-control': 'no-store' });
+  response.end(JSON.stringify(body));
+}
+
+/** Listens on the first port of `ports` nobody else holds. */
+async function listenOnFirstFreePort(
+  handler: http.RequestListener,
+  ports: readonly number[],
+  host: string,
+): Promise<{ server: http.Server; port: number } | undefined> {
+  for (const port of ports) {
+    const server = http.createServer(handler);
+    const outcome = await new Promise<'listening' | 'busy' | Error>((resolve) => {
+      server.once('error', (error: NodeJS.ErrnoException) => resolve(error.code === 'EADDRINUSE' || error.code === 'EACCES' ? 'busy' : error));
+      server.listen({ port, host }, () => resolve('listening'));
+    });
+    if (outcome === 'listening') return { server, port: (server.address() as AddressInfo).port };
+    if (outcome !== 'busy') throw outcome;
+  }
+  return undefined;
+}
+
+export function describeSignInTimeout(timeoutMs: number, serverOrigin: string, t: Translate = englishMessage): string {
+  return timeoutMs % 60_000 === 0
+    ? t('No sign-in arrived from {0} within {1} minutes. Start the sign-in again and allow the connection in your browser.', serverOrigin, timeoutMs / 60_000)
+    : t('No sign-in arrived from {0} within {1} seconds. Start the sign-in again and allow the connection in your browser.', serverOrigin, Math.ceil(timeoutMs / 1000));
+}
+
+/**
+ * Opens the loopback listener and resolves once it listens. The caller opens `authUrl(...)` in the browser,
+ * awaits `token`, and calls `close()` in a `finally`.
+ */
+export async function startBrowserSignIn(options: BrowserSignInOptions): Promise<BrowserSignIn> {
+  const t = options.t ?? englishMessage;
+  const logger = options.logger ?? silentLogger;
+  const host = options.host ?? '127.0.0.1';
+  const ports = options.ports ?? HANDSHAKE_PORTS;
+  const timeoutMs = options.timeoutMs ?? DEFAULT_SIGN_IN_TIMEOUT_MS;
+  const serverOrigin = originOf(options.serverOrigin, t);
+  const cancelled = () => new SonarApiError('cancelled', t('The browser sign-in was cancelled.'));
+  if (!isLoopbackAddress(host) && host !== 'localhost') {
+    throw new Error(`The browser sign-in listens on loopback only, not on ${host}.`);
+  }
+  if (options.signal?.aborted) throw cancelled();
+
+  let resolveToken!: (token: string) => void;
+  let rejectToken!: (error: Error) => void;
+  const token = new Promise<string>((resolve, reject) => {
+    resolveToken = resolve;
+    rejectToken = reject;
+  });
+  token.catch(() => undefined); // a caller that only calls close() must not cause an unhandled rejection
+
+  /** Set once one POST is reading its body, so a second one cannot race it. */
+  let claimed = false;
+  let settled = false;
+  let hosts = new Set<string>();
+
+  const handler: http.RequestListener = (request, response) => {
+    const path = (request.url ?? '').split('?')[0];
+    const refuse = (status: number, reason: string, headers: http.OutgoingHttpHeaders = corsHeaders(request, serverOrigin)) => {
+      logger.debug(`Browser sign-in: refused ${request.method} ${path} (${reason}; origin ${request.headers.origin ?? 'none'})`);
+      send(response, status, headers, { error: reason });
+    };
+    if (!hosts.has(request.headers.host ?? '')) return refuse(403, 'unexpected host');
+    if (path !== STATUS_PATH && path !== TOKEN_PATH) return refuse(404, 'not found');
+    if (request.method === 'OPTIONS') {
+      if (request.headers.origin !== serverOrigin) return refuse(403, 'origin not allowed', {});
+      return send(response, 204, preflightHeaders(request, serverOrigin));
+    }
+    if (path === STATUS_PATH) {
+      if (request.method !== 'GET') return refuse(405, 'method not allowed');
+      return send(response, 200, corsHeaders(request, serverOrigin), {
+        ideName: options.ideName,
+        description: options.description ?? '',
+        needsToken: true,
+        capabilities: {},
+      });
+    }
+    if (request.method !== 'POST') return refuse(405, 'method not allowed');
+    const refusal = refusalOfTokenRequest({ remoteAddress: request.socket.remoteAddress, origin: request.headers.origin }, serverOrigin);
+    if (refusal) return refuse(403, refusal === 'notLoopback' ? 'not a local connection' : 'origin not allowed');
+    if (claimed || settled) return refuse(409, 'a token was already received');
+    if (Number(request.headers['content-length'] ?? 0) > MAX_TOKEN_BODY_BYTES) {
+      return refuse(413, 'body too large', { ...corsHeaders(request, serverOrigin), connection: 'close' });
+    }
+    receiveToken(request, response, refuse);
+  };
+
+  function receiveToken(request: http.IncomingMessage, response: http.ServerResponse, refuse: (status: number, reason: string, headers?: http.OutgoingHttpHeaders) => void): void {
+    claimed = true;
+    const chunks: Buffer[] = [];
+    let size = 0;
+    let done = false;
+    const release = () => {
+      done = true;
+      claimed = false;
+    };
+    request.on('data', (chunk: Buffer) => {
+      if (done) return;
+      size += chunk.length;
+      if (size > MAX_TOKEN_BODY_BYTES) {
+        release();
+        refuse(413, 'body too large', { ...corsHeaders(request, serverOrigin), connection: 'close' });
+        return;
+      }
+      chunks.push(chunk);
+    });
+    request.on('close', () => {
+      if (!done && !request.complete) release(); // the sender went away mid-body: let a proper attempt through
+    });
+    request.on('end', () => {
+      if (done) return;
+      if (settled) return release(); // timed out or cancelled meanwhile: the connection is already being closed
+      const received = parseTokenBody(Buffer.concat(chunks).toString('utf8'));
+      if (received === undefined) {
+        release();
+        return refuse(400, 'expected {"token":"..."}');
+      }
+      done = true;
+      settled = true;
+      logger.info(`Browser sign-in: received a token from ${serverOrigin}`);
+      // The token is handed over once the page has its answer, so closing the port cannot cut that answer off.
+      response.once('close', () => {
+        shutdown();
+        resolveToken(received);
+      });
+      send(response, 200, { ...corsHeaders(request, serverOrigin), connection: 'close' }, {});
+    });
+  }
+
+  const listening = await listenOnFirstFreePort(handler, ports, host);
+  if (!listening) {
+    throw new BrowserSignInError(
+      'noFreePort',
+      t(
+        'No free port between {0} and {1} for the browser sign-in: other programs (SonarQube for IDE in other windows, perhaps) hold them all. Close some of them, or paste a token instead.',
+        Math.min(...ports),
+        Math.max(...ports),
+      ),
+    );
+  }
+  const { server, port } = listening;
+  hosts = allowedHosts(host, port);
+  logger.info(`Browser sign-in: waiting on ${host}:${port} for ${serverOrigin}`);
+
+  let closed = false;
+  function shutdown(): void {
+    if (closed) return;
+    closed = true;
+    clearTimeout(timer);
+    options.signal?.removeEventListener('abort', onAbort);
+    server.close();
+    server.closeAllConnections();
+  }
+  function fail(error: Error): void {
+    if (settled) return shutdown();
+    settled = true;
+    shutdown();
+    rejectToken(error);
+  }
+  const onAbort = () => {
+    logger.info('Browser sign-in: cancelled');
+    fail(cancelled());
+  };
+  const timer = setTimeout(() => {
+    logger.warn(`Browser sign-in: nothing arrived from ${serverOrigin} within ${timeoutMs} ms`);
+    fail(new BrowserSignInError('timeout', describeSignInTimeout(timeoutMs, serverOrigin, t)));
+  }, timeoutMs);
+  timer.unref();
+  options.signal?.addEventListener('abort', onAbort, { once: true });
+  if (options.signal?.aborted) onAbort(); // aborted while the port was being bound
+
+  return {
+    port,
+    authUrl: (serverBaseUrl) =>
+      `${serverBaseUrl.replace(/\/+$/, '')}/sonarlint/auth?ideName=${encodeURIComponent(options.ideName)}&port=${port}`,
+    token,
+    close: () => fail(cancelled()),
+  };
+}

@@ -58,6 +58,8 @@ export interface SonarClientOptions {
   readonly maxResponseBytes?: number;
   readonly logger?: Logger;
   readonly retry?: RetryOptions;
+  /** A version learnt earlier (e.g. stored with the connection): skips the `api/server/version` probe. */
+  readonly serverVersion?: string;
 }
 
 type AuthScheme = ServerInfo['authScheme'];
@@ -116,6 +118,7 @@ export class SonarClient implements TokenApi {
     this.maxRetryAfterMs = options.retry?.maxRetryAfterMs ?? 10_000;
     this.random = options.retry?.random ?? Math.random;
     this.sleep = options.retry?.sleep ?? sleepUntilCancelled;
+    if (options.serverVersion) this.versionProbe = Promise.resolve(options.serverVersion);
   }
 
   async serverInfo(options: CallOptions = {}): Promise<ServerInfo> {

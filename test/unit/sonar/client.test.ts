@@ -92,6 +92,29 @@ describe('SonarClient against the fake SonarQube', () => {
       assert.deepEqual(new Set(requests.filter((request) => !request.path.endsWith('api/server/version')).map((request) => request.auth)), new Set(['bearer']));
     });
 
+    it('skips the probe when the version is already known', async () => {
+      const before = fake.requests.length;
+      await client(serverTarget(fake), adaToken, { serverVersion: '9.9.8.100196' }).currentUser();
+      assert.deepEqual(fake.requests.slice(before).map((request) => [request.path, request.auth]), [['api/users/current', 'basic']]);
+    });
+
+    it('waits between retries with the default sleep, and stops waiting when cancelled', async () => {
+      const sonar = new SonarClient({ target: serverTarget(fake), token: adaToken, logger, retry: { baseDelayMs: 20 } });
+      await sonar.currentUser();
+      fake.inject('api/user_tokens/search', { kind: 'status', status: 504 }, { times: 1 });
+      assert.equal((await sonar.searchTokens()).login, 'ada');
+
+      fake.inject('api/user_tokens/search', { kind: 'status', status: 503 }, { times: 1 });
+      const slow = new SonarClient({ target: serverTarget(fake), token: adaToken, logger, retry: { baseDelayMs: 60_000 } });
+      await slow.currentUser();
+      const controller = new AbortController();
+      const started = Date.now();
+      setTimeout(() => controller.abort(), 50);
+      const error = await failureOf(slow.searchTokens(undefined, { signal: controller.signal }));
+      assert.equal(error.kind, 'cancelled');
+      assert.ok(Date.now() - started < 5000);
+    });
+
     it('identifies the current user and their permissions', async () => {
       const root = await client(serverTarget(fake), adminToken).currentUser();
       assert.equal(root.login, 'root');

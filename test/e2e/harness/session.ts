@@ -13,6 +13,8 @@ import { freePort } from './ports';
 import { extensionVsix, REPO_ROOT } from './vsix';
 
 const UI_TIMEOUT_MS = 30_000;
+/** Where the SonarQube for IDE stub (test/e2e/fixtures/sonarlint-stub) records the commands it received. */
+const SONARLINT_STUB_CALLS_FILE = 'sonarlint-stub-calls.jsonl';
 export const VIEW_CONTAINER_TITLE = 'SonarQube Tokens';
 const VIEW_CONTAINER_ID = 'workbench.view.extension.sonarqubeTokens';
 const RESULTS_DIR = path.join(REPO_ROOT, 'test-results');
@@ -119,7 +121,8 @@ export class EditorSession {
 
     const logFile = path.join(sessionRoot, 'code-server.log');
     await installExtensions(install, profile, [extensionVsix(), ...(options.extraVsix ?? [])], logFile);
-    const server = await startCodeServer({ install, profile, port: await freePort(), logFile, env: options.env });
+    const env = { SONARLINT_STUB_CALLS: path.join(sessionRoot, SONARLINT_STUB_CALLS_FILE), ...options.env };
+    const server = await startCodeServer({ install, profile, port: await freePort(), logFile, env });
     let browser: Browser | undefined;
     try {
       browser = await chromium.launch({
@@ -135,7 +138,8 @@ export class EditorSession {
       const resultsDir = path.join(RESULTS_DIR, slug(options.name ?? path.basename(sessionRoot)));
       const session = new EditorSession(page, browser, server, sessionRoot, profile, workspaceRoot, resultsDir, options.fake);
       await page.goto(`${server.url}/?${target}`);
-      await page.locator('.monaco-workbench .activitybar').waitFor({ timeout: 60_000 });
+      // The extension's activity bar entry shows once the extension host has registered the installed extensions.
+      await session.activityBarEntry().waitFor({ timeout: 60_000 });
       return session;
     } catch (error) {
       await browser?.close();
@@ -148,13 +152,24 @@ export class EditorSession {
 
   /** F1, type the command's title as shown in the palette (e.g. "SonarQube Tokens: Add Connection…"), Enter. */
   async runCommand(title: string): Promise<void> {
-    await this.page.keyboard.press('F1');
-    const input = this.quickInputBox();
-    await input.waitFor();
-    await input.fill(`>${title}`);
-    // Enter only once the palette's top entry is this very command, so a slow filter never runs another one.
-    await this.quickInput().locator('.monaco-list-row.focused', { hasText: title }).first().waitFor();
-    await this.page.keyboard.press('Enter');
+    const deadline = Date.now() + UI_TIMEOUT_MS;
+    for (;;) {
+      await this.page.keyboard.press('F1');
+      const input = this.quickInputBox();
+      await input.waitFor();
+      await input.fill(`>${title}`);
+      // Enter only once the palette's top entry is this very command, so a slow filter never runs another one.
+      const match = this.quickInput().locator('.monaco-list-row.focused', { hasText: title }).first();
+      try {
+        await match.waitFor({ timeout: 3000 });
+        await this.page.keyboard.press('Enter');
+        return;
+      } catch (error) {
+        // The palette keeps the list it opened with: commands of extensions registered since then need a reopen.
+        await this.page.keyboard.press('Escape');
+        if (Date.now() > deadline) throw error;
+      }
+    }
   }
 
   /** Types into the open quick input (input box or pick filter) and, unless told otherwise, presses Enter. */
@@ -245,6 +260,13 @@ export class EditorSession {
   readFile(name: string): string | undefined {
     const file = name.startsWith('~/') ? path.join(this.profile.home, name.slice(2)) : path.join(this.workspaceRoot, name);
     return fs.existsSync(file) ? fs.readFileSync(file, 'utf8') : undefined;
+  }
+
+  /** The SonarQube for IDE commands the stub received so far (install it with `extraVsix: [await sonarLintStubVsix()]`). */
+  sonarLintCalls(): { command: string; args: unknown[] }[] {
+    const file = path.join(this.sessionRoot, SONARLINT_STUB_CALLS_FILE);
+    if (!fs.existsSync(file)) return [];
+    return fs.readFileSync(file, 'utf8').split('\n').filter(Boolean).map((line) => JSON.parse(line) as { command: string; args: unknown[] });
   }
 
   /** Saves a PNG a person can look at into test-results/<session>/<name>.png and returns its path. */

@@ -2,7 +2,8 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { createVSIX } from '@vscode/vsce';
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
 
 /** The repository root: compiled files sit in <out folder>/test/e2e/harness/. */
 export const REPO_ROOT = path.resolve(__dirname, '..', '..', '..', '..');
@@ -20,13 +21,12 @@ let stubVsix: Promise<string> | undefined;
 /** Packages test/e2e/fixtures/sonarlint-stub (id SonarSource.sonarlint-vscode) once per run into a temp folder. */
 export function sonarLintStubVsix(): Promise<string> {
   stubVsix ??= (async () => {
-    const packagePath = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'sonarlint-stub-')), 'sonarlint-stub.vsix');
-    await createVSIX({
-      cwd: path.join(REPO_ROOT, 'test', 'e2e', 'fixtures', 'sonarlint-stub'),
-      packagePath,
-      dependencies: false,
-      allowMissingRepository: true,
-    });
+    const folder = fs.mkdtempSync(path.join(os.tmpdir(), 'sonarlint-stub-'));
+    process.once('exit', () => fs.rmSync(folder, { recursive: true, force: true }));
+    const packagePath = path.join(folder, 'sonarlint-stub.vsix');
+    // vsce's command line rather than its API: its listing of the packaged files stays out of the test output.
+    await promisify(execFile)(process.execPath, [require.resolve('@vscode/vsce/vsce'), 'package', '--no-dependencies',
+      '--allow-missing-repository', '--out', packagePath], { cwd: path.join(REPO_ROOT, 'test', 'e2e', 'fixtures', 'sonarlint-stub') });
     return packagePath;
   })();
   return stubVsix;

@@ -29,21 +29,32 @@ function looksLikeAnalysisToken(token: string): boolean {
 
 type Where = { readonly kind: 'server' } | { readonly kind: 'cloud'; readonly region: Region };
 
-/** The target and how many steps asking for it took (1 for Cloud, 2 for a Server URL). */
-async function askTarget(deps: SignInDeps, title: string): Promise<{ readonly target: SonarTarget; readonly steps: number } | undefined> {
+/** The target and how many steps asking for it took. `kind` narrows the choice (e.g. from a welcome button). */
+async function askTarget(
+  deps: SignInDeps,
+  title: string,
+  kind?: 'server' | 'cloud',
+): Promise<{ readonly target: SonarTarget; readonly steps: number } | undefined> {
   const { t, prompter } = deps;
-  const items: Array<PickItem<Where>> = [
+  const choices: Array<PickItem<Where>> = [
     { label: t('SonarQube Server'), description: t('your organization\'s own server'), value: { kind: 'server' } },
     { label: t('SonarQube Cloud (EU)'), description: 'sonarcloud.io', value: { kind: 'cloud', region: 'EU' } },
     { label: t('SonarQube Cloud (US)'), description: 'sonarqube.us', value: { kind: 'cloud', region: 'US' } },
   ];
-  const where = await prompter.pick(items, { title, step: 1, totalSteps: 3, placeholder: t('Where do you want to sign in?') });
+  const items = choices.filter((item) => kind === undefined || item.value.kind === kind);
+  let steps = 0;
+  let where: Where | undefined = items[0].value;
+  if (items.length > 1) {
+    steps++;
+    where = await prompter.pick(items, { title, step: steps, totalSteps: steps + 2, placeholder: t('Where do you want to sign in?') });
+  }
   if (!where) return undefined;
-  if (where.kind === 'cloud') return { target: { kind: 'cloud', region: where.region }, steps: 1 };
+  if (where.kind === 'cloud') return { target: { kind: 'cloud', region: where.region }, steps };
+  steps++;
   const url = await prompter.input({
     title,
-    step: 2,
-    totalSteps: 3,
+    step: steps,
+    totalSteps: steps + 1,
     prompt: t('The URL of your SonarQube Server, with its context path if it has one'),
     placeholder: 'https://sonarqube.example.com',
     validate: (value) => {
@@ -53,7 +64,12 @@ async function askTarget(deps: SignInDeps, title: string): Promise<{ readonly ta
   });
   if (url === undefined) return undefined;
   const parsed = deps.parseServerUrl(url);
-  return parsed.ok ? { target: parsed.target, steps: 2 } : undefined;
+  return parsed.ok ? { target: parsed.target, steps } : undefined;
+}
+
+/** Asks Server URL or Cloud region (only the region when `kind` is `cloud`, only the URL when `server`). */
+export async function askSignInTarget(deps: SignInDeps, kind?: 'server' | 'cloud'): Promise<SonarTarget | undefined> {
+  return (await askTarget(deps, deps.t('Add SonarQube Connection'), kind))?.target;
 }
 
 /**

@@ -1,5 +1,5 @@
 import * as assert from 'node:assert/strict';
-import { completeSignIn, signInWithToken } from '../../../src/core/flows/signIn';
+import { askSignInTarget, completeSignIn, signInWithToken } from '../../../src/core/flows/signIn';
 import type { ServerUrlParser, SignInDeps } from '../../../src/core/flows/signIn';
 import { signInSecretKey } from '../../../src/core/secrets/keys';
 import { SonarApiError } from '../../../src/core/sonar/errors';
@@ -139,6 +139,14 @@ describe('signInWithToken', () => {
     env.state.failUpdates = true;
     await assert.rejects(completeSignIn(env.deps, { kind: 'server', serverUrl: 'https://sonar.example.com' }, 'some-token-value'), /read-only/);
     assert.equal(env.secrets.values.size, 0);
+  });
+
+  it('asks only the region or only the URL when the kind is given', async () => {
+    const cloud = signInEnvironment([{ pick: (items) => (assert.deepEqual(items.map((item) => item.label), ['SonarQube Cloud (EU)', 'SonarQube Cloud (US)']), items[1].value) }]);
+    assert.deepEqual(await askSignInTarget(cloud.deps, 'cloud'), { kind: 'cloud', region: 'US' });
+    const server = signInEnvironment([{ input: 'https://sonar.example.com' }]);
+    assert.deepEqual(await askSignInTarget(server.deps, 'server'), { kind: 'server', serverUrl: 'https://sonar.example.com' });
+    assert.equal(server.prompter.calls[0].step, 1);
   });
 
   it('stores nothing when cancelled at any step', async () => {

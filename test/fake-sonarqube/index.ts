@@ -15,3 +15,5 @@ export type {
   UserInput,
 } from './types';
 export { formatSonarDateTime } from './sonarDate';
+export { seedDemo, seedMany } from './seed';
+export type { BulkSeed, DemoSeed, DemoUser } from './seed';

@@ -14,7 +14,7 @@ import { FakeSonarModel } from './model';
 import { formatSonarDateTime } from './sonarDate';
 import { handshakePage } from './sonarlintAuth';
 import { createServerCertificates } from './tls';
-import type { FakeSonarOptions, Fault, OrganizationInput, ProjectInput, RecordedRequest, TokenInput, UserInput } from './types';
+import type { FakeSonarOptions, Fault, Flavour, OrganizationInput, ProjectInput, RecordedRequest, TokenInput, UserInput } from './types';
 
 const defaultVersions = { server: '2025.1.0.102418', cloud: '8.0.0.74829' } as const;
 const maxRequestBodyBytes = 1024 * 1024;
@@ -31,6 +31,8 @@ interface Incoming {
 export class FakeSonarQube {
   readonly url: string;
   readonly origin: string;
+  readonly flavour: Flavour;
+  readonly version: string;
   readonly caCertificate?: string;
   /** Every request in arrival order; credentials are never part of an entry. */
   readonly requests: RecordedRequest[] = [];
@@ -53,6 +55,8 @@ export class FakeSonarQube {
     options: FakeSonarOptions,
   ) {
     this.origin = origin;
+    this.flavour = env.flavour;
+    this.version = env.version;
     this.url = origin + contextPath;
     this.caCertificate = caCertificate;
     this.latencyMs = options.latencyMs ?? 0;
@@ -117,6 +121,11 @@ export class FakeSonarQube {
   /** As if made in the web UI: no validation beyond what keeps the data consistent. Returns the value. */
   createToken(login: string, token: TokenInput): string {
     return this.model.createToken(login, token);
+  }
+
+  /** The fake's clock (the `now` option), for seeding relative dates. */
+  now(): Date {
+    return this.model.now();
   }
 
   tokenNames(login: string): string[] {

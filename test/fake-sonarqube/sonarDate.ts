@@ -38,8 +38,8 @@ export function parseDay(text: string): Date | undefined {
 }
 
 /** For seeding: `YYYY-MM-DD` (start of the UTC day) or any date-time `Date` understands. */
-export function parseSeedDate(text: string, field: string): Date {
-  const date = parseDay(text) ?? new Date(text);
-  if (Number.isNaN(date.getTime())) throw new Error(`${field}: not a date: ${text}`);
+export function parseSeedDate(text: string | Date, field: string): Date {
+  const date = text instanceof Date ? text : (parseDay(text) ?? new Date(text));
+  if (Number.isNaN(date.getTime())) throw new Error(`${field}: not a date: ${String(text)}`);
   return date;
 }

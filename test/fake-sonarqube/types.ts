@@ -59,14 +59,14 @@ export interface OrganizationInput {
   members: string[];
 }
 
-/** A token as if made in the web UI. Dates: `YYYY-MM-DD` (start of that day, UTC) or any ISO 8601 date-time. */
+/** A token as if made in the web UI. Dates: `YYYY-MM-DD` (start of that day, UTC), any ISO 8601 date-time, or a Date. */
 export interface TokenInput {
   name: string;
   type?: TokenType;
   projectKey?: string;
-  expirationDate?: string;
-  lastConnectionDate?: string;
-  createdAt?: string;
+  expirationDate?: string | Date;
+  lastConnectionDate?: string | Date;
+  createdAt?: string | Date;
 }
 
 export type Fault =

@@ -3,6 +3,7 @@
 // token, only from the server's own origin and only over loopback, then closes; the value never appears in an
 // error, a log line or a response.
 import * as http from 'node:http';
+import * as net from 'node:net';
 import type { AddressInfo } from 'node:net';
 import { englishMessage, silentLogger } from '../ports';
 import type { Logger, Translate } from '../ports';
@@ -141,6 +142,29 @@ function send(response: http.ServerResponse, status: number, headers: http.Outgo
   response.end(JSON.stringify(body));
 }
 
+/** True when something accepts connections on `address:port` (unreachable addresses count as free). */
+function answers(address: string, port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = net.connect({ host: address, port });
+    const done = (answered: boolean) => {
+      socket.destroy();
+      resolve(answered);
+    };
+    socket.setTimeout(1000, () => done(false));
+    socket.once('connect', () => done(true));
+    socket.once('error', () => done(false));
+  });
+}
+
+/**
+ * The browser calls `localhost`, which may mean ::1 as well as 127.0.0.1: a port another listener holds on
+ * either address (SonarQube for IDE, say) would receive the page's requests, even if our own bind succeeds.
+ */
+async function heldByAnotherListener(port: number): Promise<boolean> {
+  const [ipv4, ipv6] = await Promise.all([answers('127.0.0.1', port), answers('::1', port)]);
+  return ipv4 || ipv6;
+}
+
 /** Listens on the first port of `ports` nobody else holds. */
 async function listenOnFirstFreePort(
   handler: http.RequestListener,
@@ -148,6 +172,7 @@ async function listenOnFirstFreePort(
   host: string,
 ): Promise<{ server: http.Server; port: number } | undefined> {
   for (const port of ports) {
+    if (await heldByAnotherListener(port)) continue;
     const server = http.createServer(handler);
     const outcome = await new Promise<'listening' | 'busy' | Error>((resolve) => {
       server.once('error', (error: NodeJS.ErrnoException) => resolve(error.code === 'EADDRINUSE' || error.code === 'EACCES' ? 'busy' : error));
@@ -280,6 +305,10 @@ export async function startBrowserSignIn(options: BrowserSignInOptions): Promise
     );
   }
   const { server, port } = listening;
+  if (options.signal?.aborted) {
+    server.close(); // aborted while the port was being bound
+    throw cancelled();
+  }
   hosts = allowedHosts(host, port);
   logger.info(`Browser sign-in: waiting on ${host}:${port} for ${serverOrigin}`);
 
@@ -308,7 +337,6 @@ export async function startBrowserSignIn(options: BrowserSignInOptions): Promise
   }, timeoutMs);
   timer.unref();
   options.signal?.addEventListener('abort', onAbort, { once: true });
-  if (options.signal?.aborted) onAbort(); // aborted while the port was being bound
 
   return {
     port,

@@ -269,6 +269,21 @@ describe('browser sign-in listener', () => {
     }
   });
 
+  it('skips a port somebody holds on ::1 only, where a browser calling localhost may land', async function () {
+    const occupier = net.createServer();
+    const bound = await new Promise<boolean>((resolve) => {
+      occupier.once('error', () => resolve(false));
+      occupier.listen(ports[0], '::1', () => resolve(true));
+    });
+    if (!bound) this.skip(); // no IPv6 loopback on this machine
+    try {
+      const signIn = await start();
+      assert.equal(signIn.port, ports[1]);
+    } finally {
+      await new Promise((resolve) => occupier.close(resolve));
+    }
+  });
+
   it('says so when every port is taken', async () => {
     const occupiers = await Promise.all(
       ports.map((port) => new Promise<net.Server>((resolve) => {
@@ -315,6 +330,16 @@ describe('browser sign-in listener', () => {
     const error = await rejectionOf(start({ signal: controller.signal }));
     assert.ok(error instanceof SonarApiError && error.kind === 'cancelled');
     assert.equal(await isListening(ports[0]!), false);
+  });
+
+  it('rejects as cancelled and leaves no listener when aborted while the port is being bound', async () => {
+    const controller = new AbortController();
+    const starting = start({ signal: controller.signal });
+    controller.abort();
+    const error = await rejectionOf(starting);
+    assert.ok(error instanceof SonarApiError && error.kind === 'cancelled');
+    assert.equal(await isListening(ports[0]!), false);
+    assert.equal(await isListening(ports[1]!), false);
   });
 
   it('rejects as cancelled and frees the port on close()', async () => {

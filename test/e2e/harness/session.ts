@@ -120,11 +120,14 @@ export class EditorSession {
     }
 
     const logFile = path.join(sessionRoot, 'code-server.log');
-    await installExtensions(install, profile, [extensionVsix(), ...(options.extraVsix ?? [])], logFile);
-    const env = { SONARLINT_STUB_CALLS: path.join(sessionRoot, SONARLINT_STUB_CALLS_FILE), ...options.env };
-    const server = await startCodeServer({ install, profile, port: await freePort(), logFile, env });
+    const resultsDir = path.join(RESULTS_DIR, slug(options.name ?? path.basename(sessionRoot)));
+    let server: RunningCodeServer | undefined;
     let browser: Browser | undefined;
+    let session: EditorSession | undefined;
     try {
+      await installExtensions(install, profile, [extensionVsix(), ...(options.extraVsix ?? [])], logFile);
+      const env = { SONARLINT_STUB_CALLS: path.join(sessionRoot, SONARLINT_STUB_CALLS_FILE), ...options.env };
+      server = await startCodeServer({ install, profile, port: await freePort(), logFile, env });
       browser = await chromium.launch({
         executablePath: CHROMIUM_PATH,
         args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
@@ -135,15 +138,21 @@ export class EditorSession {
       await context.addInitScript({ content: RECORD_SHOWN_MESSAGES });
       const page = await context.newPage();
       page.setDefaultTimeout(UI_TIMEOUT_MS);
-      const resultsDir = path.join(RESULTS_DIR, slug(options.name ?? path.basename(sessionRoot)));
-      const session = new EditorSession(page, browser, server, sessionRoot, profile, workspaceRoot, resultsDir, options.fake);
+      session = new EditorSession(page, browser, server, sessionRoot, profile, workspaceRoot, resultsDir, options.fake);
       await page.goto(`${server.url}/?${target}`);
       // The extension's activity bar entry shows once the extension host has registered the installed extensions.
       await session.activityBarEntry().waitFor({ timeout: 60_000 });
       return session;
     } catch (error) {
-      await browser?.close();
-      await server.stop();
+      if (session) {
+        await session.close(true);
+      } else {
+        await browser?.close();
+        await server?.stop();
+        fs.mkdirSync(resultsDir, { recursive: true });
+        if (fs.existsSync(logFile)) fs.copyFileSync(logFile, path.join(resultsDir, 'code-server.log'));
+        fs.rmSync(sessionRoot, { recursive: true, force: true });
+      }
       throw error;
     }
   }

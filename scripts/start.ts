@@ -110,7 +110,7 @@ async function main(): Promise<void> {
     ...sonar.printed.map((line) => `  ${line}`),
     '',
     'In VS Code: the key icon in the activity bar ("SonarQube Tokens") > Connect to SonarQube Server,',
-    `enter ${sonar.url} and sign in with the token above.`,
+    `enter ${sonar.url} and sign in with one of the tokens above.`,
     `The editor's state is kept in ${path.dirname(profile.userDataDir)} (its HOME, where MCP client files go, too).`,
     '',
     `To try the extension in your own VS Code instead:  code --install-extension ${path.basename(vsix)}`,

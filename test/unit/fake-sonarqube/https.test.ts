@@ -1,0 +1,62 @@
+// HTTPS with the throw-away CA: trusted only by those who are given it; an expired certificate on request.
+import * as assert from 'node:assert/strict';
+import { X509Certificate } from 'node:crypto';
+import { request } from 'undici';
+import { call, fakeLifecycle, trustingAgent } from './support';
+
+describe('fake SonarQube: HTTPS', () => {
+  const startFake = fakeLifecycle();
+  const agents: ReturnType<typeof trustingAgent>[] = [];
+  afterEach(async () => {
+    await Promise.allSettled(agents.splice(0).map((agent) => agent.close()));
+  });
+  const agent = (ca?: string) => {
+    const created = trustingAgent(ca);
+    agents.push(created);
+    return created;
+  };
+
+  async function causeCode(promise: Promise<unknown>): Promise<string | undefined> {
+    try {
+      await promise;
+    } catch (error) {
+      const cause = (error as { cause?: { code?: string } }).cause;
+      return (error as { code?: string }).code ?? cause?.code;
+    }
+    assert.fail('the request succeeded');
+  }
+
+  it('serves the API to a client that trusts the CA, and the CA signed a localhost certificate', async () => {
+    const fake = await startFake({ https: true, contextPath: '/sonarqube' });
+    assert.match(fake.url, /^https:\/\/127\.0\.0\.1:\d+\/sonarqube$/);
+    assert.ok(fake.caCertificate);
+    const ca = new X509Certificate(fake.caCertificate);
+    assert.ok(ca.ca);
+    fake.addUser({ login: 'ada' });
+    const token = fake.createToken('ada', { name: 'ide' });
+    const result = await call(fake, 'api/users/current', { token, dispatcher: agent(fake.caCertificate) });
+    assert.equal((result.json() as { login: string }).login, 'ada');
+    // The certificate names localhost as well as 127.0.0.1.
+    const byName = await request(fake.url.replace('127.0.0.1', 'localhost') + '/api/server/version', { dispatcher: agent(fake.caCertificate) });
+    assert.equal(await byName.body.text(), fake.version);
+  });
+
+  it('is refused by a client that does not trust the CA', async () => {
+    const fake = await startFake({ https: true });
+    const other = await startFake({ https: true });
+    assert.notEqual(fake.caCertificate, other.caCertificate);
+    assert.equal(await causeCode(call(fake, 'api/server/version', { dispatcher: agent() })), 'UNABLE_TO_VERIFY_LEAF_SIGNATURE');
+    assert.equal(await causeCode(call(fake, 'api/server/version', { dispatcher: agent(other.caCertificate) })), 'UNABLE_TO_VERIFY_LEAF_SIGNATURE');
+  });
+
+  it('expired: the server certificate has expired, even for a client that trusts the CA', async () => {
+    const fake = await startFake({ https: { expired: true } });
+    assert.equal(await causeCode(call(fake, 'api/server/version', { dispatcher: agent(fake.caCertificate) })), 'CERT_HAS_EXPIRED');
+  });
+
+  it('plain HTTP has no CA', async () => {
+    const fake = await startFake();
+    assert.equal(fake.caCertificate, undefined);
+    assert.match(fake.url, /^http:\/\//);
+  });
+});

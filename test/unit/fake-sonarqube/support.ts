@@ -24,6 +24,8 @@ export interface CallOptions {
   scheme?: 'bearer' | 'basic';
   query?: Record<string, string>;
   form?: Record<string, string>;
+  /** A raw body (set the content type in `headers`). */
+  body?: string;
   headers?: Record<string, string>;
   dispatcher?: Dispatcher;
   signal?: AbortSignal;
@@ -46,7 +48,7 @@ export async function call(fake: FakeSonarQube, path: string, options: CallOptio
   for (const [key, value] of Object.entries(options.query ?? {})) url.searchParams.set(key, value);
   const headers: Record<string, string> = { ...options.headers };
   if (options.token !== undefined) headers.authorization = authorization(options.token, options.scheme);
-  let body: string | undefined;
+  let body = options.body;
   if (options.form) {
     headers['content-type'] = 'application/x-www-form-urlencoded';
     body = new URLSearchParams(options.form).toString();

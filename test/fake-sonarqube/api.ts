@@ -263,8 +263,8 @@ export class FakeSonarApi {
   }
 
   private revokeToken(call: ApiCall): FakeResponse {
+    // Not logged in comes before a missing name; not trimmed: revoking needs the exact stored name.
     this.loggedIn(call);
-    // Not trimmed: revoking needs the exact stored name.
     const name = mandatory(call, 'name');
     const user = this.targetUser(call);
     this.model.revokeToken(user.login, name);

@@ -278,9 +278,8 @@ export class FakeSonarQube {
   /** Browser pages: home, login, the IDE handshake. */
   private page(incoming: Incoming): FakeResponse {
     const { method, path } = incoming;
-    if (path === '' || path === 'sessions/new') {
-      return path === '' ? textResponse(200, `<!DOCTYPE html><html><body><h1>Fake SonarQube</h1><p>${escapeHtml(this.env.version)}</p></body></html>`, 'text/html') : loginPage(this.contextPath);
-    }
+    if (path === '') return textResponse(200, `<!DOCTYPE html><html><body><h1>Fake SonarQube</h1><p>${escapeHtml(this.env.version)}</p></body></html>`, 'text/html');
+    if (path === 'sessions/new') return loginPage(this.contextPath);
     const handshakeServed = this.env.flavour === 'cloud' || versionAtLeast(this.env.version, 9, 7);
     if (path === 'sonarlint/auth' && method === 'GET' && handshakeServed) return this.handshake(incoming);
     if (path === 'sonarlint/api/_issue' && method === 'POST' && handshakeServed) return this.issueHandshakeToken(incoming);

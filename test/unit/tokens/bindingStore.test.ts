@@ -1,0 +1,33 @@
+import * as assert from 'node:assert/strict';
+import { BINDINGS_STATE_KEY, BindingStore } from '../../../src/core/tokens/bindingStore';
+import { memoryState } from '../support/memoryState';
+
+const ide = { connectionId: 'c1', login: 'alice', name: 'ide' };
+const other = { connectionId: 'c2', login: 'alice', name: 'ci' };
+
+describe('binding store', () => {
+  it('adds, finds by token and connection, retargets and removes', async () => {
+    const state = memoryState();
+    const store = new BindingStore(state, undefined, () => new Date('2026-11-22T10:00:00Z'));
+    let changes = 0;
+    store.onDidChange(() => changes++);
+    const mcp = await store.add({ kind: 'mcp', token: ide, target: 'vscodeProvider', label: 'SonarQube (sq)' });
+    await store.add({ kind: 'connectedMode', token: other, section: 'sonarqube', sonarlintConnectionId: 'https-sq', addedConnection: true, folders: ['file:///w'], projectKey: 'p', sharedFiles: [] });
+    assert.equal(store.forToken(ide).length, 1);
+    assert.equal(store.forConnection('c2')[0].kind, 'connectedMode');
+    assert.equal(mcp.createdAt, '2026-11-22T10:00:00.000Z');
+    const rotated = { ...ide, name: 'ide-2' };
+    await store.retarget(mcp.id, rotated);
+    assert.deepEqual(store.forToken(ide), []);
+    assert.equal(store.forToken(rotated)[0].id, mcp.id);
+    await store.remove(mcp.id);
+    assert.equal(store.list().length, 1);
+    assert.equal(changes, 4);
+  });
+
+  it('ignores corrupted entries instead of failing', () => {
+    const state = memoryState({ [BINDINGS_STATE_KEY]: [{ id: 'x' }, null, { id: 'y', kind: 'mcp', token: ide, target: 'cursorUser', createdAt: 'now' }] });
+    assert.deepEqual(new BindingStore(state).list().map((binding) => binding.id), ['y']);
+    assert.deepEqual(new BindingStore(memoryState({ [BINDINGS_STATE_KEY]: 'garbage' })).list(), []);
+  });
+});

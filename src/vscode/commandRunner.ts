@@ -27,15 +27,17 @@ export class CommandRunner {
 
   register(id: CommandId, handler: (...args: never[]) => unknown): void {
     this.context.subscriptions.push(
-      vscode.commands.registerCommand(id, async (...args: unknown[]) => {
-        try {
-          return await (handler as (...a: unknown[]) => unknown)(...args);
-        } catch (error) {
-          await this.report(id, error);
-          return undefined;
-        }
-      }),
+      vscode.commands.registerCommand(id, (...args: unknown[]) => this.run(id, () => (handler as (...a: unknown[]) => unknown)(...args))),
     );
+  }
+
+  /** Runs work that is not a command (timers, follow-up actions) with the same error handling. */
+  async run(origin: string, task: () => unknown): Promise<void> {
+    try {
+      await task();
+    } catch (error) {
+      await this.report(origin, error);
+    }
   }
 
   async report(origin: string, error: unknown): Promise<void> {

@@ -24,6 +24,8 @@ export interface ExtraAfterAction {
   readonly id: string;
   readonly label: string;
   readonly description?: string;
+  /** Offered only when the chosen type is User (bindings: analysis tokens can't drive connected mode or MCP). */
+  readonly userTokensOnly?: boolean;
 }
 
 export interface GenerateTokenOptions {
@@ -138,7 +140,9 @@ async function askChoices(
   const afterItems: Array<PickItem<string>> = [
     { label: t('Keep in secure storage'), description: t('copy, bind or rotate it later from the Tokens view'), value: KEEP_ACTION, picked: true },
     { label: t('Copy once to the clipboard'), description: t('also kept in secure storage'), value: COPY_ACTION },
-    ...(options.extraActions ?? []).map((action) => ({ label: action.label, description: action.description, value: action.id })),
+    ...(options.extraActions ?? [])
+      .filter((action) => !action.userTokensOnly || type === 'USER_TOKEN')
+      .map((action) => ({ label: action.label, description: action.description, value: action.id })),
   ];
   const afterAction = await prompter.pick(afterItems, { ...next(), placeholder: t('After generating') });
   if (afterAction === undefined) return undefined;

@@ -1,0 +1,187 @@
+import * as vscode from 'vscode';
+import type { GenerateTokenResult } from '../core/flows/generateToken';
+import { replacementName, rotateToken } from '../core/flows/rotateToken';
+import { describeSonarError } from '../core/flows/describeError';
+import type { TokenRef } from '../core/secrets/keys';
+import { BindingStore } from '../core/tokens/bindingStore';
+import type { BindingRecord } from '../core/tokens/bindingStore';
+import { reminderDue, reminderMessage, remindersFor, REMINDER_INTERVAL_MS } from '../core/tokens/expiryReminders';
+import type { BindingView, TreeNode } from '../core/tokens/treeNodes';
+import { BindingManager } from './bindingManager';
+import { CommandId } from './commandIds';
+import type { CommandRunner } from './commandRunner';
+import { MCP_PROVIDER_ID, SonarMcpProvider } from './mcpProvider';
+import { tokenOf } from './pickers';
+import { t } from './services';
+import type { Services } from './services';
+import type { TokenLifecycleHooks } from './tokenCommands';
+
+const LAST_REMINDER_KEY = 'sonarqubeTokens.lastExpiryReminder';
+const FIRST_REMINDER_DELAY_MS = 10_000;
+const BIND_MCP_ACTION = 'bindMcp';
+const BIND_CONNECTED_MODE_ACTION = 'bindConnectedMode';
+
+export interface Bindings extends TokenLifecycleHooks {
+  viewsOf(ref: TokenRef): BindingView[];
+  count(): number;
+  readonly onDidChange: (listener: () => void) => vscode.Disposable;
+}
+
+/** Registers the MCP provider, the bind/unbind/rotate commands and the daily expiry reminder. */
+export function registerBindings(context: vscode.ExtensionContext, runner: CommandRunner, services: Services): Bindings {
+  const store = new BindingStore(services.state, services.logger);
+  const storagePath = context.globalStorageUri.fsPath;
+  const provider = new SonarMcpProvider(services, store, storagePath);
+  const manager = new BindingManager(services, store, provider, storagePath);
+  const { prompter } = services;
+  context.subscriptions.push(provider, vscode.lm.registerMcpServerDefinitionProvider(MCP_PROVIDER_ID, provider));
+
+  const userToken = (token: { type: string }, ref: TokenRef) => token.type === 'USER_TOKEN' && services.heldTokens.has(ref);
+
+  /** The token to bind: it must be a user token whose value this extension holds. */
+  async function bindable(node: TreeNode | undefined) {
+    const picked = await tokenOf(services, node, userToken);
+    if (!picked) return undefined;
+    if (picked.token.type !== 'USER_TOKEN') {
+      void prompter.error(t('{0} is an analysis token: SonarQube for IDE and the MCP server need a user token. Generate a user token and bind that.', picked.ref.name));
+      return undefined;
+    }
+    if (!services.heldTokens.has(picked.ref)) {
+      void prompter.error(t('This extension does not hold the value of {0} (it was created elsewhere). Generate a new token here to bind it.', picked.ref.name));
+      return undefined;
+    }
+    return picked;
+  }
+
+  runner.register(CommandId.bindMcp, async (node?: TreeNode) => {
+    const picked = await bindable(node);
+    if (picked) await manager.bindMcp(picked.connection, picked.ref);
+  });
+
+  runner.register(CommandId.bindConnectedMode, async (node?: TreeNode) => {
+    const picked = await bindable(node);
+    if (picked) await manager.bindConnectedMode(picked.connection, picked.ref);
+  });
+
+  runner.register(CommandId.unbind, async (node?: TreeNode) => {
+    const binding =
+      node?.kind === 'binding'
+        ? store.get(node.bindingId)
+        : await prompter.pick(
+            store.list().map((candidate) => {
+              const view = manager.describe(candidate);
+              return { label: view.label, description: view.description, detail: t('token {0}', candidate.token.name), value: candidate };
+            }),
+            { title: t('Remove Binding'), placeholder: t('Which binding should be removed?') },
+          );
+    if (!binding) return;
+    await manager.remove(binding);
+    void prompter.info(t('Removed the binding {0} of token {1}.', manager.describe(binding).label, binding.token.name));
+  });
+
+  async function rotate(node: TreeNode | undefined, only?: TokenRef): Promise<void> {
+    const picked = only
+      ? { connection: services.requireConnection(only.connectionId), ref: only, token: services.model.tokenList(only.connectionId).tokens.find((token) => token.name === only.name) }
+      : await tokenOf(services, node, (_token, ref) => services.heldTokens.has(ref));
+    if (!picked?.token) return;
+    const { connection, ref, token } = picked;
+    const bindings = store.forToken(ref);
+    const confirmed = await prompter.confirm(t('Rotate token {0} on {1}?', ref.name, connection.label), {
+      confirmLabel: t('Rotate'),
+      detail: t(
+        'A new {0} token with the same lifetime replaces it, its {1} bindings switch to the new token, and {2} is revoked. If any step fails, {2} stays valid and bound.',
+        token.type === 'USER_TOKEN' ? t('user') : t('analysis'),
+        bindings.length,
+        ref.name,
+      ),
+    });
+    if (!confirmed) return;
+    const api = await services.apiFor(connection.id);
+    const siblings = services.model.tokenList(connection.id).tokens.map((listed) => listed.name);
+    const forLogin = ref.login !== connection.login ? ref.login : undefined;
+    const outcome = await prompter.withProgress(t('Rotating token {0}…', ref.name), (signal) =>
+      rotateToken<BindingRecord>(
+        { old: ref, token, bindings, newName: replacementName(ref.name, new Date(), siblings), now: new Date(), forLogin },
+        {
+          generate: (request) => api.generateToken(request, { signal }),
+          storeValue: (to, value) => services.vault.store(to, value),
+          deleteValue: (which) => services.vault.delete(which),
+          switchBinding: (binding, _from, to) => manager.switchToken(binding, to, to !== ref),
+          revoke: (which) => api.revokeToken({ name: which.name, login: forLogin }),
+        },
+      ),
+    );
+    await services.model.refresh([connection.id]);
+    if (outcome.ok) {
+      services.logger.info(`[rotate] ${ref.name} replaced by ${outcome.replacement.name} on ${connection.label}; ${bindings.length} bindings switched`);
+      void prompter.info(t('Token {0} was replaced by {1}; {2} bindings now use it and {0} is revoked.', ref.name, outcome.replacement.name, bindings.length));
+      return;
+    }
+    services.logger.warn(`[rotate] ${ref.name} on ${connection.label} failed at ${outcome.failedStep}; ${outcome.cleanupErrors.length} clean-up errors`);
+    const steps = { generate: t('generating the replacement'), store: t('keeping the replacement in secure storage'), switch: t('switching the bindings'), revokeOld: t('revoking the old token') };
+    void prompter.error(
+      t('Rotating {0} failed while {1}: {2} {0} is still valid and bound; nothing was changed.', ref.name, steps[outcome.failedStep], describeSonarError(outcome.error, connection.label, t)) +
+        (outcome.cleanupErrors.length > 0 ? ' ' + t('Some clean-up failed too: refresh the Tokens view and check for a leftover token.') : ''),
+    );
+  }
+
+  runner.register(CommandId.rotateToken, (node?: TreeNode) => rotate(node));
+
+  /** Once a day (across windows), one notification about bound tokens that expire soon, expired or vanished. */
+  async function remindAboutExpiry(): Promise<void> {
+    if (!reminderDue(services.state.get<string>(LAST_REMINDER_KEY), new Date())) return;
+    const bindings = store.list();
+    if (bindings.length === 0) return;
+    const connectionIds = [...new Set(bindings.map((binding) => binding.token.connectionId))].filter((id) => services.connections.get(id));
+    await Promise.all(connectionIds.map((id) => services.model.loadTokens(id)));
+    const bound = bindings.flatMap((binding) => {
+      const connection = services.connections.get(binding.token.connectionId);
+      return connection ? [{ ref: binding.token, connectionLabel: connection.label }] : [];
+    });
+    const warningDays = vscode.workspace.getConfiguration('sonarqubeTokens').get<number>('expiryWarningDays', 7);
+    const reminders = remindersFor(
+      bound,
+      (ref) => {
+        const list = services.model.tokenList(ref.connectionId);
+        return list.status === 'ok' && list.login === ref.login ? list.tokens : undefined;
+      },
+      new Date(),
+      warningDays,
+    );
+    await services.state.update(LAST_REMINDER_KEY, new Date().toISOString());
+    if (reminders.length === 0) return;
+    const rotateNow = t('Rotate Now');
+    const rotatable = reminders.filter((reminder) => reminder.reason.kind !== 'gone');
+    const answer = await prompter.warn(reminderMessage(reminders, t), ...(rotatable.length > 0 ? [rotateNow] : []));
+    if (answer === rotateNow) await runner.run('rotate', () => rotate(undefined, rotatable.length === 1 ? rotatable[0].ref : undefined));
+  }
+
+  const firstReminder = setTimeout(() => void runner.run('reminder', remindAboutExpiry), FIRST_REMINDER_DELAY_MS);
+  const dailyReminder = setInterval(() => void runner.run('reminder', remindAboutExpiry), REMINDER_INTERVAL_MS);
+  context.subscriptions.push({ dispose: () => (clearTimeout(firstReminder), clearInterval(dailyReminder)) });
+
+  const changes = new vscode.EventEmitter<void>();
+  context.subscriptions.push(changes, { dispose: store.onDidChange(() => changes.fire()).dispose });
+
+  const removeAll = async (bindings: BindingRecord[]) => {
+    for (const binding of bindings) await manager.remove(binding);
+  };
+
+  return {
+    viewsOf: (ref) => store.forToken(ref).map((binding) => manager.describe(binding)),
+    count: () => store.list().length,
+    onDidChange: changes.event,
+    usedBy: (ref) => manager.usedBy(ref),
+    afterRevoke: (ref) => removeAll(store.forToken(ref)),
+    afterRemoveConnection: (connectionId) => removeAll(store.forConnection(connectionId)),
+    generateActions: () => [
+      { id: BIND_MCP_ACTION, label: t('Bind to an MCP server…'), description: t('VS Code, Cursor, Claude Code, …'), userTokensOnly: true },
+      { id: BIND_CONNECTED_MODE_ACTION, label: t('Bind to SonarQube for IDE…'), description: t('connected mode'), userTokensOnly: true },
+    ],
+    runGenerateAction: async (result: GenerateTokenResult) => {
+      const connection = services.requireConnection(result.ref.connectionId);
+      if (result.afterAction === BIND_MCP_ACTION) await manager.bindMcp(connection, result.ref);
+      if (result.afterAction === BIND_CONNECTED_MODE_ACTION) await manager.bindConnectedMode(connection, result.ref);
+    },
+  };
+}

@@ -138,7 +138,7 @@ describe('tokens model and tree', () => {
     const ide = childrenOf(root, context).find((node) => node.kind === 'token' && node.token.name === 'ide')!;
     assert.equal(presentNode(ide, context).contextValue, 'token+held+user+bound');
     assert.equal(presentNode(ide, context).collapsible, 'collapsed');
-    assert.match(presentNode(ide, context).tooltip ?? '', /Used by:  \n- MCP: VS Code — built in/);
+    assert.match(presentNode(ide, context).tooltip ?? '', /Used by: {2}\n- MCP: VS Code — built in/);
     assert.deepEqual(labels(childrenOf(ide, context), context), ['MCP: VS Code']);
   });
 

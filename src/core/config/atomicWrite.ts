@@ -1,0 +1,41 @@
+// Replace a file in one step: write a temporary file next to it, then rename it over the original.
+// A crash in between leaves the original untouched; a symlink stays a symlink (the real target is replaced).
+import { randomBytes } from 'node:crypto';
+import * as path from 'node:path';
+import { ConfigFileError } from './configFileError';
+import type { FileSystem } from './fileSystem';
+
+export interface AtomicWriteOptions {
+  /** Mode of a file that does not exist yet (an existing file keeps its own). */
+  readonly mode?: number;
+  /** Test hook: runs between the temporary write and the rename. */
+  readonly beforeRename?: () => Promise<void>;
+}
+
+const DEFAULT_MODE = 0o644;
+
+function isPermissionError(error: unknown): boolean {
+  const code = (error as NodeJS.ErrnoException)?.code;
+  return code === 'EACCES' || code === 'EPERM' || code === 'EROFS';
+}
+
+export async function writeFileAtomic(fs: FileSystem, file: string, data: string | Buffer, options: AtomicWriteOptions = {}): Promise<void> {
+  const existing = await fs.stat(file);
+  const target = existing ? await fs.realpath(file) : file;
+  if (existing && (existing.mode & 0o200) === 0) {
+    throw new ConfigFileError(file, 'readOnly', `Cannot edit ${file}: the file is read-only. Make it writable and try again; it was left untouched.`);
+  }
+  const temporary = path.join(path.dirname(target), `.${path.basename(target)}.${randomBytes(6).toString('hex')}.tmp`);
+  try {
+    await fs.writeFile(temporary, data, { mode: existing?.mode ?? options.mode ?? DEFAULT_MODE });
+    if (existing) await fs.chmod(temporary, existing.mode);
+    await options.beforeRename?.();
+    await fs.rename(temporary, target);
+  } catch (error) {
+    await fs.unlink(temporary).catch(() => undefined);
+    if (isPermissionError(error)) {
+      throw new ConfigFileError(file, 'readOnly', `Cannot write ${file}: permission denied for its folder. Check its permissions and try again; it was left untouched.`, undefined, undefined, { cause: error });
+    }
+    throw new ConfigFileError(file, 'io', `Cannot write ${file}: ${error instanceof Error ? error.message : String(error)}. It was left untouched.`, undefined, undefined, { cause: error });
+  }
+}

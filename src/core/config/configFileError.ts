@@ -1,0 +1,20 @@
+/** Why a configuration file could not be edited; the message names the file and says what to do. */
+export type ConfigFileProblem = 'parse' | 'readOnly' | 'io' | 'shape';
+
+export class ConfigFileError extends Error {
+  constructor(
+    readonly file: string,
+    readonly reason: ConfigFileProblem,
+    message: string,
+    readonly line?: number,
+    readonly column?: number,
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+    this.name = 'ConfigFileError';
+  }
+}
+
+export function isConfigFileError(error: unknown): error is ConfigFileError {
+  return error instanceof ConfigFileError;
+}

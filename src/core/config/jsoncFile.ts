@@ -1,0 +1,116 @@
+// Edit JSON-with-comments files the way a person would: only the entry that changes, everything else byte for byte.
+import * as path from 'node:path';
+import { applyEdits, modify, parse, printParseErrorCode } from 'jsonc-parser';
+import type { FormattingOptions, JSONPath, ParseError } from 'jsonc-parser';
+import { writeFileAtomic } from './atomicWrite';
+import { ConfigFileError } from './configFileError';
+import type { FileSystem } from './fileSystem';
+
+const BOM = '\uFEFF';
+
+export interface JsoncDocument {
+  /** The current parsed value (updated after every change). */
+  readonly value: unknown;
+  readonly text: string;
+  set(jsonPath: JSONPath, value: unknown): void;
+  remove(jsonPath: JSONPath): void;
+}
+
+export interface JsoncFile {
+  readonly exists: boolean;
+  readonly text: string;
+  readonly value: unknown;
+}
+
+export interface EditResult {
+  readonly changed: boolean;
+  readonly createdFile: boolean;
+  /** Folders created for a new file, outermost first. */
+  readonly createdDirs: string[];
+}
+
+function lineAndColumn(text: string, offset: number): { line: number; column: number } {
+  const before = text.slice(0, offset).split(/\r\n|\r|\n/);
+  return { line: before.length, column: before[before.length - 1].length + 1 };
+}
+
+function parseOrThrow(file: string, text: string): unknown {
+  const errors: ParseError[] = [];
+  const value = parse(text, errors, { allowTrailingComma: true, disallowComments: false, allowEmptyContent: true });
+  if (errors.length > 0) {
+    const { line, column } = lineAndColumn(text, errors[0].offset);
+    const what = printParseErrorCode(errors[0].error).replace(/([a-z])([A-Z])/g, '$1 $2').toLowerCase();
+    throw new ConfigFileError(file, 'parse', `Cannot edit ${file}: it is not valid JSON (line ${line}, column ${column}: ${what}). Fix the file and try again; it was left untouched.`, line, column);
+  }
+  return value;
+}
+
+/** Reads and parses a JSONC file; a missing file reads as `{}`. An unparsable one throws, naming the line. */
+export async function readJsoncFile(fs: FileSystem, file: string): Promise<JsoncFile> {
+  const raw = await fs.readFile(file);
+  if (raw === undefined) return { exists: false, text: '', value: {} };
+  const text = raw.toString('utf8').replace(/^\uFEFF/, '');
+  const value = text.trim() === '' ? {} : parseOrThrow(file, text);
+  return { exists: true, text, value };
+}
+
+/** Indentation and line ends as the file already has them, so edits look hand-made. */
+export function detectFormatting(text: string): FormattingOptions {
+  const eol = text.includes('\r\n') ? '\r\n' : '\n';
+  const indents = [...text.matchAll(/\n([ \t]+)\S/g)].map((match) => match[1]);
+  const insertSpaces = !(indents[0]?.startsWith('\t') ?? false);
+  const widths = indents.filter((indent) => !indent.includes('\t')).map((indent) => indent.length);
+  const tabSize = widths.length > 0 ? Math.min(...widths) : 2;
+  return { eol, insertSpaces, tabSize, insertFinalNewline: false };
+}
+
+/**
+ * Applies `edit` to the file and writes it atomically when something changed. A file that does not parse is never
+ * written; a missing file (and its folders) is created.
+ */
+export async function editJsoncFile(
+  fs: FileSystem,
+  file: string,
+  edit: (document: JsoncDocument) => void,
+  options: { newFileMode?: number; beforeRename?: () => Promise<void> } = {},
+): Promise<EditResult> {
+  const raw = await fs.readFile(file);
+  const original = raw?.toString('utf8');
+  const hadBom = original?.startsWith(BOM) ?? false;
+  const existingText = original === undefined ? undefined : hadBom ? original.slice(1) : original;
+  const startText = existingText === undefined || existingText.trim() === '' ? '{}' : existingText;
+  let value = parseOrThrow(file, startText);
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+    throw new ConfigFileError(file, 'shape', `Cannot edit ${file}: it does not hold a JSON object. Fix the file and try again; it was left untouched.`);
+  }
+  const formatting = existingText === undefined ? { eol: '\n', insertSpaces: true, tabSize: 2 } : detectFormatting(startText);
+  let text = startText;
+  const apply = (jsonPath: JSONPath, newValue: unknown) => {
+    text = applyEdits(text, modify(text, jsonPath, newValue, { formattingOptions: formatting }));
+    value = parse(text, [], { allowTrailingComma: true });
+  };
+  edit({
+    get value() {
+      return value;
+    },
+    get text() {
+      return text;
+    },
+    set: (jsonPath, newValue) => apply(jsonPath, newValue),
+    remove: (jsonPath) => apply(jsonPath, undefined),
+  });
+  if (text === startText) return { changed: false, createdFile: false, createdDirs: [] };
+  const createdDirs = raw === undefined ? await fs.mkdir(path.dirname(file)) : [];
+  const output = (hadBom ? BOM : '') + text + (existingText === undefined ? '\n' : '');
+  await writeFileAtomic(fs, file, output, { mode: options.newFileMode, beforeRename: options.beforeRename });
+  return { changed: true, createdFile: raw === undefined, createdDirs };
+}
+
+/** Unbind of a file the extension created: once it is back to `{}`, delete it and the folders made for it, if empty. */
+export async function deleteIfEmptyObject(fs: FileSystem, file: string, createdDirs: readonly string[]): Promise<boolean> {
+  const { exists, value } = await readJsoncFile(fs, file);
+  if (!exists || typeof value !== 'object' || value === null || Object.keys(value).length > 0) return false;
+  await fs.unlink(file);
+  for (const folder of [...createdDirs].reverse()) await fs.rmdirIfEmpty(folder);
+  return true;
+}

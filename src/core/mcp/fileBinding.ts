@@ -1,0 +1,131 @@
+// Writing and removing the SonarQube entry in an MCP client's configuration file, touching nothing else.
+import { deleteIfEmptyObject, editJsoncFile, readJsoncFile } from '../config/jsoncFile';
+import type { FileSystem } from '../config/fileSystem';
+import { TOKEN_ENV } from './launch';
+import type { McpLaunch } from './launch';
+import { mcpTarget, tokenReference } from './targets';
+import type { McpTargetId } from './targets';
+
+export const DEFAULT_SERVER_NAME = 'sonarqube';
+const SECRET_FILE_MODE = 0o600;
+
+export interface ApplyMcpFileBinding {
+  readonly target: McpTargetId;
+  readonly path: string;
+  readonly serverName?: string;
+  readonly launch: McpLaunch;
+  /** e.g. `sq-example-com`: names the fallback entry and the VS Code input. */
+  readonly connectionSlug: string;
+  readonly inputDescription?: string;
+  /** Claude Desktop only: the value itself. */
+  readonly plainTextToken?: string;
+  readonly replaceExisting?: boolean;
+  /** Test hook passed to the atomic write. */
+  readonly beforeRename?: () => Promise<void>;
+}
+
+export type ApplyResult =
+  | {
+      readonly kind: 'written';
+      readonly serverName: string;
+      readonly inputId?: string;
+      readonly createdFile: boolean;
+      readonly createdDirs: string[];
+      /** Top-level keys the binding added (`servers`, `mcpServers`, `inputs`): unbind removes them once empty. */
+      readonly createdKeys: string[];
+    }
+  | { readonly kind: 'conflict'; readonly existingName: string; readonly suggestedName: string };
+
+export interface RemoveMcpFileBinding {
+  readonly target: McpTargetId;
+  readonly path: string;
+  readonly serverName: string;
+  readonly inputId?: string;
+  readonly createdFile?: boolean;
+  readonly createdDirs?: readonly string[];
+  readonly createdKeys?: readonly string[];
+}
+
+type JsonObject = Record<string, unknown>;
+
+function asObject(value: unknown): JsonObject | undefined {
+  return typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as JsonObject) : undefined;
+}
+
+function topKeyOf(target: McpTargetId): string {
+  const topKey = mcpTarget(target).topKey;
+  if (!topKey) throw new Error(`${target} has no configuration file`);
+  return topKey;
+}
+
+function inputsOf(value: unknown): JsonObject[] {
+  const inputs = asObject(value)?.inputs;
+  return Array.isArray(inputs) ? (inputs as JsonObject[]) : [];
+}
+
+export async function applyMcpFileBinding(fs: FileSystem, options: ApplyMcpFileBinding): Promise<ApplyResult> {
+  const topKey = topKeyOf(options.target);
+  const serverName = options.serverName ?? DEFAULT_SERVER_NAME;
+  const current = await readJsoncFile(fs, options.path);
+  const root = asObject(current.value) ?? {};
+  const servers = asObject(root[topKey]) ?? {};
+  if (servers[serverName] !== undefined && !options.replaceExisting) {
+    const base = `${DEFAULT_SERVER_NAME}-${options.connectionSlug}`;
+    let suggestedName = base;
+    for (let counter = 2; servers[suggestedName] !== undefined; counter++) suggestedName = `${base}-${counter}`;
+    return { kind: 'conflict', existingName: serverName, suggestedName };
+  }
+  const isVsCode = topKey === 'servers';
+  const inputId = options.target === 'vscodeWorkspace' ? `sonarqube-token-${options.connectionSlug}` : undefined;
+  const tokenValue = options.plainTextToken ?? tokenReference(options.target, inputId);
+  const entry = {
+    ...(isVsCode ? { type: 'stdio' } : {}),
+    command: options.launch.command,
+    args: options.launch.args,
+    env: { ...options.launch.env, [TOKEN_ENV]: tokenValue },
+  };
+  const createdKeys = [topKey, ...(inputId ? ['inputs'] : [])].filter((key) => root[key] === undefined);
+  const plainText = options.plainTextToken !== undefined;
+  const result = await editJsoncFile(
+    fs,
+    options.path,
+    (document) => {
+      document.set([topKey, serverName], entry);
+      if (inputId && !inputsOf(document.value).some((input) => input.id === inputId)) {
+        const input = { id: inputId, type: 'promptString', description: options.inputDescription ?? 'SonarQube token', password: true };
+        if (Array.isArray(asObject(document.value)?.inputs)) document.set(['inputs', -1], input);
+        else document.set(['inputs'], [input]);
+      }
+    },
+    { newFileMode: plainText ? SECRET_FILE_MODE : undefined, beforeRename: options.beforeRename },
+  );
+  if (plainText) await fs.chmod(await fs.realpath(options.path), SECRET_FILE_MODE);
+  return { kind: 'written', serverName, inputId, createdFile: result.createdFile, createdDirs: result.createdDirs, createdKeys };
+}
+
+/** Removes exactly the entry (and input) the binding wrote; a file or entry already gone is fine. */
+export async function removeMcpFileBinding(fs: FileSystem, options: RemoveMcpFileBinding): Promise<void> {
+  const topKey = topKeyOf(options.target);
+  const current = await readJsoncFile(fs, options.path);
+  if (!current.exists) return;
+  const createdKeys = new Set(options.createdKeys ?? []);
+  await editJsoncFile(fs, options.path, (document) => {
+    const servers = asObject(asObject(document.value)?.[topKey]);
+    if (servers?.[options.serverName] !== undefined) document.remove([topKey, options.serverName]);
+    if (createdKeys.has(topKey) && Object.keys(asObject(asObject(document.value)?.[topKey]) ?? { keep: true }).length === 0) document.remove([topKey]);
+    const index = inputsOf(document.value).findIndex((input) => input.id === options.inputId);
+    if (options.inputId && index >= 0) document.remove(['inputs', index]);
+    if (createdKeys.has('inputs') && Array.isArray(asObject(document.value)?.inputs) && inputsOf(document.value).length === 0) document.remove(['inputs']);
+  });
+  if (options.createdFile) await deleteIfEmptyObject(fs, options.path, options.createdDirs ?? []);
+}
+
+/** Rotation of a plain-text binding (Claude Desktop): only the value changes. */
+export async function rewritePlainTextToken(fs: FileSystem, options: { path: string; target?: McpTargetId; serverName: string; token: string }): Promise<void> {
+  const topKey = topKeyOf(options.target ?? 'claudeDesktop');
+  await editJsoncFile(fs, options.path, (document) => {
+    if (asObject(asObject(document.value)?.[topKey])?.[options.serverName] === undefined) return;
+    document.set([topKey, options.serverName, 'env', TOKEN_ENV], options.token);
+  });
+  await fs.chmod(await fs.realpath(options.path), SECRET_FILE_MODE);
+}

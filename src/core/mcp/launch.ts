@@ -1,0 +1,83 @@
+// How the SonarQube MCP Server is started: command, arguments and environment, everything except the token.
+import { englishMessage } from '../ports';
+import type { Translate } from '../ports';
+import { cloudBaseUrl } from '../sonar/target';
+import type { SonarTarget } from '../sonar/types';
+
+export const TOKEN_ENV = 'SONARQUBE_TOKEN';
+
+export interface McpLauncherSettings {
+  readonly launcher: 'docker' | 'jar' | 'custom';
+  readonly dockerImage: string;
+  readonly jarPath?: string;
+  readonly customCommand?: string;
+  readonly customArgs?: readonly string[];
+  readonly toolsets?: readonly string[];
+  readonly readOnly?: boolean;
+  /** Where the JAR keeps its data (`STORAGE_PATH`): the extension's global storage folder. */
+  readonly storagePath?: string;
+}
+
+export interface McpLaunch {
+  readonly command: string;
+  readonly args: string[];
+  /** Never holds the token: `withToken` adds it for the one target that passes an environment to the child. */
+  readonly env: Record<string, string>;
+  readonly warnings: string[];
+}
+
+export class McpLaunchError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'McpLaunchError';
+  }
+}
+
+const LOOPBACK_HOSTS = new Set(['localhost', '127.0.0.1', '[::1]']);
+
+/** A Server on this machine is not `localhost` from inside a container. */
+function containerUrl(serverUrl: string): string | undefined {
+  const url = new URL(serverUrl);
+  if (!LOOPBACK_HOSTS.has(url.hostname)) return undefined;
+  url.hostname = 'host.docker.internal';
+  return url.toString().replace(/\/$/, '');
+}
+
+export function buildMcpLaunch(settings: McpLauncherSettings, target: SonarTarget, options: { idePort?: number; t?: Translate } = {}): McpLaunch {
+  const t = options.t ?? englishMessage;
+  const warnings: string[] = [];
+  const env: Record<string, string> = {};
+  if (target.kind === 'server') {
+    const rewritten = settings.launcher === 'docker' ? containerUrl(target.serverUrl) : undefined;
+    env.SONARQUBE_URL = rewritten ?? target.serverUrl;
+    if (rewritten) {
+      warnings.push(t('{0} is on this computer, which a container reaches as host.docker.internal: the MCP server is given {1}.', target.serverUrl, rewritten));
+    }
+  } else {
+    if (target.region === 'US') env.SONARQUBE_URL = cloudBaseUrl('US');
+    if (target.organization) env.SONARQUBE_ORG = target.organization;
+  }
+  if (settings.launcher === 'jar' && settings.storagePath) env.STORAGE_PATH = settings.storagePath;
+  if (settings.toolsets && settings.toolsets.length > 0) env.SONARQUBE_TOOLSETS = settings.toolsets.join(',');
+  if (settings.readOnly) env.SONARQUBE_READ_ONLY = 'true';
+  if (options.idePort !== undefined) env.SONARQUBE_IDE_PORT = String(options.idePort);
+
+  switch (settings.launcher) {
+    case 'docker': {
+      // `-e NAME` without a value passes the variable from docker's own environment: no value on the command line.
+      const passed = [TOKEN_ENV, ...Object.keys(env)].flatMap((name) => ['-e', name]);
+      return { command: 'docker', args: ['run', '--init', '--pull=always', '-i', '--rm', ...passed, settings.dockerImage], env, warnings };
+    }
+    case 'jar':
+      if (!settings.jarPath) throw new McpLaunchError(t('Set sonarqubeTokens.mcp.jarPath to the SonarQube MCP Server JAR, or choose another launcher in sonarqubeTokens.mcp.launcher.'));
+      return { command: 'java', args: ['-jar', settings.jarPath], env, warnings };
+    case 'custom':
+      if (!settings.customCommand) throw new McpLaunchError(t('Set sonarqubeTokens.mcp.customCommand, or choose another launcher in sonarqubeTokens.mcp.launcher.'));
+      return { command: settings.customCommand, args: [...(settings.customArgs ?? [])], env, warnings };
+  }
+}
+
+/** The environment VS Code gives the child it spawns: the only place the value goes. */
+export function withToken(env: Record<string, string>, token: string): Record<string, string> {
+  return { ...env, [TOKEN_ENV]: token };
+}

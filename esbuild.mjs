@@ -9,15 +9,19 @@ const watch = process.argv.includes('--watch');
 const options = {
   entryPoints: {
     extension: 'src/extension.ts',
-    // undici and the zod schemas are most of the code: keeping them apart keeps activation cheap.
+    // Loaded on first use, so that activation only pays for registering views and command ids:
+    // the Web API client (undici and the zod schemas) and the commands' implementations.
     sonar: 'src/core/sonar/index.ts',
+    commands: 'src/vscode/commands.ts',
   },
   outdir: 'dist',
   bundle: true,
   format: 'cjs',
   platform: 'node',
   target: 'node20',
-  external: ['vscode', './sonar.js'],
+  // jsonc-parser's default (UMD) build loads its parts at run time, which a bundle cannot resolve: take its ESM build.
+  mainFields: ['module', 'main'],
+  external: ['vscode', './sonar.js', './commands.js'],
   minify: production,
   sourcemap: !production,
   sourcesContent: false,

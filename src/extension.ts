@@ -1,28 +1,40 @@
 import * as vscode from 'vscode';
 import { parseSecretKey } from './core/secrets/keys';
+import { BindingStore } from './core/tokens/bindingStore';
+import { REMINDER_INTERVAL_MS } from './core/tokens/expiryReminders';
 import type { TreeContext } from './core/tokens/treeNodes';
+import { bindingViewsOf } from './vscode/bindingViews';
 import { CommandId, ContextKey } from './vscode/commandIds';
 import { CommandRunner } from './vscode/commandRunner';
+import type { LoadedCommands } from './vscode/commands';
+import { loadCommands } from './vscode/commandsLoader';
 import { describeError } from './vscode/describeError';
 import { createExtensionLog } from './vscode/log';
+import { MCP_PROVIDER_ID, SonarMcpProvider } from './vscode/mcpProvider';
 import { Services, t } from './vscode/services';
-import { registerBindings } from './vscode/bindings';
-import { registerTokenCommands } from './vscode/tokenCommands';
 import { TokensTreeProvider } from './vscode/tree/tokensTreeProvider';
 
-/** Wires the parts together; registers views and commands and does no I/O (the view loads when it is shown). */
+const FIRST_REMINDER_DELAY_MS = 10_000;
+
+/** Wires the parts together: registers the view, the MCP provider and the command ids, and does no I/O. */
 export function activate(context: vscode.ExtensionContext): void {
   const { logger, channel } = createExtensionLog();
   const services = new Services(context, logger);
+  const store = new BindingStore(services.state, logger);
+  const storagePath = context.globalStorageUri.fsPath;
+  const provider = new SonarMcpProvider(services, store, storagePath);
   const showLogs = () => channel.show();
   const runner = new CommandRunner(context, logger, describeError, showLogs);
-  const bindings = registerBindings(context, runner, services);
+
+  let commands: LoadedCommands | undefined;
+  const loaded = () => (commands ??= loadCommands().createCommands({ services, store, provider, storagePath, run: (origin, task) => runner.run(origin, task), showLogs }));
+  for (const id of Object.values(CommandId)) runner.register(id, (...args: unknown[]) => (loaded().handler(id) as (...a: unknown[]) => unknown)(...args));
 
   const treeContext = (): TreeContext => ({
     connections: services.connections.list(),
     model: services.model,
     isHeld: (ref) => services.heldTokens.has(ref),
-    bindingsOf: (ref) => bindings.viewsOf(ref),
+    bindingsOf: (ref) => bindingViewsOf(store, ref),
     now: new Date(),
     warningDays: vscode.workspace.getConfiguration('sonarqubeTokens').get<number>('expiryWarningDays', 7),
     t,
@@ -35,24 +47,29 @@ export function activate(context: vscode.ExtensionContext): void {
     const connections = services.connections.list();
     void vscode.commands.executeCommand('setContext', ContextKey.hasConnections, connections.length > 0);
     void vscode.commands.executeCommand('setContext', ContextKey.hasAdminConnection, connections.some((connection) => connection.isAdmin));
-    void vscode.commands.executeCommand('setContext', ContextKey.hasBindings, bindings.count() > 0);
+    void vscode.commands.executeCommand('setContext', ContextKey.hasBindings, store.list().length > 0);
   };
   updateContextKeys();
   services.state.syncKeys(['sonarqubeTokens.connections']);
 
-  registerTokenCommands(runner, services, bindings, showLogs);
+  const remind = () => void runner.run('expiry reminder', () => (store.list().length > 0 ? loaded().remindAboutExpiry() : undefined));
+  const firstReminder = setTimeout(remind, FIRST_REMINDER_DELAY_MS);
+  const dailyReminder = setInterval(remind, REMINDER_INTERVAL_MS);
 
   context.subscriptions.push(
     services,
     channel,
     tree,
     view,
+    provider,
+    vscode.lm.registerMcpServerDefinitionProvider(MCP_PROVIDER_ID, provider),
+    { dispose: () => (clearTimeout(firstReminder), clearInterval(dailyReminder)) },
     services.connections.onDidChange(() => {
       updateContextKeys();
       tree.refreshAll();
     }),
     services.heldTokens.onDidChange(() => tree.refreshAll()),
-    bindings.onDidChange(() => {
+    store.onDidChange(() => {
       updateContextKeys();
       tree.refreshAll();
     }),
@@ -68,6 +85,7 @@ export function activate(context: vscode.ExtensionContext): void {
     vscode.workspace.onDidChangeConfiguration((event) => {
       if (event.affectsConfiguration('http') || event.affectsConfiguration('sonarqubeTokens.requestTimeoutSeconds')) services.resetClients();
       if (event.affectsConfiguration('sonarqubeTokens.expiryWarningDays')) tree.refreshAll();
+      if (event.affectsConfiguration('sonarqubeTokens.mcp')) provider.refresh();
     }),
   );
 }

@@ -18,7 +18,7 @@ import { MCP_TARGETS, mcpConfigPath, providingInstructions } from '../core/mcp/t
 import type { McpTargetId } from '../core/mcp/targets';
 import type { TokenRef } from '../core/secrets/keys';
 import type { BindingRecord, BindingStore, ConnectedModeBinding } from '../core/tokens/bindingStore';
-import type { BindingView } from '../core/tokens/treeNodes';
+import { describeBinding, displayPath } from './bindingViews';
 import type { SonarMcpProvider } from './mcpProvider';
 import { readMcpLauncherSettings } from './mcpSettings';
 import { t } from './services';
@@ -40,36 +40,9 @@ export class BindingManager {
     private readonly storagePath: string,
   ) {}
 
-  describe(binding: BindingRecord): BindingView {
-    if (binding.kind === 'connectedMode') {
-      const folders = binding.folders.map((folder) => path.basename(vscode.Uri.parse(folder).fsPath)).join(', ');
-      return {
-        id: binding.id,
-        token: binding.token,
-        label: t('SonarQube for IDE'),
-        description: t('{0} → {1}', folders, binding.projectKey),
-        tooltip: t('Connected mode: connection "{0}" in User settings; folders {1} bound to project {2}.', binding.sonarlintConnectionId, folders, binding.projectKey),
-      };
-    }
-    const target = MCP_TARGETS.find((candidate) => candidate.id === binding.target);
-    const where = binding.target === 'vscodeProvider' ? binding.label : binding.path && this.displayPath(binding.path);
-    return {
-      id: binding.id,
-      token: binding.token,
-      label: t('MCP: {0}', target?.label(t) ?? binding.target),
-      description: binding.plainText ? t('{0} · plain text', where ?? '') : where,
-      tooltip: binding.plainText
-        ? t('The token value is written in plain text in {0} (kept at mode 0600).', binding.path ?? '')
-        : binding.target === 'vscodeProvider'
-          ? t('VS Code starts "{0}" with the token from secure storage in its environment.', binding.label ?? '')
-          : t('{0} references the token without containing it.', binding.path ?? ''),
-      plainText: binding.plainText,
-    };
-  }
-
   usedBy(ref: TokenRef): string[] {
     return this.store.forToken(ref).map((binding) => {
-      const view = this.describe(binding);
+      const view = describeBinding(binding);
       return view.description ? `${view.label} (${view.description})` : view.label;
     });
   }
@@ -92,7 +65,7 @@ export class BindingManager {
     }
     let plainTextToken: string | undefined;
     if (target.secret === 'plainText') {
-      const confirmed = await prompter.confirm(t('Write the token in plain text into {0}?', this.displayPath(file)), {
+      const confirmed = await prompter.confirm(t('Write the token in plain text into {0}?', displayPath(file)), {
         confirmLabel: t('Write in Plain Text'),
         detail: t(
           '{0} cannot read a token from secure storage or the environment, so the value itself goes into its configuration file. Anyone or anything that can read that file (backups, sync tools, other programs) can use the token. The file is kept readable by you only (mode 0600). Prefer another client when you can.',
@@ -108,7 +81,7 @@ export class BindingManager {
     if (result.kind === 'conflict') {
       const replace = t('Replace');
       const add = t('Add as "{0}"', result.suggestedName);
-      const choice = await prompter.warn(t('{0} already has an MCP server named "{1}".', this.displayPath(file), result.existingName), replace, add);
+      const choice = await prompter.warn(t('{0} already has an MCP server named "{1}".', displayPath(file), result.existingName), replace, add);
       if (choice === undefined) return;
       result = await applyMcpFileBinding(nodeFileSystem, choice === replace ? { ...base, replaceExisting: true } : { ...base, serverName: result.suggestedName });
       if (result.kind === 'conflict') return;
@@ -128,7 +101,7 @@ export class BindingManager {
     this.services.logger.info(`[bind] ${ref.name} bound to ${target.id} in ${file} as "${result.serverName}"`);
     const open = t('Open File');
     const instructions = target.secret === 'plainText' ? t('The file is readable by you only.') : providingInstructions(target.id, t);
-    if ((await prompter.info(t('{0} is bound to {1} in {2}. {3}', ref.name, target.label(t), this.displayPath(file), instructions), open)) === open) {
+    if ((await prompter.info(t('{0} is bound to {1} in {2}. {3}', ref.name, target.label(t), displayPath(file), instructions), open)) === open) {
       await vscode.window.showTextDocument(vscode.Uri.file(file));
     }
   }
@@ -300,7 +273,7 @@ export class BindingManager {
       if (existing === text) continue;
       if (existing !== undefined) {
         const replace = t('Replace');
-        if ((await this.services.prompter.warn(t('{0} already describes another binding.', this.displayPath(file)), replace)) !== replace) continue;
+        if ((await this.services.prompter.warn(t('{0} already describes another binding.', displayPath(file)), replace)) !== replace) continue;
       }
       await nodeFileSystem.mkdir(path.dirname(file));
       await writeFileAtomic(nodeFileSystem, file, text);
@@ -334,10 +307,5 @@ export class BindingManager {
       throw new Error(t('The value of token {0} is not in secure storage on this computer: generate a new token to bind it.', ref.name));
     }
     return value;
-  }
-
-  private displayPath(file: string): string {
-    const home = os.homedir();
-    return file.startsWith(home + path.sep) ? `~${file.slice(home.length)}` : vscode.workspace.asRelativePath(file);
   }
 }

@@ -13,11 +13,19 @@ function isCancellation(error: unknown): boolean {
   );
 }
 
+export type CommandHandler = (...args: never[]) => unknown;
+
+/** Where command implementations are registered: the runner itself, or the table of the lazily loaded bundle. */
+export interface CommandRegistry {
+  register(id: CommandId, handler: CommandHandler): void;
+  run(origin: string, task: () => unknown): Promise<void>;
+}
+
 /**
  * Registers commands through one door: cancellation is silent; any other failure is logged and shown
  * in words with a "Show Logs" button, so no handler needs its own try/catch.
  */
-export class CommandRunner {
+export class CommandRunner implements CommandRegistry {
   constructor(
     private readonly context: vscode.ExtensionContext,
     private readonly logger: Logger,
@@ -25,7 +33,7 @@ export class CommandRunner {
     private readonly showLogs: () => void,
   ) {}
 
-  register(id: CommandId, handler: (...args: never[]) => unknown): void {
+  register(id: CommandId, handler: CommandHandler): void {
     this.context.subscriptions.push(
       vscode.commands.registerCommand(id, (...args: unknown[]) => this.run(id, () => (handler as (...a: unknown[]) => unknown)(...args))),
     );

@@ -13,7 +13,7 @@ import type { SonarTarget } from '../core/sonar/types';
 import type { TokenRef } from '../core/secrets/keys';
 import type { TreeNode } from '../core/tokens/treeNodes';
 import { CommandId } from './commandIds';
-import type { CommandRunner } from './commandRunner';
+import type { CommandRegistry } from './commandRunner';
 import { connectionOf, tokenOf } from './pickers';
 import { t } from './services';
 import type { Services } from './services';
@@ -35,7 +35,7 @@ type SignInMethod = 'paste' | 'browser';
 
 const BROWSER_SIGN_IN_TIMEOUT_MS = 5 * 60 * 1000;
 
-export function registerTokenCommands(runner: CommandRunner, services: Services, hooks: TokenLifecycleHooks, showLogs: () => void): void {
+export function registerTokenCommands(runner: CommandRegistry, services: Services, hooks: TokenLifecycleHooks, showLogs: () => void): void {
   const { model, prompter } = services;
   const signInDeps = (): SignInDeps => ({
     ...services.flowDeps(),

@@ -8,9 +8,10 @@ import type { AddressInfo } from 'node:net';
 import { englishMessage, silentLogger } from '../ports';
 import type { Logger, Translate } from '../ports';
 import { SonarApiError } from '../sonar/errors';
+import { HANDSHAKE_PORTS } from './handshakePorts';
 
-/** The range the server's page accepts; SonarQube for IDE may already hold some of it. */
-export const HANDSHAKE_PORTS: readonly number[] = Array.from({ length: 11 }, (_, index) => 64120 + index);
+// SonarQube for IDE may already hold some of the handshake ports: the listener takes the first free one.
+export { HANDSHAKE_PORTS };
 export const DEFAULT_SIGN_IN_TIMEOUT_MS = 5 * 60 * 1000;
 /** A token body is `{"token":"…"}`: anything near this size is not one. */
 export const MAX_TOKEN_BODY_BYTES = 8 * 1024;

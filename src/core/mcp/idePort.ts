@@ -1,6 +1,6 @@
 // SonarQube for IDE's embedded server listens on the first free port of 64120-64130; the MCP server can use it.
 import * as http from 'node:http';
-import { HANDSHAKE_PORTS } from '../auth/browserSignIn';
+import { HANDSHAKE_PORTS } from '../auth/handshakePorts';
 
 export type StatusFetcher = (port: number, signal: AbortSignal) => Promise<unknown>;
 

@@ -3,38 +3,38 @@ import type { GenerateTokenResult } from '../core/flows/generateToken';
 import { replacementName, rotateToken } from '../core/flows/rotateToken';
 import { describeSonarError } from '../core/flows/describeError';
 import type { TokenRef } from '../core/secrets/keys';
-import { BindingStore } from '../core/tokens/bindingStore';
-import type { BindingRecord } from '../core/tokens/bindingStore';
-import { reminderDue, reminderMessage, remindersFor, REMINDER_INTERVAL_MS } from '../core/tokens/expiryReminders';
-import type { BindingView, TreeNode } from '../core/tokens/treeNodes';
+import type { BindingRecord, BindingStore } from '../core/tokens/bindingStore';
+import { reminderDue, reminderMessage, remindersFor } from '../core/tokens/expiryReminders';
+import type { TreeNode } from '../core/tokens/treeNodes';
 import { BindingManager } from './bindingManager';
+import { describeBinding } from './bindingViews';
 import { CommandId } from './commandIds';
-import type { CommandRunner } from './commandRunner';
-import { MCP_PROVIDER_ID, SonarMcpProvider } from './mcpProvider';
+import type { CommandRegistry } from './commandRunner';
+import type { SonarMcpProvider } from './mcpProvider';
 import { tokenOf } from './pickers';
 import { t } from './services';
 import type { Services } from './services';
 import type { TokenLifecycleHooks } from './tokenCommands';
 
 const LAST_REMINDER_KEY = 'sonarqubeTokens.lastExpiryReminder';
-const FIRST_REMINDER_DELAY_MS = 10_000;
 const BIND_MCP_ACTION = 'bindMcp';
 const BIND_CONNECTED_MODE_ACTION = 'bindConnectedMode';
 
-export interface Bindings extends TokenLifecycleHooks {
-  viewsOf(ref: TokenRef): BindingView[];
-  count(): number;
-  readonly onDidChange: (listener: () => void) => vscode.Disposable;
+export interface BindingCommands extends TokenLifecycleHooks {
+  /** Once a day (across windows), one notification about bound tokens that expire soon, expired or vanished. */
+  remindAboutExpiry(): Promise<void>;
 }
 
-/** Registers the MCP provider, the bind/unbind/rotate commands and the daily expiry reminder. */
-export function registerBindings(context: vscode.ExtensionContext, runner: CommandRunner, services: Services): Bindings {
-  const store = new BindingStore(services.state, services.logger);
-  const storagePath = context.globalStorageUri.fsPath;
-  const provider = new SonarMcpProvider(services, store, storagePath);
+/** The bind, unbind and rotate commands, the hooks the token commands call, and the expiry reminder. */
+export function registerBindingCommands(
+  runner: CommandRegistry,
+  services: Services,
+  store: BindingStore,
+  provider: SonarMcpProvider,
+  storagePath: string,
+): BindingCommands {
   const manager = new BindingManager(services, store, provider, storagePath);
   const { prompter } = services;
-  context.subscriptions.push(provider, vscode.lm.registerMcpServerDefinitionProvider(MCP_PROVIDER_ID, provider));
 
   const userToken = (token: { type: string }, ref: TokenRef) => token.type === 'USER_TOKEN' && services.heldTokens.has(ref);
 
@@ -69,14 +69,14 @@ export function registerBindings(context: vscode.ExtensionContext, runner: Comma
         ? store.get(node.bindingId)
         : await prompter.pick(
             store.list().map((candidate) => {
-              const view = manager.describe(candidate);
+              const view = describeBinding(candidate);
               return { label: view.label, description: view.description, detail: t('token {0}', candidate.token.name), value: candidate };
             }),
             { title: t('Remove Binding'), placeholder: t('Which binding should be removed?') },
           );
     if (!binding) return;
     await manager.remove(binding);
-    void prompter.info(t('Removed the binding {0} of token {1}.', manager.describe(binding).label, binding.token.name));
+    void prompter.info(t('Removed the binding {0} of token {1}.', describeBinding(binding).label, binding.token.name));
   });
 
   async function rotate(node: TreeNode | undefined, only?: TokenRef): Promise<void> {
@@ -127,7 +127,6 @@ export function registerBindings(context: vscode.ExtensionContext, runner: Comma
 
   runner.register(CommandId.rotateToken, (node?: TreeNode) => rotate(node));
 
-  /** Once a day (across windows), one notification about bound tokens that expire soon, expired or vanished. */
   async function remindAboutExpiry(): Promise<void> {
     if (!reminderDue(services.state.get<string>(LAST_REMINDER_KEY), new Date())) return;
     const bindings = store.list();
@@ -156,21 +155,12 @@ export function registerBindings(context: vscode.ExtensionContext, runner: Comma
     if (answer === rotateNow) await runner.run('rotate', () => rotate(undefined, rotatable.length === 1 ? rotatable[0].ref : undefined));
   }
 
-  const firstReminder = setTimeout(() => void runner.run('reminder', remindAboutExpiry), FIRST_REMINDER_DELAY_MS);
-  const dailyReminder = setInterval(() => void runner.run('reminder', remindAboutExpiry), REMINDER_INTERVAL_MS);
-  context.subscriptions.push({ dispose: () => (clearTimeout(firstReminder), clearInterval(dailyReminder)) });
-
-  const changes = new vscode.EventEmitter<void>();
-  context.subscriptions.push(changes, { dispose: store.onDidChange(() => changes.fire()).dispose });
-
   const removeAll = async (bindings: BindingRecord[]) => {
     for (const binding of bindings) await manager.remove(binding);
   };
 
   return {
-    viewsOf: (ref) => store.forToken(ref).map((binding) => manager.describe(binding)),
-    count: () => store.list().length,
-    onDidChange: changes.event,
+    remindAboutExpiry,
     usedBy: (ref) => manager.usedBy(ref),
     afterRevoke: (ref) => removeAll(store.forToken(ref)),
     afterRemoveConnection: (connectionId) => removeAll(store.forConnection(connectionId)),

@@ -1,0 +1,41 @@
+// Entry of dist/commands.js: every command's implementation, loaded the first time a command runs, so that
+// activation only registers ids.
+import type { BindingStore } from '../core/tokens/bindingStore';
+import { registerBindingCommands } from './bindingCommands';
+import { CommandId } from './commandIds';
+import type { CommandHandler, CommandRegistry } from './commandRunner';
+import type { SonarMcpProvider } from './mcpProvider';
+import type { Services } from './services';
+import { registerTokenCommands } from './tokenCommands';
+
+export interface CommandContext {
+  readonly services: Services;
+  readonly store: BindingStore;
+  readonly provider: SonarMcpProvider;
+  readonly storagePath: string;
+  /** Runs follow-up work with the extension's error handling. */
+  readonly run: (origin: string, task: () => unknown) => Promise<void>;
+  readonly showLogs: () => void;
+}
+
+export interface LoadedCommands {
+  handler(id: CommandId): CommandHandler;
+  remindAboutExpiry(): Promise<void>;
+}
+
+export function createCommands(context: CommandContext): LoadedCommands {
+  const handlers = new Map<CommandId, CommandHandler>();
+  const registry: CommandRegistry = {
+    register: (id, handler) => handlers.set(id, handler),
+    run: context.run,
+  };
+  const bindings = registerBindingCommands(registry, context.services, context.store, context.provider, context.storagePath);
+  registerTokenCommands(registry, context.services, bindings, context.showLogs);
+  for (const id of Object.values(CommandId)) {
+    if (!handlers.has(id)) throw new Error(`No implementation for ${id}`);
+  }
+  return {
+    handler: (id) => handlers.get(id)!,
+    remindAboutExpiry: bindings.remindAboutExpiry,
+  };
+}

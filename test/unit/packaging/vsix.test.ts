@@ -18,9 +18,8 @@ const ALLOWED_ENTRIES = [
   /^extension\/readme\.md$/i,
   /^extension\/changelog\.md$/i,
   /^extension\/LICENSE(\.txt)?$/,
-  /^extension\/dist\/(extension|sonar)\.js$/,
+  /^extension\/dist\/(extension|sonar|commands)\.js$/,
   /^extension\/media\/[\w.-]+\.(png|svg)$/,
-  /^extension\/l10n\/bundle\.l10n(\.[a-z-]+)?\.json$/i,
 ];
 
 const REQUIRED_ENTRIES = [
@@ -31,6 +30,7 @@ const REQUIRED_ENTRIES = [
   /^extension\/LICENSE(\.txt)?$/,
   /^extension\/dist\/extension\.js$/,
   /^extension\/dist\/sonar\.js$/,
+  /^extension\/dist\/commands\.js$/,
 ];
 
 describe('VSIX contents', function () {
@@ -40,7 +40,7 @@ describe('VSIX contents', function () {
   before(function () {
     this.timeout(120_000);
     // In `npm test` the unit tests run before `npm run package`: bundle first when a clean clone has no dist yet.
-    if (!['extension.js', 'sonar.js'].every((file) => fs.existsSync(path.join(REPO_ROOT, 'dist', file)))) {
+    if (!['extension.js', 'sonar.js', 'commands.js'].every((file) => fs.existsSync(path.join(REPO_ROOT, 'dist', file)))) {
       execFileSync(process.execPath, ['esbuild.mjs', '--production'], { cwd: REPO_ROOT, stdio: 'pipe' });
     }
     tempDir = fs.mkdtempSync(path.join(os.tmpdir(), 'vsix-test-'));

@@ -278,6 +278,13 @@ export class EditorSession {
     return fs.readFileSync(file, 'utf8').split('\n').filter(Boolean).map((line) => JSON.parse(line) as { command: string; args: unknown[] });
   }
 
+  /** The server-side extension host's log: activation events and failures of every extension. */
+  extensionHostLog(): string {
+    return listFiles(path.join(this.profile.userDataDir, 'logs'))
+      .filter((file) => path.basename(file) === 'remoteexthost.log')
+      .map((file) => fs.readFileSync(file, 'utf8')).join('\n');
+  }
+
   /** Saves a PNG a person can look at into test-results/<session>/<name>.png and returns its path. */
   async screenshot(name: string): Promise<string> {
     fs.mkdirSync(this.resultsDir, { recursive: true });
@@ -356,6 +363,15 @@ export class EditorSession {
 
   private sidebar(): Locator {
     return this.page.locator('.part.sidebar');
+  }
+}
+
+/** Polls until `condition` holds; fails after `timeoutMs` with `what` in the message. */
+export async function waitUntil(condition: () => boolean, what: string, timeoutMs = UI_TIMEOUT_MS): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!condition()) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting until ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 200));
   }
 }
 

@@ -1,6 +1,6 @@
 // Edit JSON-with-comments files the way a person would: only the entry that changes, everything else byte for byte.
 import * as path from 'node:path';
-import { applyEdits, modify, parse, printParseErrorCode } from 'jsonc-parser';
+import { applyEdits, findNodeAtLocation, format, modify, parse, parseTree, printParseErrorCode } from 'jsonc-parser';
 import type { FormattingOptions, JSONPath, ParseError } from 'jsonc-parser';
 import { writeFileAtomic } from './atomicWrite';
 import { ConfigFileError } from './configFileError';
@@ -65,6 +65,62 @@ export function detectFormatting(text: string): FormattingOptions {
 }
 
 /**
+ * One change, formatted like the file but touching only the inserted text: jsonc-parser's own formatting would
+ * reformat the neighbouring lines too (a one-line sibling entry would be spread over several).
+ */
+export function modifyText(text: string, jsonPath: JSONPath, value: unknown, formatting: FormattingOptions): string {
+  const lastItemRemoved = value === undefined ? removeLastArrayItem(text, jsonPath) : undefined;
+  if (lastItemRemoved !== undefined) return lastItemRemoved;
+  let result = text;
+  for (const edit of modify(text, jsonPath, value, {})) {
+    result = applyEdits(result, [edit]);
+    if (edit.content.length > 0) {
+      result = applyEdits(result, format(result, insertedRange(result, edit.offset, edit.content.length), { ...formatting, keepLines: false }));
+    }
+  }
+  if (value === undefined) result = collapseEmptyParent(result, jsonPath.slice(0, -1));
+  return result;
+}
+
+/**
+ * jsonc-parser removes the last item of an array together with the line break before `]` (it expects to reformat
+ * afterwards); removing only `, item` leaves the rest as it was before the item was added.
+ */
+function removeLastArrayItem(text: string, jsonPath: JSONPath): string | undefined {
+  const index = jsonPath[jsonPath.length - 1];
+  const tree = parseTree(text);
+  const parent = tree && findNodeAtLocation(tree, jsonPath.slice(0, -1));
+  const items = parent?.type === 'array' ? (parent.children ?? []) : [];
+  if (typeof index !== 'number' || items.length < 2 || index !== items.length - 1) return undefined;
+  const previous = items[index - 1];
+  const removed = items[index];
+  return text.slice(0, previous.offset + previous.length) + text.slice(removed.offset + removed.length);
+}
+
+/** The inserted text, plus the brackets around it when it went into an empty object or array (to break the lines). */
+function insertedRange(text: string, offset: number, length: number): { offset: number; length: number } {
+  let begin = offset;
+  let end = offset + length;
+  let before = begin - 1;
+  while (before >= 0 && /\s/.test(text[before])) before--;
+  if (text[before] === '{' || text[before] === '[') begin = before;
+  let after = end;
+  while (after < text.length && /\s/.test(text[after])) after++;
+  if (begin !== offset && (text[after] === '}' || text[after] === ']')) end = after + 1;
+  return { offset: begin, length: end - begin };
+}
+
+/** After removing the last entry, `{\n}` becomes `{}` again: what the file most likely was before the entry came. */
+function collapseEmptyParent(text: string, parentPath: JSONPath): string {
+  const tree = parseTree(text);
+  const parent = tree && (parentPath.length === 0 ? tree : findNodeAtLocation(tree, parentPath));
+  if (!parent || (parent.type !== 'object' && parent.type !== 'array') || (parent.children?.length ?? 0) > 0) return text;
+  const inner = text.slice(parent.offset + 1, parent.offset + parent.length - 1);
+  if (inner.trim() !== '') return text;
+  return text.slice(0, parent.offset + 1) + text.slice(parent.offset + parent.length - 1);
+}
+
+/**
  * Applies `edit` to the file and writes it atomically when something changed. A file that does not parse is never
  * written; a missing file (and its folders) is created.
  */
@@ -86,7 +142,7 @@ export async function editJsoncFile(
   const formatting = existingText === undefined ? { eol: '\n', insertSpaces: true, tabSize: 2 } : detectFormatting(startText);
   let text = startText;
   const apply = (jsonPath: JSONPath, newValue: unknown) => {
-    text = applyEdits(text, modify(text, jsonPath, newValue, { formattingOptions: formatting }));
+    text = modifyText(text, jsonPath, newValue, formatting);
     value = parse(text, [], { allowTrailingComma: true });
   };
   edit({

@@ -35,7 +35,9 @@ export const silentLogger: Logger = { debug() {}, info() {}, warn() {}, error() 
 export type Translate = (message: string, ...args: Array<string | number | boolean>) => string;
 
 export const englishMessage: Translate = (message, ...args) =>
-  message.replace(/\{(\d+)\}/g, (whole, index: string) => (Number(index) < args.length ? String(args[Number(index)]) : whole));
+  args.length === 0
+    ? message
+    : message.replace(/\{(\d+)\}/g, (whole, index: string) => (Number(index) < args.length ? String(args[Number(index)]) : whole));
 
 /** The system clipboard (VS Code's `env.clipboard`). */
 export interface Clipboard {

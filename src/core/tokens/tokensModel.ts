@@ -34,7 +34,8 @@ export interface ModelChange {
 }
 
 export const USERS_PAGE_SIZE = 500;
-const DEFAULT_CONCURRENCY = 6;
+/** Enough for every connection most people have at once, while a long list still cannot flood the network. */
+export const LOAD_CONCURRENCY = 12;
 
 const EMPTY_LIST: TokenListState = { status: 'idle', tokens: [] };
 const EMPTY_USERS: UsersState = { status: 'idle', users: [], total: 0 };
@@ -76,7 +77,7 @@ export class TokensModel {
   readonly onDidChange = this.changes.event;
 
   constructor(private readonly deps: TokensModelDeps) {
-    this.limit = createLimiter(deps.concurrency ?? DEFAULT_CONCURRENCY);
+    this.limit = createLimiter(deps.concurrency ?? LOAD_CONCURRENCY);
   }
 
   tokenList(connectionId: string): TokenListState {

@@ -35,8 +35,8 @@ export interface ThemeIconRef {
 export interface NodePresentation {
   readonly label: string;
   readonly description?: string;
-  /** Markdown. */
-  readonly tooltip?: string;
+  /** Markdown, built only when asked for (on hover): a list of thousands of tokens should not pay for it. */
+  readonly tooltip?: () => string | undefined;
   readonly icon?: ThemeIconRef;
   readonly contextValue?: string;
   readonly collapsible: 'none' | 'collapsed' | 'expanded';
@@ -77,9 +77,11 @@ function message(id: string, text: string, severity: 'info' | 'loading' | 'error
   return { kind: 'message', id, text, severity, tooltip };
 }
 
+const byName = new Intl.Collator(undefined, { sensitivity: 'base', numeric: true }).compare;
+
 function tokenNodes(connectionId: string, login: string, tokens: readonly UserToken[], parentId: string): TreeNode[] {
   return [...tokens]
-    .sort((a, b) => a.name.localeCompare(b.name))
+    .sort((a, b) => byName(a.name, b.name))
     .map((token) => ({ kind: 'token', id: `${parentId}/token:${token.name}`, connectionId, login, token }));
 }
 
@@ -112,7 +114,7 @@ export function childrenOf(node: TreeNode | undefined, context: TreeContext): Tr
   const { model, t } = context;
   if (!node) {
     return [...context.connections]
-      .sort((a, b) => a.label.localeCompare(b.label))
+      .sort((a, b) => byName(a.label, b.label))
       .map((connection) => ({ kind: 'connection', id: `connection:${connection.id}`, connection }));
   }
   switch (node.kind) {
@@ -176,7 +178,7 @@ function connectionPresentation(connection: ConnectionRecord, context: TreeConte
     failed: { icon: { id: 'error', color: ERROR }, words: t('Could not load the tokens') },
   };
   const state = status[list.status];
-  const lines = [
+  const tooltip = () => [
     `**${escapeMarkdown(connection.label)}**`,
     '',
     `${t('Product')}: ${product}`,
@@ -185,12 +187,14 @@ function connectionPresentation(connection: ConnectionRecord, context: TreeConte
     `${t('Signed in as')}: ${escapeMarkdown(connection.userName ? `${connection.userName} (${connection.login})` : connection.login)}`,
     connection.isAdmin ? t('Administrator: can manage other users\' tokens') : undefined,
     `${t('Status')}: ${state.words}`,
-  ].filter((line): line is string => line !== undefined);
+  ]
+    .filter((line): line is string => line !== undefined)
+    .join('  \n');
   const flags = ['connection', `+${list.status}`, target.kind === 'cloud' ? '+cloud' : '+server', connection.isAdmin ? '+admin' : ''].join('');
   return {
     label: connection.label,
     description: connection.login,
-    tooltip: lines.join('  \n'),
+    tooltip,
     icon: state.icon,
     contextValue: flags,
     collapsible: 'expanded',
@@ -212,7 +216,7 @@ function tokenPresentation(node: Extract<TreeNode, { kind: 'token' }>, context: 
     .join(' · ');
   const icons = { USER_TOKEN: 'account', GLOBAL_ANALYSIS_TOKEN: 'globe', PROJECT_ANALYSIS_TOKEN: 'project' } as const;
   const color = state.expired || unconfirmed ? ERROR : state.expiringSoon || inactivity ? WARNING : undefined;
-  const lines = [
+  const tooltip = () => [
     `**${escapeMarkdown(node.token.name)}**`,
     '',
     `${t('Type')}: ${tokenTypeLabel(node.token.type, t)}`,
@@ -226,11 +230,13 @@ function tokenPresentation(node: Extract<TreeNode, { kind: 'token' }>, context: 
     held ? `$(lock) ${t('This extension holds the value in secure storage.')}` : t('This extension does not hold the value.'),
     bindings.length > 0 ? `${t('Used by')}:` : undefined,
     ...bindings.map((binding) => `- ${escapeMarkdown(binding.label)}${binding.description ? ` — ${escapeMarkdown(binding.description)}` : ''}`),
-  ].filter((line): line is string => line !== undefined);
+  ]
+    .filter((line): line is string => line !== undefined)
+    .join('  \n');
   return {
     label: node.token.name,
     description,
-    tooltip: lines.join('  \n'),
+    tooltip,
     icon: { id: icons[node.token.type], color },
     contextValue: tokenContextValue({ held, expired: state.expired, type: node.token.type, bound: bindings.length > 0, revocationUnconfirmed: unconfirmed }),
     collapsible: bindings.length > 0 ? 'collapsed' : 'none',
@@ -251,7 +257,7 @@ export function presentNode(node: TreeNode, context: TreeContext): NodePresentat
       return {
         label,
         description: binding?.description,
-        tooltip: binding?.tooltip,
+        tooltip: () => binding?.tooltip,
         icon: binding?.plainText ? { id: 'unlock', color: WARNING } : { id: 'plug' },
         contextValue: binding?.plainText ? 'binding+plainText' : 'binding',
         collapsible: 'none',
@@ -268,7 +274,7 @@ export function presentNode(node: TreeNode, context: TreeContext): NodePresentat
       return {
         label: t('Users'),
         description,
-        tooltip: t('Every user of this server. Expand a user to see and revoke their tokens, or generate one for them.'),
+        tooltip: () => t('Every user of this server. Expand a user to see and revoke their tokens, or generate one for them.'),
         icon: { id: 'organization' },
         contextValue: users.filter ? 'users+filtered' : 'users',
         collapsible: 'collapsed',
@@ -283,7 +289,7 @@ export function presentNode(node: TreeNode, context: TreeContext): NodePresentat
       return {
         label: user.name || user.login,
         description,
-        tooltip: [`**${escapeMarkdown(user.name)}**`, `${t('Login')}: ${escapeMarkdown(user.login)}`, user.email ? `${t('Email')}: ${escapeMarkdown(user.email)}` : undefined]
+        tooltip: () => [`**${escapeMarkdown(user.name)}**`, `${t('Login')}: ${escapeMarkdown(user.login)}`, user.email ? `${t('Email')}: ${escapeMarkdown(user.email)}` : undefined]
           .filter((line): line is string => line !== undefined)
           .join('  \n'),
         icon: { id: 'person' },
@@ -308,7 +314,7 @@ export function presentNode(node: TreeNode, context: TreeContext): NodePresentat
       return {
         label: t('Sign in again…'),
         description: t('the server refused the sign-in token'),
-        tooltip: t('The token this connection signs in with was refused: it may have expired or been revoked. Sign in again with a new user token.'),
+        tooltip: () => t('The token this connection signs in with was refused: it may have expired or been revoked. Sign in again with a new user token.'),
         icon: { id: 'sign-in', color: WARNING },
         contextValue: 'signInAgain',
         collapsible: 'none',
@@ -318,7 +324,7 @@ export function presentNode(node: TreeNode, context: TreeContext): NodePresentat
     case 'message':
       return {
         label: node.text,
-        tooltip: node.tooltip,
+        tooltip: () => node.tooltip,
         icon: node.severity === 'loading' ? { id: 'loading~spin' } : node.severity === 'error' ? { id: 'error', color: ERROR } : { id: 'info' },
         contextValue: `message+${node.severity}`,
         collapsible: 'none',

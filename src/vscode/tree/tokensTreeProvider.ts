@@ -38,11 +38,6 @@ export class TokensTreeProvider implements vscode.TreeDataProvider<TreeNode>, vs
     const item = new vscode.TreeItem(presentation.label, COLLAPSIBLE[presentation.collapsible]);
     item.id = node.id;
     item.description = presentation.description;
-    if (presentation.tooltip) {
-      const tooltip = new vscode.MarkdownString(presentation.tooltip, true);
-      tooltip.isTrusted = false;
-      item.tooltip = tooltip;
-    }
     if (presentation.icon) {
       item.iconPath = new vscode.ThemeIcon(presentation.icon.id, presentation.icon.color ? new vscode.ThemeColor(presentation.icon.color) : undefined);
     }
@@ -50,6 +45,17 @@ export class TokensTreeProvider implements vscode.TreeDataProvider<TreeNode>, vs
     item.accessibilityInformation = { label: presentation.accessibilityLabel };
     if (presentation.command) {
       item.command = { command: presentation.command.id, title: presentation.command.title, arguments: presentation.command.arguments as unknown[] };
+    }
+    return item;
+  }
+
+  /** Tooltips are built on hover only. */
+  resolveTreeItem(item: vscode.TreeItem, node: TreeNode): vscode.TreeItem {
+    const text = presentNode(node, this.context()).tooltip?.();
+    if (text) {
+      const tooltip = new vscode.MarkdownString(text, true);
+      tooltip.isTrusted = false;
+      item.tooltip = tooltip;
     }
     return item;
   }

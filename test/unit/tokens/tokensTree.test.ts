@@ -3,7 +3,7 @@ import type { ConnectionRecord } from '../../../src/core/connections/connectionS
 import { englishMessage, silentLogger } from '../../../src/core/ports';
 import { SonarApiError } from '../../../src/core/sonar/errors';
 import type { TokenApi, UserToken } from '../../../src/core/sonar/types';
-import { TokensModel, USERS_PAGE_SIZE } from '../../../src/core/tokens/tokensModel';
+import { LOAD_CONCURRENCY, TokensModel, USERS_PAGE_SIZE } from '../../../src/core/tokens/tokensModel';
 import type { ModelChange } from '../../../src/core/tokens/tokensModel';
 import { childrenOf, presentNode } from '../../../src/core/tokens/treeNodes';
 import type { BindingView, TreeContext, TreeNode } from '../../../src/core/tokens/treeNodes';
@@ -74,15 +74,15 @@ describe('tokens model and tree', () => {
     assert.equal(byName.old.icon?.color, 'list.errorForeground');
     assert.equal(byName.proj.description, 'Project Analysis · Shop · expires in 2 days · never used');
     assert.equal(byName.proj.icon?.color, 'list.warningForeground', 'expiring within the warning days');
-    assert.match(byName.ide.tooltip ?? '', /holds the value in secure storage/);
-    assert.match(byName.ci.tooltip ?? '', /does not hold the value/);
+    assert.match(byName.ide.tooltip?.() ?? '', /holds the value in secure storage/);
+    assert.match(byName.ci.tooltip?.() ?? '', /does not hold the value/);
   });
 
   it('loads connections in parallel under the cap, one request each', async () => {
     let running = 0;
     let peak = 0;
     const apis: Record<string, TokenApi> = {};
-    const connections = Array.from({ length: 10 }, (_, index) => connection(`c${index}`));
+    const connections = Array.from({ length: LOAD_CONCURRENCY + 8 }, (_, index) => connection(`c${index}`));
     for (const { id } of connections) {
       const api = new FakeTokenApi({ tokens: { alice: tokens } });
       const search = api.searchTokens.bind(api);
@@ -96,7 +96,7 @@ describe('tokens model and tree', () => {
     }
     const { model } = setup({ apis, connections });
     await Promise.all(connections.map(({ id }) => model.loadTokens(id)));
-    assert.equal(peak, 6);
+    assert.equal(peak, LOAD_CONCURRENCY);
     for (const { id } of connections) assert.equal(model.tokenList(id).tokens.length, 4);
   });
 
@@ -119,7 +119,7 @@ describe('tokens model and tree', () => {
     assert.equal(presentNode(a, context).contextValue, 'connection+authFailed+server');
     const [error] = childrenOf(b, context);
     assert.equal(presentNode(error, context).label, 'Cannot reach the server');
-    assert.equal(presentNode(error, context).tooltip, 'connection refused');
+    assert.equal(presentNode(error, context).tooltip?.(), 'connection refused');
   });
 
   it('offers generate on an empty connection', async () => {
@@ -138,7 +138,7 @@ describe('tokens model and tree', () => {
     const ide = childrenOf(root, context).find((node) => node.kind === 'token' && node.token.name === 'ide')!;
     assert.equal(presentNode(ide, context).contextValue, 'token+held+user+bound');
     assert.equal(presentNode(ide, context).collapsible, 'collapsed');
-    assert.match(presentNode(ide, context).tooltip ?? '', /Used by: {2}\n- MCP: VS Code — built in/);
+    assert.match(presentNode(ide, context).tooltip?.() ?? '', /Used by: {2}\n- MCP: VS Code — built in/);
     assert.deepEqual(labels(childrenOf(ide, context), context), ['MCP: VS Code']);
   });
 

@@ -1,0 +1,215 @@
+// `npm run bench`: bundle sizes, activation cost, tree loading and request counts, checked against budgets.
+// Prints one table, writes bench/results.json, exits non-zero when a budget is missed.
+import { execFileSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import type { ConnectionRecord } from '../src/core/connections/connectionStore';
+import { englishMessage, silentLogger } from '../src/core/ports';
+import { SonarClient } from '../src/core/sonar/client';
+import { DispatcherPool } from '../src/core/sonar/transport';
+import type { SonarTarget, TokenApi } from '../src/core/sonar/types';
+import { TokensModel } from '../src/core/tokens/tokensModel';
+import { childrenOf, presentNode } from '../src/core/tokens/treeNodes';
+import type { TreeContext, TreeNode } from '../src/core/tokens/treeNodes';
+import { FakeSonarQube } from '../test/fake-sonarqube';
+import { seedMany } from '../test/fake-sonarqube/seed';
+
+const root = path.resolve(__dirname, '../..');
+const KB = 1024;
+
+interface Row {
+  readonly metric: string;
+  readonly value: number;
+  readonly unit: string;
+  readonly budget?: number;
+  readonly lowerBound?: number;
+  readonly comparison?: string;
+}
+
+const rows: Row[] = [];
+const record = (row: Row) => rows.push(row);
+const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
+const elapsed = async <T>(work: () => Promise<T> | T): Promise<[T, number]> => {
+  const started = performance.now();
+  const result = await work();
+  return [result, performance.now() - started];
+};
+
+function bundleSizes(): void {
+  const shipped = fs.readdirSync(path.join(root, 'dist')).filter((file) => file.endsWith('.js'));
+  let total = 0;
+  for (const file of shipped) {
+    const bytes = fs.statSync(path.join(root, 'dist', file)).size;
+    total += bytes;
+    record({ metric: `dist/${file}`, value: bytes / KB, unit: 'KB' });
+  }
+  record({ metric: 'dist/ (shipped .js)', value: total / KB, unit: 'KB', budget: 700 });
+  const vsix = fs.readdirSync(root).find((file) => /^sonarqube-tokens-.*\.vsix$/.test(file));
+  if (!vsix) throw new Error('No VSIX: run `npm run package` first (npm run bench does).');
+  record({ metric: vsix, value: fs.statSync(path.join(root, vsix)).size / KB, unit: 'KB', budget: 400 });
+  record({ metric: 'loaded at activation (dist/extension.js)', value: fs.statSync(path.join(root, 'dist/extension.js')).size / KB, unit: 'KB', budget: 60 });
+}
+
+function activation(): void {
+  const runs = Array.from({ length: 20 }, () => {
+    const output = execFileSync(process.execPath, [path.join(__dirname, 'activationRunner.js'), path.join(root, 'dist/extension.js')], { encoding: 'utf8' });
+    return JSON.parse(output.trim().split('\n').pop()!) as { elapsedMs: number; connections: number; loadedBundles: string[] };
+  });
+  record({ metric: 'activation: require + activate() (median of 20 fresh processes)', value: median(runs.map((run) => run.elapsedMs)), unit: 'ms', budget: 15 });
+  record({ metric: 'activation: network connections', value: Math.max(...runs.map((run) => run.connections)), unit: 'count', budget: 0 });
+  const lazy = runs[0].loadedBundles.filter((file) => file !== 'extension.js');
+  record({ metric: `activation: lazy bundles loaded (${lazy.join(', ') || 'none'})`, value: lazy.length, unit: 'count', budget: 0 });
+}
+
+function connectionFor(fake: FakeSonarQube, login: string, index: number): ConnectionRecord {
+  return { id: `c${index}`, target: { kind: 'server', serverUrl: fake.url }, label: `bench ${index}`, login, addedAt: new Date().toISOString(), serverVersion: fake.version };
+}
+
+function treeContext(model: TokensModel, connections: ConnectionRecord[]): TreeContext {
+  return {
+    connections,
+    model,
+    isHeld: () => false,
+    bindingsOf: () => [],
+    now: new Date(),
+    warningDays: 7,
+    t: englishMessage,
+    commands: { signInAgain: 'a', loadMoreUsers: 'b', generateToken: 'c' },
+  };
+}
+
+/** Resolves every node below `node` as the view would: children, then each child's item. */
+function resolveAll(node: TreeNode | undefined, context: TreeContext): number {
+  let count = 0;
+  for (const child of childrenOf(node, context)) {
+    presentNode(child, context);
+    count += 1 + (child.kind === 'connection' ? resolveAll(child, context) : 0);
+  }
+  return count;
+}
+
+async function treeLoading(): Promise<void> {
+  const latencyMs = 100;
+  const fake = await FakeSonarQube.start({ latencyMs: 0 });
+  const pool = new DispatcherPool();
+  try {
+    const { logins } = seedMany(fake, { users: 10, tokensPerUser: 100 });
+    const tokens = new Map(logins.map((login) => [login, fake.createToken(login, { name: 'bench sign-in' })]));
+    const connections = logins.map((login, index) => connectionFor(fake, login, index));
+    const target: SonarTarget = { kind: 'server', serverUrl: fake.url };
+    const clientFor = (connection: ConnectionRecord): TokenApi =>
+      new SonarClient({ target, token: tokens.get(connection.login)!, dispatcher: pool.get(fake.origin), serverVersion: fake.version, logger: silentLogger });
+    // Warm the keep-alive connections and the JIT so the timing shows requests, not start-up.
+    await Promise.all(connections.map((connection) => clientFor(connection).searchTokens()));
+    fake.setLatency(latencyMs);
+
+    const model = new TokensModel({ apiFor: async (id) => clientFor(connections.find((connection) => connection.id === id)!), logger: silentLogger });
+    const context = treeContext(model, connections);
+    const before = fake.requests.length;
+    const [nodes, parallelMs] = await elapsed(async () => {
+      childrenOf(undefined, context);
+      await Promise.all(connections.map((connection) => model.loadTokens(connection.id)));
+      return resolveAll(undefined, context);
+    });
+    const requests = fake.requests.length - before;
+    const [, sequentialMs] = await elapsed(async () => {
+      for (const connection of connections) await clientFor(connection).searchTokens();
+    });
+    record({ metric: `first tree load: 10 connections × 100 tokens (${nodes} nodes, ${requests} requests)`, value: parallelMs, unit: 'ms', budget: 1.5 * latencyMs, lowerBound: latencyMs, comparison: `sequential client: ${sequentialMs.toFixed(0)} ms` });
+    record({ metric: 'first tree load: requests per connection', value: requests / connections.length, unit: 'count', budget: 1 });
+  } finally {
+    await pool.close();
+    await fake.close();
+  }
+}
+
+async function largeAccounts(): Promise<void> {
+  const fake = await FakeSonarQube.start();
+  const pool = new DispatcherPool();
+  try {
+    const { logins } = seedMany(fake, { users: 1, tokensPerUser: 2000 });
+    const signIn = fake.createToken(logins[0], { name: 'bench sign-in' });
+    const connection = connectionFor(fake, logins[0], 0);
+    const api = new SonarClient({ target: connection.target, token: signIn, dispatcher: pool.get(fake.origin), serverVersion: fake.version });
+    const model = new TokensModel({ apiFor: async () => api, logger: silentLogger });
+    const context = treeContext(model, [connection]);
+    await model.loadTokens(connection.id);
+    const [root] = childrenOf(undefined, context);
+    const [items, buildMs] = await elapsed(() => childrenOf(root, context).map((node) => presentNode(node, context)));
+    record({ metric: `${items.length - 1} tokens → tree items`, value: buildMs, unit: 'ms', budget: 50 });
+
+    await adminListing();
+
+    const beforeGenerate = fake.requests.length;
+    const [generated, generateMs] = await elapsed(async () => {
+      const token = await api.generateToken({ name: 'bench generated' });
+      await model.loadTokens(connection.id, true);
+      return token;
+    });
+    record({ metric: 'generate: requests (1 + one listing refresh)', value: fake.requests.length - beforeGenerate, unit: 'count', budget: 2, lowerBound: 1, comparison: `${generateMs.toFixed(0)} ms` });
+    const beforeRevoke = fake.requests.length;
+    const [, revokeMs] = await elapsed(() => api.revokeToken({ name: generated.name }));
+    model.removeToken({ connectionId: connection.id, login: generated.login, name: generated.name });
+    record({ metric: 'revoke: requests', value: fake.requests.length - beforeRevoke, unit: 'count', budget: 1, lowerBound: 1, comparison: `${revokeMs.toFixed(0)} ms` });
+  } finally {
+    await pool.close();
+    await fake.close();
+  }
+}
+
+/** An administrator's view of 10,000 users: the first 500 after one request, then items built from them. */
+async function adminListing(): Promise<void> {
+  const fake = await FakeSonarQube.start();
+  const pool = new DispatcherPool();
+  try {
+    const { logins } = seedMany(fake, { users: 10_000, tokensPerUser: 0 });
+    const admin = { ...connectionFor(fake, logins[0], 0), isAdmin: true };
+    const api = new SonarClient({ target: admin.target, token: fake.createToken(logins[0], { name: 'bench sign-in' }), dispatcher: pool.get(fake.origin), serverVersion: fake.version });
+    const model = new TokensModel({ apiFor: async () => api, logger: silentLogger });
+    const context = treeContext(model, [admin]);
+    await model.loadTokens(admin.id);
+    const [root] = childrenOf(undefined, context);
+    const before = fake.requests.length;
+    const [, firstPageMs] = await elapsed(() => model.loadUsers(admin.id));
+    const usersNode = childrenOf(root, context).find((node) => node.kind === 'users')!;
+    const [users, usersBuildMs] = await elapsed(() => childrenOf(usersNode, context).map((node) => presentNode(node, context)));
+    record({ metric: `admin: first page of ${model.usersOf(admin.id).total} users`, value: firstPageMs, unit: 'ms' });
+    record({ metric: 'admin: requests for the first page', value: fake.requests.length - before, unit: 'count', budget: 1 });
+    record({ metric: `admin: ${users.length - 1} user items (+ "Load more…")`, value: usersBuildMs, unit: 'ms' });
+  } finally {
+    await pool.close();
+    await fake.close();
+  }
+}
+
+function printTable(): boolean {
+  const header = ['metric', 'value', 'budget', 'lower bound', 'comparison', ''];
+  const lines = rows.map((row) => {
+    const ok = row.budget === undefined || row.value <= row.budget;
+    const format = (value: number) => (row.unit === 'count' ? String(value) : `${value.toFixed(row.unit === 'KB' ? 1 : 1)} ${row.unit}`);
+    return [row.metric, format(row.value), row.budget === undefined ? '' : `≤ ${format(row.budget)}`, row.lowerBound === undefined ? '' : format(row.lowerBound), row.comparison ?? '', ok ? 'ok' : 'MISSED'];
+  });
+  const table = [header, header.map(() => '---'), ...lines].map((cells) => `| ${cells.join(' | ')} |`).join('\n');
+  process.stdout.write(`\n${table}\n\n`);
+  fs.writeFileSync(
+    path.join(root, 'bench', 'results.json'),
+    JSON.stringify({ takenAt: new Date().toISOString(), machine: { cpus: os.cpus().length, cpuModel: os.cpus()[0]?.model, memoryGiB: Math.round(os.totalmem() / 2 ** 30), node: process.version }, rows }, null, 2) + '\n',
+  );
+  return lines.every((line) => line[5] === 'ok');
+}
+
+async function main(): Promise<void> {
+  bundleSizes();
+  activation();
+  await treeLoading();
+  await largeAccounts();
+  const ok = printTable();
+  process.stdout.write(ok ? 'bench: every budget met\n' : 'bench: budgets missed (see MISSED above)\n');
+  process.exitCode = ok ? 0 : 1;
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`${error instanceof Error ? error.stack : String(error)}\n`);
+  process.exitCode = 1;
+});

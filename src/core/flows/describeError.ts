@@ -28,7 +28,9 @@ function cause(error: SonarApiError, label: string, t: Translate): string {
     case 'server':
       return error.retryAfterSeconds !== undefined
         ? t('{0} is unavailable (HTTP {1}). Wait {2} s and try again.', label, error.status ?? 500, error.retryAfterSeconds)
-        : t('{0} had an internal error (HTTP {1}). Try again later.', label, error.status ?? 500);
+        : error.status !== undefined && error.status >= 502 && error.status <= 504
+          ? t('{0} or a gateway in front of it is unavailable (HTTP {1}). Wait a few minutes and try again.', label, error.status)
+          : t('{0} had an internal error (HTTP {1}). Try again later.', label, error.status ?? 500);
     case 'network':
       return error.code
         ? t('Could not reach {0} ({1}). Check the URL, your network and the proxy setting (http.proxy).', label, error.code)

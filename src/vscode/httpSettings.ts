@@ -1,4 +1,3 @@
-import * as tls from 'node:tls';
 import * as vscode from 'vscode';
 
 export interface HttpSettings {
@@ -10,7 +9,13 @@ export interface HttpSettings {
 }
 
 type CertificateStore = 'default' | 'system';
-const getCACertificates = (tls as unknown as { getCACertificates?: (store: CertificateStore) => string[] }).getCACertificates;
+
+/** Node 22.15+ reads the operating system's certificates; `node:tls` is loaded here, at the first request, not at activation. */
+function systemCertificates(): string[] | undefined {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const tls = require('node:tls') as { getCACertificates?: (store: CertificateStore) => string[] };
+  return tls.getCACertificates ? [...tls.getCACertificates('default'), ...tls.getCACertificates('system')] : undefined;
+}
 
 /** VS Code's own proxy and certificate settings, read at the moment of a request so changes apply at once. */
 export function readHttpSettings(): HttpSettings {
@@ -18,7 +23,7 @@ export function readHttpSettings(): HttpSettings {
   const ours = vscode.workspace.getConfiguration('sonarqubeTokens');
   const proxyUrl = http.get<string>('proxy')?.trim() || undefined;
   const useSystemCertificates = http.get<boolean>('systemCertificates', true);
-  const ca = useSystemCertificates && getCACertificates ? [...getCACertificates('default'), ...getCACertificates('system')] : undefined;
+  const ca = useSystemCertificates ? systemCertificates() : undefined;
   return {
     timeoutMs: Math.max(1, ours.get<number>('requestTimeoutSeconds', 15)) * 1000,
     proxyUrl,

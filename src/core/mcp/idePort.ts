@@ -1,10 +1,11 @@
 // SonarQube for IDE's embedded server listens on the first free port of 64120-64130; the MCP server can use it.
-import * as http from 'node:http';
 import { HANDSHAKE_PORTS } from '../auth/handshakePorts';
 
 export type StatusFetcher = (port: number, signal: AbortSignal) => Promise<unknown>;
 
-function fetchStatus(port: number, signal: AbortSignal): Promise<unknown> {
+async function fetchStatus(port: number, signal: AbortSignal): Promise<unknown> {
+  // Loaded when a server starts, not when the extension activates.
+  const http = await import('node:http');
   return new Promise((resolve, reject) => {
     const request = http.get({ host: '127.0.0.1', port, path: '/sonarlint/api/status', signal }, (response) => {
       let body = '';

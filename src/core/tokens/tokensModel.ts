@@ -93,7 +93,7 @@ export class TokensModel {
   }
 
   isRevocationUnconfirmed(ref: TokenRef): boolean {
-    return this.unconfirmed.has(unconfirmedKey(ref));
+    return this.unconfirmed.size > 0 && this.unconfirmed.has(unconfirmedKey(ref));
   }
 
   /** Loads the signed-in user's tokens unless they are loaded or loading; `force` reloads. */

@@ -124,15 +124,18 @@ async function treeLoading(): Promise<void> {
       logger: silentLogger,
     });
     await Promise.all(connections.map((connection) => counting.loadTokens(connection.id)));
+    let loadedMs = 0;
     const [nodes, parallelMs] = await elapsed(async () => {
+      const started = performance.now();
       childrenOf(undefined, context);
       await Promise.all(connections.map((connection) => model.loadTokens(connection.id)));
+      loadedMs = performance.now() - started;
       return resolveAll(undefined, context);
     });
     const [, sequentialMs] = await elapsed(async () => {
       for (const connection of connections) await clientFor(connection).searchTokens();
     });
-    record({ metric: `first tree load: 10 connections × 100 tokens (${nodes} nodes)`, value: parallelMs, unit: 'ms', budget: 1.5 * latencyMs, lowerBound: latencyMs, comparison: `sequential client: ${sequentialMs.toFixed(0)} ms` });
+    record({ metric: `first tree load: 10 connections × 100 tokens (${nodes} nodes)`, value: parallelMs, unit: 'ms', budget: 1.5 * latencyMs, lowerBound: latencyMs, comparison: `responses in after ${loadedMs.toFixed(0)} ms; sequential client: ${sequentialMs.toFixed(0)} ms` });
     record({ metric: 'first tree load: requests per connection', value: requests / connections.length, unit: 'count', budget: 1 });
   } finally {
     await pool.close();

@@ -53,6 +53,8 @@ export function registerTokenCommands(runner: CommandRegistry, services: Service
         description: t('SonarQube Tokens for {0}', vscode.env.appName),
         timeoutMs: BROWSER_SIGN_IN_TIMEOUT_MS,
         signal,
+        t,
+        logger: services.logger,
       });
       try {
         const opened = await vscode.env.openExternal(vscode.Uri.parse(listener.authUrl(apiBaseUrl(target))));

@@ -1,26 +1,10 @@
 import * as assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { MAX_LOG_LINE_LENGTH, REDACTED, capLength, createRedactingLogger, redactSecrets, toSingleLine } from '../../../src/core/logging/redact';
-import type { Logger } from '../../../src/core/ports';
+import { RecordingLogger } from '../support/recordingLogger';
 
 // Token-shaped values are generated at run time: no real-looking token is committed.
 const hex40 = (): string => randomBytes(20).toString('hex');
-
-class RecordingLogger implements Logger {
-  readonly lines: string[] = [];
-  debug(message: string): void {
-    this.lines.push(`debug ${message}`);
-  }
-  info(message: string): void {
-    this.lines.push(`info ${message}`);
-  }
-  warn(message: string): void {
-    this.lines.push(`warn ${message}`);
-  }
-  error(message: string): void {
-    this.lines.push(`error ${message}`);
-  }
-}
 
 describe('redactSecrets', () => {
   const user = `squ_${hex40()}`;

@@ -50,6 +50,8 @@ export interface EditorSessionOptions {
   env?: Record<string, string>;
   /** Name of the results folder (`test-results/<name>/`); editorSessions() sets it to the test's title. */
   name?: string;
+  /** Size of the browser page; 1400x900 unless told (README screenshots use 1280x800). */
+  viewport?: { width: number; height: number };
 }
 
 function slug(text: string): string {
@@ -133,7 +135,7 @@ export class EditorSession {
         args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
           '--disable-component-update', '--disable-sync'],
       });
-      const context = await browser.newContext({ viewport: { width: 1400, height: 900 } });
+      const context = await browser.newContext({ viewport: options.viewport ?? { width: 1400, height: 900 } });
       await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: server.url });
       await context.addInitScript({ content: RECORD_SHOWN_MESSAGES });
       const page = await context.newPage();
@@ -185,7 +187,13 @@ export class EditorSession {
   async quickInputType(text: string, options: { submit?: boolean } = {}): Promise<void> {
     const input = this.quickInputBox();
     await input.waitFor();
-    await input.fill(text);
+    // The widget is reused from one step to the next: text typed while the next step is being shown is wiped when it
+    // appears. Type again until the value holds.
+    for (let attempt = 0; ; attempt++) {
+      await input.fill(text);
+      await this.page.waitForTimeout(250);
+      if ((await input.inputValue()) === text || attempt === 10) break;
+    }
     if (options.submit ?? true) await input.press('Enter');
   }
 
@@ -262,7 +270,15 @@ export class EditorSession {
   /** Right-clicks a tree item and chooses an entry of its context menu. */
   async contextMenu(treeLabel: string | RegExp, menuLabel: string): Promise<void> {
     await this.treeItem(treeLabel).click({ button: 'right' });
-    await this.page.locator('.monaco-menu').getByRole('menuitem', { name: menuLabel }).first().click();
+    const menu = this.page.locator('.context-view .monaco-menu');
+    await menu.getByRole('menuitem', { name: menuLabel }).first().click();
+    // A click landing while the menu is still settling only highlights the entry: Enter then runs it.
+    try {
+      await menu.waitFor({ state: 'hidden', timeout: 1000 });
+    } catch {
+      await this.page.keyboard.press('Enter');
+      await menu.waitFor({ state: 'hidden' });
+    }
   }
 
   /** A file's text, `~/x` relative to HOME, anything else to the workspace root; undefined when it does not exist. */

@@ -84,10 +84,11 @@ export async function signInWithToken(deps: SignInDeps, options: { readonly targ
   const { target } = asked;
   const tokenStep = asked.steps + 1;
   const totalSteps = tokenStep + (target.kind === 'cloud' && target.organization === undefined ? 1 : 0);
+  // With a target given, the caller asked the earlier questions: its count of steps is not known here.
+  const counted = options.target ? {} : { step: tokenStep, totalSteps };
   const token = await prompter.input({
     title,
-    step: tokenStep,
-    totalSteps,
+    ...counted,
     password: true,
     prompt: t('Paste a user token from My Account > Security on {0}', connectionLabel(target)),
     validate: (value) => {
@@ -96,7 +97,7 @@ export async function signInWithToken(deps: SignInDeps, options: { readonly targ
     },
   });
   if (token === undefined) return undefined;
-  return completeSignIn(deps, target, token.trim(), { title, step: totalSteps, totalSteps });
+  return completeSignIn(deps, target, token.trim(), { title, ...(options.target ? {} : { step: totalSteps, totalSteps }) });
 }
 
 interface Checked {

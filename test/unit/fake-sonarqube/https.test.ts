@@ -4,7 +4,9 @@ import { X509Certificate } from 'node:crypto';
 import { request } from 'undici';
 import { call, fakeLifecycle, trustingAgent } from './support';
 
-describe('fake SonarQube: HTTPS', () => {
+describe('fake SonarQube: HTTPS', function () {
+  // Each server makes a throw-away CA and certificate: RSA key generation is slow on a busy machine.
+  this.timeout(60_000);
   const startFake = fakeLifecycle();
   const agents: ReturnType<typeof trustingAgent>[] = [];
   afterEach(async () => {

@@ -269,9 +269,23 @@ export class EditorSession {
 
   /** Right-clicks a tree item and chooses an entry of its context menu. */
   async contextMenu(treeLabel: string | RegExp, menuLabel: string): Promise<void> {
-    await this.treeItem(treeLabel).click({ button: 'right' });
     const menu = this.page.locator('.context-view .monaco-menu');
-    await menu.getByRole('menuitem', { name: menuLabel }).first().click();
+    const entry = menu.getByRole('menuitem', { name: menuLabel }).first();
+    const deadline = Date.now() + UI_TIMEOUT_MS;
+    for (;;) {
+      // On the label: the middle of a hovered row may be one of its inline actions, which has no context menu.
+      await this.treeItem(treeLabel).locator('.label-name').first().click({ button: 'right' });
+      try {
+        await entry.waitFor({ timeout: 3000 });
+        // Rows are recycled when the tree redraws: a click can land on another item's row. Then try again.
+        if ((await this.treeItem(treeLabel, '.focused').count()) === 0) throw new Error(`the context menu opened on another row than ${String(treeLabel)}`);
+        break;
+      } catch (error) {
+        await this.page.keyboard.press('Escape');
+        if (Date.now() > deadline) throw error;
+      }
+    }
+    await entry.click();
     // A click landing while the menu is still settling only highlights the entry: Enter then runs it.
     try {
       await menu.waitFor({ state: 'hidden', timeout: 1000 });

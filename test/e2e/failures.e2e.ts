@@ -6,7 +6,7 @@ import { FakeSonarQube, seedDemo } from '../fake-sonarqube';
 import { editorSessions } from './harness/session';
 import {
   addServerConnectionByPaste, command, connectByPaste, connectionLabel, exactly, generateToken, readmeScreenshot,
-  README_VIEWPORT, treeItemAriaLabel,
+  README_VIEWPORT, tidyWorkbench, treeItemAriaLabel, widenSideBar,
 } from './harness/steps';
 
 const WORKSPACE_MCP = 'project/.vscode/mcp.json';
@@ -37,8 +37,10 @@ describe('Failures seen in the UI', function () {
 
     // .vscode/mcp.json does not parse: the error names it, the file stays as it was.
     await connectByPaste(editor, fake, demo.signInTokens.ada, 'Ada Lovelace');
+    await widenSideBar(editor, 560);
     await generateToken(editor, { treeLabel: exactly(connection), name: 'workspace-agent' });
     await editor.treeItem(exactly('workspace-agent')).waitFor();
+    await tidyWorkbench(editor);
     await editor.contextMenu(exactly('workspace-agent'), 'Bind Token to MCP Server…');
     await editor.quickInputPick(/VS Code workspace \(\.vscode\/mcp\.json\)/);
     const parseError = await editor.waitForNotification(/mcp\.json/);

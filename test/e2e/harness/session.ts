@@ -379,7 +379,8 @@ export class EditorSession {
     if (fs.existsSync(logs)) fs.cpSync(logs, path.join(this.resultsDir, 'editor-logs'), { recursive: true });
   }
 
-  private quickInput(): Locator {
+  /** The quick input widget (palette, quick pick or input box). */
+  quickInput(): Locator {
     return this.page.locator('.quick-input-widget');
   }
 

@@ -45,12 +45,22 @@ export async function connectByPaste(editor: EditorSession, fake: FakeSonarQube,
  */
 export async function generateToken(
   editor: EditorSession,
-  options: { treeLabel: string | RegExp; menu?: string; name: string; expiration?: string | RegExp; after?: string | RegExp; askType?: boolean },
+  options: {
+    treeLabel: string | RegExp; menu?: string; name: string; expiration?: string | RegExp; after?: string | RegExp; askType?: boolean;
+    /** Runs while the expiration choices are shown (e.g. a screenshot). */
+    atExpiration?: () => Promise<void>;
+  },
 ): Promise<void> {
   await editor.contextMenu(options.treeLabel, options.menu ?? 'Generate Token…');
   await editor.quickInputType(options.name);
   if (options.askType ?? true) await editor.quickInputPick(exactly('User'));
-  await editor.quickInputPick(options.expiration ?? exactly('30 days'));
+  const expiration = options.expiration ?? exactly('30 days');
+  if (options.atExpiration) {
+    const label = editor.page.locator('.label-name, .monaco-highlighted-label', { hasText: expiration });
+    await editor.quickInput().locator('.monaco-list-row').filter({ has: label }).first().waitFor();
+    await options.atExpiration();
+  }
+  await editor.quickInputPick(expiration);
   await editor.quickInputPick(options.after ?? /Keep in secure storage/);
 }
 
@@ -88,6 +98,27 @@ export function userSettings(editor: EditorSession): Record<string, unknown> {
 /** True when screenshots for the README should be (re)written: `UPDATE_SCREENSHOTS=1`. */
 export const updateScreenshots = process.env.UPDATE_SCREENSHOTS === '1';
 
+/** Drags the side bar's edge so that it is `width` pixels wide: tree descriptions then show in full. */
+export async function widenSideBar(editor: EditorSession, width: number): Promise<void> {
+  const sash = await editor.page.locator('.monaco-sash.vertical.primary-sidebar-sash').boundingBox();
+  const sideBar = await editor.page.locator('.part.sidebar').boundingBox();
+  if (!sash || !sideBar) throw new Error('the side bar is not shown');
+  const x = sash.x + sash.width / 2;
+  const y = sash.y + sash.height / 2;
+  await editor.page.mouse.move(x, y);
+  await editor.page.mouse.down();
+  await editor.page.mouse.move(x + (sideBar.x + width - x) / 2, y, { steps: 4 });
+  await editor.page.mouse.move(sideBar.x + width, y, { steps: 4 });
+  await editor.page.mouse.up();
+}
+
+/** Before a README screenshot: no leftover notifications, no panel. */
+export async function tidyWorkbench(editor: EditorSession): Promise<void> {
+  if (!updateScreenshots) return;
+  await editor.runCommand('Notifications: Clear All Notifications');
+  if (await editor.page.locator('.part.panel').isVisible()) await editor.runCommand('View: Hide Panel');
+}
+
 /** The page size README screenshots are taken at. */
 export const README_VIEWPORT = { width: 1280, height: 800 };
 
@@ -99,5 +130,8 @@ export async function readmeScreenshot(editor: EditorSession, name: string, clip
   if (!updateScreenshots) return;
   const file = path.join(REPO_ROOT, 'docs', 'images', `${name}.png`);
   fs.mkdirSync(path.dirname(file), { recursive: true });
+  // No hover tooltip; quick inputs and notifications fade in.
+  await editor.page.mouse.move(README_VIEWPORT.width - 300, README_VIEWPORT.height / 2);
+  await editor.page.waitForTimeout(800);
   await editor.page.screenshot({ path: file, clip });
 }

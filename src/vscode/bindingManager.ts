@@ -101,7 +101,7 @@ export class BindingManager {
     this.services.logger.info(`[bind] ${ref.name} bound to ${target.id} in ${file} as "${result.serverName}"`);
     const open = t('Open File');
     const instructions = target.secret === 'plainText' ? t('The file is readable by you only.') : providingInstructions(target.id, t);
-    if ((await prompter.info(t('{0} is bound to {1} in {2}. {3}', ref.name, target.label(t), displayPath(file), instructions), open)) === open) {
+    if ((await prompter.info(t('{0} is bound to {1} in {2}. {3}', ref.name, target.client(t), displayPath(file), instructions), open)) === open) {
       await vscode.window.showTextDocument(vscode.Uri.file(file));
     }
   }

@@ -29,7 +29,7 @@ export function describeBinding(binding: BindingRecord): BindingView {
   return {
     id: binding.id,
     token: binding.token,
-    label: t('MCP: {0}', target?.label(t) ?? binding.target),
+    label: t('MCP: {0}', target?.client(t) ?? binding.target),
     description: binding.plainText ? t('{0} · plain text', where ?? '') : where,
     tooltip: binding.plainText
       ? t('The token value is written in plain text in {0} (kept at mode 0600).', binding.path ?? '')

@@ -111,7 +111,7 @@ describe('A token on SonarQube Server from generation to revocation', function (
 
     // Files: Cursor's references the environment, .vscode/mcp.json asks for the token with an input.
     await editor.expandTreeItem(exactly(TOKEN_NAME));
-    await editor.treeItem(/^MCP: VS Code \(built in/).waitFor();
+    await editor.treeItem(/^MCP: VS Code$/).waitFor();
     await bindMcp(editor, TOKEN_NAME, /Cursor \(user, ~\/\.cursor\/mcp\.json\)/, /is bound to Cursor/);
     assert.match(editor.readFile(CURSOR_MCP)!, /\$\{env:SONARQUBE_TOKEN\}/);
     await tidyWorkbench(editor);

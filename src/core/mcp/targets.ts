@@ -17,6 +17,8 @@ export type McpTargetId =
 
 export interface McpTargetDescriptor {
   readonly id: McpTargetId;
+  /** The client's name alone, e.g. "Cursor": the file or server it uses is shown beside it. */
+  client(t: Translate): string;
   label(t: Translate): string;
   detail(t: Translate): string;
   readonly scope: 'provider' | 'user' | 'workspace';
@@ -35,18 +37,21 @@ export interface PathContext {
 
 const fromEnvironment = (t: Translate) => t('references the SONARQUBE_TOKEN environment variable; no value in the file');
 
+/** Product names are not translated. */
+const brand = (name: string) => (): string => name;
+
 /** Recommended first. */
 export const MCP_TARGETS: readonly McpTargetDescriptor[] = [
-  { id: 'vscodeProvider', scope: 'provider', secret: 'provider', label: (t) => t('VS Code (built in, recommended)'), detail: (t) => t('VS Code starts the server with the token from secure storage in its environment: no file, no command line.') },
-  { id: 'vscodeWorkspace', scope: 'workspace', secret: 'input', topKey: 'servers', label: (t) => t('VS Code workspace (.vscode/mcp.json)'), detail: (t) => t('To share with the team: VS Code asks each person for their token once and keeps it in its secure storage.') },
-  { id: 'cursorUser', scope: 'user', secret: 'envVar', topKey: 'mcpServers', label: (t) => t('Cursor (user, ~/.cursor/mcp.json)'), detail: fromEnvironment },
-  { id: 'cursorWorkspace', scope: 'workspace', secret: 'envVar', topKey: 'mcpServers', label: (t) => t('Cursor (project, .cursor/mcp.json)'), detail: fromEnvironment },
-  { id: 'windsurf', scope: 'user', secret: 'envVar', topKey: 'mcpServers', label: (t) => t('Windsurf'), detail: fromEnvironment },
-  { id: 'claudeCodeProject', scope: 'workspace', secret: 'envVar', topKey: 'mcpServers', label: (t) => t('Claude Code (project, .mcp.json)'), detail: fromEnvironment },
-  { id: 'claudeCodeUser', scope: 'user', secret: 'envVar', topKey: 'mcpServers', label: (t) => t('Claude Code (user, ~/.claude.json)'), detail: fromEnvironment },
-  { id: 'geminiCli', scope: 'user', secret: 'envVar', topKey: 'mcpServers', label: (t) => t('Gemini CLI'), detail: fromEnvironment },
-  { id: 'kiro', scope: 'user', secret: 'envVar', topKey: 'mcpServers', label: (t) => t('Kiro'), detail: fromEnvironment },
-  { id: 'claudeDesktop', scope: 'user', secret: 'plainText', topKey: 'mcpServers', label: (t) => t('Claude Desktop (plain text)'), detail: (t) => t('Claude Desktop cannot reference a secret: the value is written in its file, readable by you only.') },
+  { id: 'vscodeProvider', client: (t) => t('VS Code'), scope: 'provider', secret: 'provider', label: (t) => t('VS Code (built in, recommended)'), detail: (t) => t('VS Code starts the server with the token from secure storage in its environment: no file, no command line.') },
+  { id: 'vscodeWorkspace', client: (t) => t('VS Code workspace'), scope: 'workspace', secret: 'input', topKey: 'servers', label: (t) => t('VS Code workspace (.vscode/mcp.json)'), detail: (t) => t('To share with the team: VS Code asks each person for their token once and keeps it in its secure storage.') },
+  { id: 'cursorUser', client: brand('Cursor'), scope: 'user', secret: 'envVar', topKey: 'mcpServers', label: (t) => t('Cursor (user, ~/.cursor/mcp.json)'), detail: fromEnvironment },
+  { id: 'cursorWorkspace', client: brand('Cursor'), scope: 'workspace', secret: 'envVar', topKey: 'mcpServers', label: (t) => t('Cursor (project, .cursor/mcp.json)'), detail: fromEnvironment },
+  { id: 'windsurf', client: brand('Windsurf'), scope: 'user', secret: 'envVar', topKey: 'mcpServers', label: (t) => t('Windsurf'), detail: fromEnvironment },
+  { id: 'claudeCodeProject', client: brand('Claude Code'), scope: 'workspace', secret: 'envVar', topKey: 'mcpServers', label: (t) => t('Claude Code (project, .mcp.json)'), detail: fromEnvironment },
+  { id: 'claudeCodeUser', client: brand('Claude Code'), scope: 'user', secret: 'envVar', topKey: 'mcpServers', label: (t) => t('Claude Code (user, ~/.claude.json)'), detail: fromEnvironment },
+  { id: 'geminiCli', client: brand('Gemini CLI'), scope: 'user', secret: 'envVar', topKey: 'mcpServers', label: (t) => t('Gemini CLI'), detail: fromEnvironment },
+  { id: 'kiro', client: brand('Kiro'), scope: 'user', secret: 'envVar', topKey: 'mcpServers', label: (t) => t('Kiro'), detail: fromEnvironment },
+  { id: 'claudeDesktop', client: brand('Claude Desktop'), scope: 'user', secret: 'plainText', topKey: 'mcpServers', label: (t) => t('Claude Desktop (plain text)'), detail: (t) => t('Claude Desktop cannot reference a secret: the value is written in its file, readable by you only.') },
 ];
 
 export function mcpTarget(id: McpTargetId): McpTargetDescriptor {

@@ -13,6 +13,12 @@ import { freePort } from './ports';
 import { extensionVsix, REPO_ROOT } from './vsix';
 
 const UI_TIMEOUT_MS = 30_000;
+/** How long a pick may take to show the next step of a multi-step input (loading the commands bundle on first use). */
+const NEXT_STEP_WAIT_MS = 15_000;
+/** How long Enter in a quick input may take to show the next step or close it before the text is typed again. */
+const ENTER_TAKEN_WAIT_MS = 3_000;
+/** A quick input hidden this long is closed, not between two steps. */
+const CLOSED_FOR_GOOD_MS = 1_000;
 /** Where the SonarQube for IDE stub (test/e2e/fixtures/sonarlint-stub) records the commands it received. */
 const SONARLINT_STUB_CALLS_FILE = 'sonarlint-stub-calls.jsonl';
 export const VIEW_CONTAINER_TITLE = 'SonarQube Tokens';
@@ -188,13 +194,19 @@ export class EditorSession {
     const input = this.quickInputBox();
     await input.waitFor();
     // The widget is reused from one step to the next: text typed while the next step is being shown is wiped when it
-    // appears. Type again until the value holds.
+    // appears, sometimes only after Enter. Type again until the value holds and Enter has been taken.
     for (let attempt = 0; ; attempt++) {
       await input.fill(text);
       await this.page.waitForTimeout(250);
-      if ((await input.inputValue()) === text || attempt === 10) break;
+      if ((await input.inputValue()) !== text && attempt < 10) continue;
+      if (!(options.submit ?? true)) return;
+      const before = await this.quickInputStep();
+      await input.press('Enter');
+      await this.waitForNextStep(before, ENTER_TAKEN_WAIT_MS);
+      const stayed = (await this.quickInput().isVisible()) && (await this.quickInputStep()) === before;
+      // Still on the same step with the text in place: the input refused it (a validation message the caller reads).
+      if (!stayed || (await input.inputValue()) === text || attempt >= 10) return;
     }
-    if (options.submit ?? true) await input.press('Enter');
   }
 
   /** Clicks the entry of the open quick pick whose label matches. */
@@ -202,7 +214,34 @@ export class EditorSession {
     const row = this.quickInput().locator('.monaco-list-row').filter({
       has: this.page.locator('.label-name, .monaco-highlighted-label', { hasText: label }),
     }).first();
+    const before = await this.quickInputStep();
     await row.click();
+    // The widget is reused for the next step: wait until it shows that step (or closes), so that what is typed next
+    // does not land in this one's filter and get wiped.
+    await this.waitForNextStep(before, NEXT_STEP_WAIT_MS);
+  }
+
+  /** Waits until the quick input shows another step than `before`, or has stayed closed for a while, or `ms` passed. */
+  private async waitForNextStep(before: string, ms: number): Promise<void> {
+    const deadline = Date.now() + ms;
+    let closedSince: number | undefined;
+    while (Date.now() < deadline) {
+      if (await this.quickInput().isVisible()) {
+        closedSince = undefined;
+        if ((await this.quickInputStep()) !== before) return;
+      } else {
+        closedSince ??= Date.now();
+        if (Date.now() - closedSince >= CLOSED_FOR_GOOD_MS) return;
+      }
+      await this.page.waitForTimeout(100);
+    }
+  }
+
+  /** What tells one step of the quick input from the next: its title and its input's placeholder. */
+  private async quickInputStep(): Promise<string> {
+    const title = await this.quickInput().locator('.quick-input-title').textContent({ timeout: 1000 }).catch(() => '');
+    const placeholder = await this.quickInputBox().getAttribute('placeholder', { timeout: 1000 }).catch(() => '');
+    return `${title ?? ''}\n${placeholder ?? ''}`;
   }
 
   /** The title of the open quick input (e.g. "Add Connection (1/3)"), or '' when it has none. */
@@ -220,8 +259,20 @@ export class EditorSession {
   /** Waits for a notification toast whose text matches and returns its text. */
   async waitForNotification(text: RegExp): Promise<string> {
     const toast = this.notification(text);
-    await toast.waitFor();
-    return (await toast.innerText()).trim();
+    try {
+      await toast.waitFor({ timeout: UI_TIMEOUT_MS / 2 });
+      return (await toast.innerText()).trim();
+    } catch (error) {
+      // VS Code drops toasts that come in a burst (its spam protection) and keeps them in the notification center
+      // only: a person would find the message there.
+      const listed = this.page.locator('.notifications-center .notification-list-item').filter({ hasText: text }).first();
+      const bell = this.page.locator('#status\\.notifications .statusbar-item-label');
+      await bell.click();
+      const found = await listed.waitFor({ timeout: UI_TIMEOUT_MS / 2 }).then(() => listed.innerText(), () => undefined);
+      await bell.click();
+      if (found === undefined) throw error;
+      return found.trim();
+    }
   }
 
   async clickNotificationButton(text: RegExp, label: string): Promise<void> {

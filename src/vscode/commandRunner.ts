@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+import { isConfigFileError, type ConfigFileError } from '../core/config/configFileError';
 import type { Logger } from '../core/ports';
 import { isSonarApiError } from '../core/sonar/errors';
 import type { CommandId } from './commandIds';
@@ -53,6 +54,15 @@ export class CommandRunner implements CommandRegistry {
     const message = this.describe(error);
     this.logger.error(`${origin}: ${message}`);
     const showLogs = vscode.l10n.t('Show Logs');
-    if ((await vscode.window.showErrorMessage(message, showLogs)) === showLogs) this.showLogs();
+    // A file that cannot be edited is for the person to fix: offer it, at the place that does not parse.
+    const openFile = isConfigFileError(error) && (error.reason === 'parse' || error.reason === 'shape') ? vscode.l10n.t('Open File') : undefined;
+    const chosen = await vscode.window.showErrorMessage(message, ...(openFile ? [openFile] : []), showLogs);
+    if (chosen === showLogs) this.showLogs();
+    else if (chosen !== undefined && chosen === openFile) await openAtProblem(error as ConfigFileError);
   }
+}
+
+async function openAtProblem(error: ConfigFileError): Promise<void> {
+  const position = new vscode.Position(Math.max((error.line ?? 1) - 1, 0), Math.max((error.column ?? 1) - 1, 0));
+  await vscode.window.showTextDocument(vscode.Uri.file(error.file), { selection: new vscode.Range(position, position) });
 }

@@ -47,6 +47,10 @@ describe('Failures seen in the UI', function () {
     assert.match(parseError, /\.vscode[/\\]mcp\.json/);
     assert.equal(editor.readFile(WORKSPACE_MCP), BROKEN_MCP_JSON);
     await readmeScreenshot(editor, 'error');
+    await editor.clickNotificationButton(/mcp\.json/, 'Open File');
+    await editor.page.locator('.tabs-container .tab.active', { hasText: 'mcp.json' }).waitFor();
+    await editor.page.locator('.part.statusbar', { hasText: 'Ln 5, Col 1' }).waitFor();
+    await editor.runCommand('View: Close All Editors');
 
     // 429 with a long Retry-After: not waited for, the person is told how long to wait.
     fake.inject('api/user_tokens/search', { kind: 'rateLimit', retryAfterSeconds: 120 });

@@ -9,6 +9,7 @@ import { englishMessage, silentLogger } from '../ports';
 import type { Logger, Translate } from '../ports';
 import { SonarApiError } from '../sonar/errors';
 import { HANDSHAKE_PORTS } from './handshakePorts';
+import { isErrorNamed } from '../util/namedError';
 
 // SonarQube for IDE may already hold some of the handshake ports: the listener takes the first free one.
 export { HANDSHAKE_PORTS };
@@ -36,7 +37,7 @@ export class BrowserSignInError extends Error {
 }
 
 export function isBrowserSignInError(error: unknown): error is BrowserSignInError {
-  return error instanceof BrowserSignInError;
+  return isErrorNamed(error, 'BrowserSignInError') && 'kind' in error;
 }
 
 export interface BrowserSignInOptions {

@@ -1,3 +1,4 @@
+import { isErrorNamed } from '../util/namedError';
 /** Why a configuration file could not be edited; the message names the file and says what to do. */
 export type ConfigFileProblem = 'parse' | 'readOnly' | 'io' | 'shape';
 
@@ -16,5 +17,5 @@ export class ConfigFileError extends Error {
 }
 
 export function isConfigFileError(error: unknown): error is ConfigFileError {
-  return error instanceof ConfigFileError;
+  return isErrorNamed(error, 'ConfigFileError') && 'reason' in error;
 }

@@ -4,6 +4,7 @@ import { englishMessage, silentLogger, systemClock } from '../ports';
 import type { Clock, KeyValueStore, Logger, Translate } from '../ports';
 import type { SonarTarget } from '../sonar/types';
 import { Emitter } from '../util/emitter';
+import { isErrorNamed } from '../util/namedError';
 
 export const CONNECTIONS_STATE_KEY = 'sonarqubeTokens.connections';
 
@@ -44,6 +45,10 @@ export class DuplicateConnectionError extends Error {
     super(message);
     this.name = 'DuplicateConnectionError';
   }
+}
+
+export function isDuplicateConnectionError(error: unknown): error is DuplicateConnectionError {
+  return isErrorNamed(error, 'DuplicateConnectionError') && 'existing' in error;
 }
 
 function isString(value: unknown): value is string {

@@ -1,6 +1,6 @@
 // Adding a connection: where, which token, check it with the server, and only then store anything.
 import type { ConnectionRecord, ConnectionStore } from '../connections/connectionStore';
-import { connectionLabel, DuplicateConnectionError } from '../connections/connectionStore';
+import { connectionLabel, isDuplicateConnectionError } from '../connections/connectionStore';
 import { isSonarApiError } from '../sonar/errors';
 import type { CurrentUser, Organization, Region, SonarTarget, TokenApi } from '../sonar/types';
 import type { FlowDeps } from './deps';
@@ -205,7 +205,7 @@ export async function completeSignIn(
     await vault.deleteSignIn(id).catch((rollbackError: unknown) => {
       logger.error(`[signIn] could not remove the sign-in token of the connection that was not added: ${errorSummary(rollbackError)}`);
     });
-    if (error instanceof DuplicateConnectionError) {
+    if (isDuplicateConnectionError(error)) {
       void prompter.error(error.message);
       return undefined;
     }

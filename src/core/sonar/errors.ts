@@ -1,3 +1,4 @@
+import { isErrorNamed } from '../util/namedError';
 // One error type for everything that can go wrong talking to SonarQube; the host layer turns `kind` into words.
 // Messages are built only from the status, the server's own `errors[].msg` texts and our descriptions:
 // never from request headers or bodies, so no token can end up in a message, a log line or a stack.
@@ -57,5 +58,5 @@ export class SonarApiError extends Error {
 }
 
 export function isSonarApiError(error: unknown): error is SonarApiError {
-  return error instanceof SonarApiError || (error instanceof Error && error.name === 'SonarApiError' && 'kind' in error);
+  return isErrorNamed(error, 'SonarApiError') && 'kind' in error;
 }

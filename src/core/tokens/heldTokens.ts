@@ -6,6 +6,7 @@ import type { KeyValueStore, Logger, SecretStore } from '../ports';
 import { sameTokenRef, signInSecretKey, tokenSecretKey } from '../secrets/keys';
 import type { TokenRef } from '../secrets/keys';
 import { Emitter } from '../util/emitter';
+import { isErrorNamed } from '../util/namedError';
 
 export const HELD_TOKENS_STATE_KEY = 'sonarqubeTokens.heldTokens';
 
@@ -69,7 +70,7 @@ export class SecretStoreError extends Error {
 }
 
 export function isSecretStoreError(error: unknown): error is SecretStoreError {
-  return error instanceof SecretStoreError;
+  return isErrorNamed(error, 'SecretStoreError') && 'operation' in error;
 }
 
 /** Only the error's class and message: a secret store's error object is not ours to serialise. */

@@ -17,3 +17,5 @@ export type {
 export { formatSonarDateTime } from './sonarDate';
 export { seedDemo, seedMany } from './seed';
 export type { BulkSeed, DemoSeed, DemoUser } from './seed';
+export { startTunnelProxy } from './tunnelProxy';
+export type { TunnelProxy, TunnelRoute } from './tunnelProxy';

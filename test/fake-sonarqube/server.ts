@@ -91,7 +91,8 @@ export class FakeSonarQube {
       serverId: `${randomBytes(4).toString('hex').toUpperCase()}-${randomBytes(8).toString('base64url')}`,
     };
     const contextPath = (options.contextPath ?? '').replace(/\/+$/, '').replace(/^(?=[^/])/, '/');
-    const tls = options.https ? createServerCertificates({ expired: typeof options.https === 'object' && options.https.expired }) : undefined;
+    const httpsOptions = typeof options.https === 'object' ? options.https : {};
+    const tls = options.https ? createServerCertificates({ expired: httpsOptions.expired, hostNames: httpsOptions.hostNames }) : undefined;
     const server = tls ? createHttpsServer({ key: tls.key, cert: tls.certificate }) : createHttpServer();
     const host = options.host ?? '127.0.0.1';
     await new Promise<void>((resolve, reject) => {

@@ -89,8 +89,11 @@ function certificate(options: {
   return `-----BEGIN CERTIFICATE-----\n${body.match(/.{1,64}/g)!.join('\n')}\n-----END CERTIFICATE-----\n`;
 }
 
-/** A fresh CA and a server certificate; `expired` makes the server certificate's validity end yesterday. */
-export function createServerCertificates(options: { expired?: boolean; now?: Date } = {}): ServerCertificates {
+/**
+ * A fresh CA and a server certificate; `expired` makes the server certificate's validity end yesterday; `hostNames`
+ * adds DNS names (e.g. `sonarcloud.io`, reached through a tunnelling proxy) to localhost and the loopback addresses.
+ */
+export function createServerCertificates(options: { expired?: boolean; now?: Date; hostNames?: readonly string[] } = {}): ServerCertificates {
   const now = options.now ?? new Date();
   const day = 86_400_000;
   const ca = generateKeyPairSync('ec', { namedCurve: 'prime256v1' });
@@ -127,7 +130,11 @@ export function createServerCertificates(options: { expired?: boolean; now?: Dat
       extension(
         '2.5.29.17',
         false,
-        sequence(der(0x82, Buffer.from('localhost', 'ascii')), der(0x87, Buffer.from([127, 0, 0, 1])), der(0x87, Buffer.alloc(16).fill(0, 0, 15).fill(1, 15))),
+        sequence(
+          ...['localhost', ...(options.hostNames ?? [])].map((name) => der(0x82, Buffer.from(name, 'ascii'))),
+          der(0x87, Buffer.from([127, 0, 0, 1])),
+          der(0x87, Buffer.alloc(16).fill(0, 0, 15).fill(1, 15)),
+        ),
       ),
       extension('2.5.29.14', false, octetString(keyId(server.publicKey))),
     ],

@@ -21,8 +21,11 @@ export interface FakeSonarOptions {
   host?: string;
   /** Default 0 (any free port). */
   port?: number;
-  /** Serve HTTPS with a throw-away CA made at start; `expired` gives the server an expired leaf certificate. */
-  https?: boolean | { expired?: boolean };
+  /**
+   * Serve HTTPS with a throw-away CA made at start; `expired` gives the server an expired leaf certificate;
+   * `hostNames` are DNS names its certificate is also valid for (e.g. `sonarcloud.io` behind `startTunnelProxy`).
+   */
+  https?: boolean | { expired?: boolean; hostNames?: readonly string[] };
   /** Added to every response. */
   latencyMs?: number;
   /** The clock for expiry, creation and connection dates. */

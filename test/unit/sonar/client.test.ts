@@ -2,7 +2,7 @@ import * as assert from 'node:assert/strict';
 import { inspect } from 'node:util';
 import { Agent } from 'undici';
 import type { Dispatcher } from 'undici';
-import { FakeSonarQube } from '../../fake-sonarqube';
+import { FakeSonarQube, startTunnelProxy } from '../../fake-sonarqube';
 import type { FakeSonarOptions, Fault } from '../../fake-sonarqube';
 import { SonarClient, isVersionAtLeast } from '../../../src/core/sonar/client';
 import type { SonarClientOptions } from '../../../src/core/sonar/client';
@@ -436,6 +436,27 @@ describe('SonarClient against the fake SonarQube', () => {
       assert.ok(projects.path.endsWith('api/components/search'));
       assert.equal(projects.query.organization, 'acme');
       assert.equal(projects.query.q, 'web');
+    });
+
+    it('reaches sonarqube.us by its name through a tunnelling proxy, its certificate checked', async () => {
+      const us = await startFake({ flavour: 'cloud', https: { hostNames: ['sonarqube.us'] } });
+      us.addUser({ login: 'cloudy', admin: false, scan: true });
+      const usToken = await tokenFor(us, 'cloudy');
+      const proxy = await startTunnelProxy((target) => (target === 'sonarqube.us:443' ? { host: '127.0.0.1', port: Number(new URL(us.url).port) } : undefined));
+      try {
+        const settings = { proxyUrl: proxy.url, ca: [us.caCertificate!] };
+        const dispatcher = createDispatcher('https://sonarqube.us', settings);
+        dispatchers.push(dispatcher);
+        assert.equal((await client({ kind: 'cloud', region: 'US' }, usToken, { dispatcher }).currentUser()).login, 'cloudy');
+        assert.deepEqual(proxy.tunnels, ['sonarqube.us:443']);
+
+        // Without the fake's CA the same path is refused as a certificate problem.
+        const untrusted = createDispatcher('https://sonarqube.us', { proxyUrl: proxy.url });
+        dispatchers.push(untrusted);
+        assert.equal((await failureOf(client({ kind: 'cloud', region: 'US' }, usToken, { dispatcher: untrusted }).currentUser())).kind, 'tls');
+      } finally {
+        await proxy.close();
+      }
     });
 
     it('asks for an organization before searching Cloud projects', async () => {

@@ -3,6 +3,7 @@ import * as net from 'node:net';
 import type { AddressInfo } from 'node:net';
 import { Agent, ProxyAgent } from 'undici';
 import { SonarApiError } from '../../../src/core/sonar/errors';
+import { startTunnelProxy } from '../../fake-sonarqube';
 import {
   DispatcherPool,
   bypassesProxy,
@@ -79,30 +80,16 @@ describe('sonar transport', () => {
 
     it('sends requests through the selected proxy', async () => {
       const server = await startLocalServer((_request, response) => sendJson(response, 200, { ok: true }));
-      const tunnels: string[] = [];
-      const proxy = net.createServer((client) => {
-        client.once('data', (head) => {
-          const target = /^CONNECT (\S+) /.exec(head.toString('latin1'))?.[1] ?? '';
-          tunnels.push(target);
-          const [host, port] = target.split(':');
-          const upstream = net.connect(Number(port), host, () => {
-            client.write('HTTP/1.1 200 Connection Established\r\n\r\n');
-            upstream.pipe(client).pipe(upstream);
-          });
-          upstream.on('error', () => client.destroy());
-          client.on('error', () => upstream.destroy());
-        });
-      });
-      await new Promise<void>((resolve) => proxy.listen(0, '127.0.0.1', resolve));
-      const proxyUrl = `http://127.0.0.1:${(proxy.address() as AddressInfo).port}`;
+      const proxy = await startTunnelProxy();
+      const proxyUrl = proxy.url;
       const dispatcher = createDispatcher(server.url, {}, { HTTP_PROXY: proxyUrl });
       try {
         const response = await sendRequest(get(server.url), { dispatcher });
         assert.deepEqual(response.body, { ok: true });
-        assert.deepEqual(tunnels, [`127.0.0.1:${server.port}`]);
+        assert.deepEqual(proxy.tunnels, [`127.0.0.1:${server.port}`]);
       } finally {
         await dispatcher.close();
-        await new Promise<void>((resolve) => proxy.close(() => resolve()));
+        await proxy.close();
         await server.close();
       }
     });

@@ -86,6 +86,12 @@ const RECORD_SHOWN_MESSAGES = `
 
 export class EditorSession {
   private readonly consoleLines: string[] = [];
+  /** What the harness did with quick inputs, kept with a failed test's results. */
+  private readonly actions: string[] = [];
+
+  private trace(line: string): void {
+    this.actions.push(`${new Date().toISOString()} ${line}`);
+  }
 
   private constructor(
     readonly page: Page,
@@ -180,9 +186,11 @@ export class EditorSession {
       try {
         await match.waitFor({ timeout: 3000 });
         await this.page.keyboard.press('Enter');
+        this.trace(`command ${title}`);
         return;
       } catch (error) {
         // The palette keeps the list it opened with: commands of extensions registered since then need a reopen.
+        this.trace(`command ${title} not listed yet: reopening the palette`);
         await this.page.keyboard.press('Escape');
         if (Date.now() > deadline) throw error;
       }
@@ -198,12 +206,16 @@ export class EditorSession {
     for (let attempt = 0; ; attempt++) {
       await input.fill(text);
       await this.page.waitForTimeout(250);
-      if ((await input.inputValue()) !== text && attempt < 10) continue;
+      if ((await input.inputValue()) !== text && attempt < 10) {
+        this.trace(`typed text wiped before Enter (attempt ${attempt}): ${JSON.stringify(await this.quickInputStep())}`);
+        continue;
+      }
       if (!(options.submit ?? true)) return;
       const before = await this.quickInputStep();
       await input.press('Enter');
       await this.waitForNextStep(before, ENTER_TAKEN_WAIT_MS);
       const stayed = (await this.quickInput().isVisible()) && (await this.quickInputStep()) === before;
+      this.trace(`Enter at ${JSON.stringify(before)}: now ${JSON.stringify(await this.quickInputStep())}, value ${JSON.stringify(await input.inputValue() === text ? 'kept' : 'changed')}`);
       // Still on the same step with the text in place: the input refused it (a validation message the caller reads).
       if (!stayed || (await input.inputValue()) === text || attempt >= 10) return;
     }
@@ -216,6 +228,7 @@ export class EditorSession {
     }).first();
     const before = await this.quickInputStep();
     await row.click();
+    this.trace(`picked ${String(label)} at ${JSON.stringify(before)}`);
     // The widget is reused for the next step: wait until it shows that step (or closes), so that what is typed next
     // does not land in this one's filter and get wiped.
     await this.waitForNextStep(before, NEXT_STEP_WAIT_MS);
@@ -423,6 +436,7 @@ export class EditorSession {
     const dom = await this.page.content().catch(() => '');
     fs.writeFileSync(path.join(this.resultsDir, 'dom.html'), dom);
     fs.writeFileSync(path.join(this.resultsDir, 'browser-console.log'), this.consoleLines.join('\n'));
+    fs.writeFileSync(path.join(this.resultsDir, 'harness-actions.log'), this.actions.join('\n'));
     const messages = await this.shownMessages().catch(() => [] as string[]);
     fs.writeFileSync(path.join(this.resultsDir, 'shown-messages.txt'), messages.join('\n---\n'));
     fs.copyFileSync(path.join(this.sessionRoot, 'code-server.log'), path.join(this.resultsDir, 'code-server.log'));

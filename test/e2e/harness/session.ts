@@ -487,15 +487,21 @@ function listFiles(entry: string): string[] {
 export function editorSessions(): (options?: EditorSessionOptions) => Promise<EditorSession> {
   let open: EditorSession[] = [];
   let testTitle = 'session';
+  const attempts = new Map<string, number>();
   before(async function () {
     this.timeout(25 * 60_000);
     await ensureCodeServer((line) => console.log(`      ${line}`));
   });
   beforeEach(function () {
-    testTitle = this.currentTest?.fullTitle() ?? 'session';
+    const title = this.currentTest?.fullTitle() ?? 'session';
+    const earlier = attempts.get(title) ?? 0;
+    attempts.set(title, earlier + 1);
+    // A retry keeps its results apart from those of the attempt that failed.
+    testTitle = earlier > 0 ? `${title} retry ${earlier}` : title;
   });
   afterEach(async function () {
-    const failed = this.currentTest?.state === 'failed';
+    // An attempt that will be retried is not marked failed yet: anything but passed or skipped keeps its evidence.
+    const failed = this.currentTest?.state !== 'passed' && this.currentTest?.state !== 'pending';
     const closing = open;
     open = [];
     for (const session of closing) await session.close(failed);

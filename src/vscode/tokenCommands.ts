@@ -168,6 +168,11 @@ export function registerTokenCommands(runner: CommandRegistry, services: Service
     if (result.revoked === true) {
       model.removeToken(ref);
       await hooks.afterRevoke(ref);
+      if (result.signedOut) {
+        // Shows "Sign in again…" under the connection at once.
+        services.resetClients(connection.id);
+        await model.refresh([connection.id]);
+      }
     } else if (result.revoked === 'unconfirmed') {
       model.markRevocationUnconfirmed(ref);
     }

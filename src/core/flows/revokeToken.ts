@@ -3,6 +3,7 @@ import type { ConnectionRecord } from '../connections/connectionStore';
 import type { TokenRef } from '../secrets/keys';
 import type { TokenApi } from '../sonar/types';
 import type { FlowDeps } from './deps';
+import { isSonarApiError } from '../sonar/errors';
 import { describeSonarError, errorSummary, isAmbiguous, isCancellation } from './describeError';
 
 export interface RevokeTokenDeps extends FlowDeps {
@@ -18,12 +19,18 @@ export interface RevokeTarget {
 export interface RevokeTokenOptions {
   /** What uses the held value, in words (e.g. "SonarQube for IDE connection 'acme'", "MCP server in .vscode/mcp.json"). */
   readonly usedBy: readonly string[];
-  /** The token this connection signs in with: revoking it signs the connection out. */
+  /**
+   * The token this connection signs in with: revoking it signs the connection out. When not known, an own token's
+   * revoke is followed by a check of the sign-in, which fails exactly when the revoked token was that one.
+   */
   readonly isSignInToken?: boolean;
 }
 
 /** `unconfirmed`: the request may or may not have reached the server (timeout, connection lost). */
-export type RevokeTokenResult = { readonly revoked: true } | { readonly revoked: false } | { readonly revoked: 'unconfirmed' };
+export type RevokeTokenResult =
+  | { readonly revoked: true; /** The connection's sign-in token was the one revoked. */ readonly signedOut: boolean }
+  | { readonly revoked: false }
+  | { readonly revoked: 'unconfirmed' };
 
 export async function revokeTokenFlow(
   deps: RevokeTokenDeps,
@@ -63,13 +70,25 @@ export async function revokeTokenFlow(
   }
 
   logger.info(`[revoke] revoked "${token.name}" of ${token.login} on ${connection.label}`);
-  await forgetValues(deps, connection, { connectionId: connection.id, login: token.login, name: token.name }, options.isSignInToken === true);
+  const signedOut = options.isSignInToken ?? (forOther === undefined && (await signInRefused(deps)));
+  if (signedOut) logger.info(`[revoke] "${token.name}" was the sign-in token of ${connection.label}`);
+  await forgetValues(deps, connection, { connectionId: connection.id, login: token.login, name: token.name }, signedOut);
   void prompter.info(
-    options.isSignInToken
-      ? t('Token {0} was revoked on {1}. Sign in again to keep using this connection.', token.name, connection.label)
+    signedOut
+      ? t('Token {0} was revoked on {1}. It was the token this extension signed in with: sign in again to keep using this connection.', token.name, connection.label)
       : t('Token {0} was revoked on {1}.', token.name, connection.label),
   );
-  return { revoked: true };
+  return { revoked: true, signedOut };
+}
+
+/** The server no longer accepts the connection's sign-in. Any other failure says nothing about the revoked token. */
+async function signInRefused(deps: RevokeTokenDeps): Promise<boolean> {
+  try {
+    await deps.api.currentUser();
+    return false;
+  } catch (error) {
+    return isSonarApiError(error) && error.kind === 'unauthorized';
+  }
 }
 
 /** A revoked value is useless: delete it. The revoke already happened, so a storage failure is only a warning. */

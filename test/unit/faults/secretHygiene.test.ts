@@ -70,7 +70,7 @@ describe('secret hygiene across every flow', () => {
     const rotatedValue = await env.vault.read(rotated.replacement);
     await copyTokenFlow(deps, serverConnection, rotated.replacement);
     const revoked = await revokeTokenFlow({ ...deps, api: env.api }, serverConnection, rotated.replacement, { usedBy: ['MCP: Cursor'] });
-    assert.deepEqual(revoked, { revoked: true });
+    assert.deepEqual(revoked, { revoked: true, signedOut: false });
     for (const file of written) {
       const target = MCP_TARGETS.find((candidate) => mcpConfigPath(candidate.id, { platform: 'linux', home, workspaceFolder: path.join(home, 'project') }) === file)!;
       await removeMcpFileBinding(nodeFileSystem, { target: target.id, path: file, serverName: 'sonarqube', inputId: 'sonarqube-token-sonar-example-com' });

@@ -26,12 +26,13 @@ describe('revokeTokenFlow', () => {
   it('names the token, the connection and what uses it, then revokes and forgets the value', async () => {
     const env = await heldEnvironment([{ confirm: true }]);
     const result = await revokeTokenFlow(env.deps, serverConnection, ref, { usedBy: ['SonarQube for IDE connection "acme"', 'MCP server in .vscode/mcp.json'] });
-    assert.deepEqual(result, { revoked: true });
+    assert.deepEqual(result, { revoked: true, signedOut: false });
     const confirm = env.prompter.calls[0];
     assert.match(confirm.text, /^Revoke token laptop on sonar\.example\.com\?/);
     assert.match(confirm.text, /These stop working:\n• SonarQube for IDE connection "acme"\n• MCP server in \.vscode\/mcp\.json/);
     assert.doesNotMatch(confirm.text, /sign in again/);
-    assert.deepEqual(env.api.calls, [{ method: 'revokeToken', args: { name: 'laptop' } }]);
+    // The sign-in still works afterwards: the revoked token was not the one this connection signs in with.
+    assert.deepEqual(env.api.calls, [{ method: 'revokeToken', args: { name: 'laptop' } }, { method: 'currentUser', args: undefined }]);
     assert.equal(env.secrets.values.has(tokenSecretKey(ref)), false);
     assert.deepEqual(env.index.list(), []);
     assert.deepEqual(env.prompter.messages('info'), ['Token laptop was revoked on sonar.example.com.']);
@@ -42,15 +43,35 @@ describe('revokeTokenFlow', () => {
     const env = await heldEnvironment([{ confirm: true }]);
     await env.vault.storeSignIn('conn-1', 'sign-in-token-value');
     const result = await revokeTokenFlow(env.deps, serverConnection, ref, { usedBy: [], isSignInToken: true });
-    assert.deepEqual(result, { revoked: true });
+    assert.deepEqual(result, { revoked: true, signedOut: true });
     assert.match(env.prompter.calls[0].text, /the token this extension signs in to sonar\.example\.com with: you will have to sign in again/);
     assert.equal(env.secrets.values.has(signInSecretKey('conn-1')), false);
-    assert.match(env.prompter.messages('info')[0], /Sign in again/);
+    assert.match(env.prompter.messages('info')[0], /sign in again to keep using this connection/);
+  });
+
+  it('finds out after the revoke that it was the sign-in token, and says to sign in again', async () => {
+    const env = await heldEnvironment([{ confirm: true }], { signInTokenName: 'laptop' });
+    await env.vault.storeSignIn('conn-1', 'sign-in-token-value');
+    const result = await revokeTokenFlow(env.deps, serverConnection, ref, { usedBy: [] });
+    assert.deepEqual(result, { revoked: true, signedOut: true });
+    assert.equal(env.secrets.values.has(signInSecretKey('conn-1')), false);
+    assert.deepEqual(env.prompter.messages('info'), [
+      'Token laptop was revoked on sonar.example.com. It was the token this extension signed in with: sign in again to keep using this connection.',
+    ]);
+  });
+
+  it('keeps the sign-in when the check after the revoke fails for another reason', async () => {
+    const env = await heldEnvironment([{ confirm: true }]);
+    await env.vault.storeSignIn('conn-1', 'sign-in-token-value');
+    env.api.failNext('currentUser', new SonarApiError('network', 'socket hang up', { code: 'ECONNRESET' }));
+    assert.deepEqual(await revokeTokenFlow(env.deps, serverConnection, ref, { usedBy: [] }), { revoked: true, signedOut: false });
+    assert.equal(env.secrets.values.has(signInSecretKey('conn-1')), true);
   });
 
   it('revokes another user\'s token with their login', async () => {
     const env = environment([{ confirm: true }], { user: { isAdmin: true }, tokens: { bob: [{ name: 'ci', type: 'USER_TOKEN', createdAt: '2025-01-01T00:00:00+0000' }] } });
-    assert.deepEqual(await revokeTokenFlow(env.deps, serverConnection, { login: 'bob', name: 'ci' }, { usedBy: [] }), { revoked: true });
+    assert.deepEqual(await revokeTokenFlow(env.deps, serverConnection, { login: 'bob', name: 'ci' }, { usedBy: [] }), { revoked: true, signedOut: false });
+    // Another user's token is never the one this connection signs in with: no check afterwards.
     assert.deepEqual(env.api.calls, [{ method: 'revokeToken', args: { name: 'ci', login: 'bob' } }]);
     assert.match(env.prompter.calls[0].text, /belongs to bob/);
   });
@@ -80,7 +101,7 @@ describe('revokeTokenFlow', () => {
   it('still reports the revoke when secure storage fails to forget the value', async () => {
     const env = await heldEnvironment([{ confirm: true }]);
     env.secrets.failing.add('delete');
-    assert.deepEqual(await revokeTokenFlow(env.deps, serverConnection, ref, { usedBy: [] }), { revoked: true });
+    assert.deepEqual(await revokeTokenFlow(env.deps, serverConnection, ref, { usedBy: [] }), { revoked: true, signedOut: false });
     assert.match(env.prompter.messages('warn')[0], /was revoked, but its value could not be removed from secure storage/);
   });
 });

@@ -33,6 +33,8 @@ export interface FakeTokenApiOptions {
   readonly organizations?: Organization[];
   readonly projects?: ProjectRef[];
   readonly version?: string;
+  /** The name of the token the client signs in with: once it is revoked, calls are refused as unauthorized. */
+  readonly signInTokenName?: string;
 }
 
 /**
@@ -87,7 +89,15 @@ export class FakeTokenApi implements TokenApi {
   }
 
   currentUser(_options?: CallOptions): Promise<CurrentUser> {
-    return this.call('currentUser', undefined, () => this.user);
+    return this.call('currentUser', undefined, () => {
+      if (this.signInRevoked) throw new SonarApiError('unauthorized', 'HTTP 401');
+      return this.user;
+    });
+  }
+
+  private get signInRevoked(): boolean {
+    const name = this.options.signInTokenName;
+    return name !== undefined && !(this.tokens.get(this.user.login) ?? []).some((token) => token.name === name);
   }
 
   searchTokens(login?: string, _options?: CallOptions): Promise<TokenList> {

@@ -23,7 +23,7 @@ export async function writeFileAtomic(fs: FileSystem, file: string, data: string
   const existing = await fs.stat(file);
   const target = existing ? await fs.realpath(file) : file;
   if (existing && (existing.mode & 0o200) === 0) {
-    throw new ConfigFileError(file, 'readOnly', `Cannot edit ${file}: the file is read-only. Make it writable and try again; it was left untouched.`);
+    throw new ConfigFileError(file, 'readOnly', (t) => t('Cannot edit {0}: the file is read-only. Make it writable and try again; it was left untouched.', file));
   }
   const temporary = path.join(path.dirname(target), `.${path.basename(target)}.${randomBytes(6).toString('hex')}.tmp`);
   try {
@@ -34,8 +34,9 @@ export async function writeFileAtomic(fs: FileSystem, file: string, data: string
   } catch (error) {
     await fs.unlink(temporary).catch(() => undefined);
     if (isPermissionError(error)) {
-      throw new ConfigFileError(file, 'readOnly', `Cannot write ${file}: permission denied for its folder. Check its permissions and try again; it was left untouched.`, undefined, undefined, { cause: error });
+      throw new ConfigFileError(file, 'readOnly', (t) => t('Cannot write {0}: permission denied for its folder. Check its permissions and try again; it was left untouched.', file), undefined, undefined, { cause: error });
     }
-    throw new ConfigFileError(file, 'io', `Cannot write ${file}: ${error instanceof Error ? error.message : String(error)}. It was left untouched.`, undefined, undefined, { cause: error });
+    const reason = error instanceof Error ? error.message : String(error);
+    throw new ConfigFileError(file, 'io', (t) => t('Cannot write {0}: {1}. It was left untouched.', file, reason), undefined, undefined, { cause: error });
   }
 }

@@ -1,4 +1,7 @@
+import { englishMessage } from '../ports';
+import type { Translate } from '../ports';
 import { isErrorNamed } from '../util/namedError';
+
 /** Why a configuration file could not be edited; the message names the file and says what to do. */
 export type ConfigFileProblem = 'parse' | 'readOnly' | 'io' | 'shape';
 
@@ -6,16 +9,22 @@ export class ConfigFileError extends Error {
   constructor(
     readonly file: string,
     readonly reason: ConfigFileProblem,
-    message: string,
+    /** The message in the person's language; `message` is the English one, for logs. */
+    readonly wording: (t: Translate) => string,
     readonly line?: number,
     readonly column?: number,
     options?: { cause?: unknown },
   ) {
-    super(message, options);
+    super(wording(englishMessage), options);
     this.name = 'ConfigFileError';
   }
 }
 
 export function isConfigFileError(error: unknown): error is ConfigFileError {
-  return isErrorNamed(error, 'ConfigFileError') && 'reason' in error;
+  return isErrorNamed(error, 'ConfigFileError') && 'reason' in error && 'wording' in error;
+}
+
+/** What to show: the file, what is wrong with it and what to do, in the person's language. */
+export function describeConfigFileError(error: ConfigFileError, t: Translate): string {
+  return error.wording(t);
 }

@@ -40,7 +40,7 @@ function parseOrThrow(file: string, text: string): unknown {
   if (errors.length > 0) {
     const { line, column } = lineAndColumn(text, errors[0].offset);
     const what = printParseErrorCode(errors[0].error).replace(/([a-z])([A-Z])/g, '$1 $2').toLowerCase();
-    throw new ConfigFileError(file, 'parse', `Cannot edit ${file}: it is not valid JSON (line ${line}, column ${column}: ${what}). Fix the file and try again; it was left untouched.`, line, column);
+    throw new ConfigFileError(file, 'parse', (t) => t('Cannot edit {0}: it is not valid JSON (line {1}, column {2}: {3}). Fix the file and try again; it was left untouched.', file, line, column, what), line, column);
   }
   return value;
 }
@@ -137,7 +137,7 @@ export async function editJsoncFile(
   const startText = existingText === undefined || existingText.trim() === '' ? '{}' : existingText;
   let value = parseOrThrow(file, startText);
   if (typeof value !== 'object' || value === null || Array.isArray(value)) {
-    throw new ConfigFileError(file, 'shape', `Cannot edit ${file}: it does not hold a JSON object. Fix the file and try again; it was left untouched.`);
+    throw new ConfigFileError(file, 'shape', (t) => t('Cannot edit {0}: it does not hold a JSON object. Fix the file and try again; it was left untouched.', file));
   }
   const formatting = existingText === undefined ? { eol: '\n', insertSpaces: true, tabSize: 2 } : detectFormatting(startText);
   let text = startText;

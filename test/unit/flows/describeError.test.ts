@@ -1,4 +1,5 @@
 import * as assert from 'node:assert/strict';
+import { ConfigFileError } from '../../../src/core/config/configFileError';
 import { describeSonarError } from '../../../src/core/flows/describeError';
 import { SonarApiError } from '../../../src/core/sonar/errors';
 import type { SonarErrorKind } from '../../../src/core/sonar/errors';
@@ -37,6 +38,13 @@ describe('describeSonarError', () => {
       describeSonarError(new SonarApiError('notFound', 'x', { serverMessages: ["Project key 'web' not found", 'Try again.'] }), label),
       /could not find what was asked for\. The server said: Project key 'web' not found Try again\.$/,
     );
+  });
+
+  it('words a file that cannot be edited in the person\'s language, naming the file and the place', () => {
+    const error = new ConfigFileError('/home/ada/.cursor/mcp.json', 'parse', (t) => t('Cannot edit {0} at line {1}.', '/home/ada/.cursor/mcp.json', 5), 5, 1);
+    assert.equal(error.message, 'Cannot edit /home/ada/.cursor/mcp.json at line 5.');
+    const pirate = (message: string, ...args: Array<string | number | boolean>) => `Arr! ${message.replace(/\{(\d+)\}/g, (_m, i: string) => String(args[Number(i)]))}`;
+    assert.equal(describeSonarError(error, label, pirate), 'Arr! Cannot edit /home/ada/.cursor/mcp.json at line 5.');
   });
 
   it('words other errors with the connection', () => {

@@ -14,7 +14,7 @@ function fromAnotherBundle(name: string, fields: Record<string, unknown>): Error
 
 describe('error guards across bundles', function () {
   it('recognise an error of another copy of the class by its name and fields', function () {
-    assert.ok(isConfigFileError(fromAnotherBundle('ConfigFileError', { reason: 'parse', file: '/tmp/mcp.json' })));
+    assert.ok(isConfigFileError(fromAnotherBundle('ConfigFileError', { reason: 'parse', file: '/tmp/mcp.json', wording: () => 'Cannot edit' })));
     assert.ok(isSecretStoreError(fromAnotherBundle('SecretStoreError', { operation: 'store' })));
     assert.ok(isSonarApiError(fromAnotherBundle('SonarApiError', { kind: 'unauthorized' })));
     assert.ok(isBrowserSignInError(fromAnotherBundle('BrowserSignInError', { kind: 'timeout' })));
@@ -22,7 +22,7 @@ describe('error guards across bundles', function () {
   });
 
   it('recognise their own instances and nothing else', function () {
-    assert.ok(isConfigFileError(new ConfigFileError('/tmp/mcp.json', 'parse', 'Cannot edit', 1, 1)));
+    assert.ok(isConfigFileError(new ConfigFileError('/tmp/mcp.json', 'parse', () => 'Cannot edit', 1, 1)));
     assert.ok(isSecretStoreError(new SecretStoreError('read', new Error('locked'))));
     assert.equal(isConfigFileError(new Error('Cannot edit')), false);
     assert.equal(isConfigFileError(fromAnotherBundle('ConfigFileError', {})), false);

@@ -19,6 +19,8 @@ const NEXT_STEP_WAIT_MS = 15_000;
 const ENTER_TAKEN_WAIT_MS = 3_000;
 /** A quick input hidden this long is closed, not between two steps. */
 const CLOSED_FOR_GOOD_MS = 1_000;
+/** How often a pick is clicked when the quick input still offers the entry afterwards. */
+const MAX_PICK_ATTEMPTS = 3;
 /** Where the SonarQube for IDE stub (test/e2e/fixtures/sonarlint-stub) records the commands it received. */
 const SONARLINT_STUB_CALLS_FILE = 'sonarlint-stub-calls.jsonl';
 export const VIEW_CONTAINER_TITLE = 'SonarQube Tokens';
@@ -185,8 +187,11 @@ export class EditorSession {
       const match = this.quickInput().locator('.monaco-list-row.focused', { hasText: title }).first();
       try {
         await match.waitFor({ timeout: 3000 });
+        const palette = await this.quickInputStep();
         await this.page.keyboard.press('Enter');
         this.trace(`command ${title}`);
+        // What comes next (a quick pick of the command) reuses the widget: let the palette leave it first.
+        await this.waitForNextStep(palette, NEXT_STEP_WAIT_MS);
         return;
       } catch (error) {
         // The palette keeps the list it opened with: commands of extensions registered since then need a reopen.
@@ -226,12 +231,18 @@ export class EditorSession {
     const row = this.quickInput().locator('.monaco-list-row').filter({
       has: this.page.locator('.label-name, .monaco-highlighted-label', { hasText: label }),
     }).first();
-    const before = await this.quickInputStep();
-    await row.click();
-    this.trace(`picked ${String(label)} at ${JSON.stringify(before)}`);
-    // The widget is reused for the next step: wait until it shows that step (or closes), so that what is typed next
-    // does not land in this one's filter and get wiped.
-    await this.waitForNextStep(before, NEXT_STEP_WAIT_MS);
+    for (let attempt = 1; ; attempt++) {
+      const before = await this.quickInputStep();
+      await row.click();
+      this.trace(`picked ${String(label)} at ${JSON.stringify(before)}`);
+      // The widget is reused for the next step: wait until it shows that step (or closes), so that what is typed next
+      // does not land in this one's filter and get wiped.
+      await this.waitForNextStep(before, NEXT_STEP_WAIT_MS);
+      // A click that lands while the step is still being set up is lost: the same step still offers the entry.
+      const lost = (await this.quickInput().isVisible()) && (await this.quickInputStep()) === before && (await row.isVisible());
+      if (!lost || attempt === MAX_PICK_ATTEMPTS) return;
+      this.trace(`${String(label)} is still offered at the same step: picking it again`);
+    }
   }
 
   /** Waits until the quick input shows another step than `before`, or has stayed closed for a while, or `ms` passed. */
@@ -252,7 +263,9 @@ export class EditorSession {
 
   /** What tells one step of the quick input from the next: its title and its input's placeholder. */
   private async quickInputStep(): Promise<string> {
-    const title = await this.quickInput().locator('.quick-input-title').textContent({ timeout: 1000 }).catch(() => '');
+    // A step without a title hides the element but leaves the previous step's text in it.
+    const titleElement = this.quickInput().locator('.quick-input-title');
+    const title = (await titleElement.isVisible()) ? await titleElement.textContent({ timeout: 1000 }).catch(() => '') : '';
     const placeholder = await this.quickInputBox().getAttribute('placeholder', { timeout: 1000 }).catch(() => '');
     return `${title ?? ''}\n${placeholder ?? ''}`;
   }

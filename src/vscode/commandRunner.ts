@@ -55,10 +55,11 @@ export class CommandRunner implements CommandRegistry {
     this.logger.error(`${origin}: ${message}`);
     const showLogs = vscode.l10n.t('Show Logs');
     // A file that cannot be edited is for the person to fix: offer it, at the place that does not parse.
-    const openFile = isConfigFileError(error) && (error.reason === 'parse' || error.reason === 'shape') ? vscode.l10n.t('Open File') : undefined;
-    const chosen = await vscode.window.showErrorMessage(message, ...(openFile ? [openFile] : []), showLogs);
+    const fixable = isConfigFileError(error) && (error.reason === 'parse' || error.reason === 'shape') ? error : undefined;
+    const openFile = vscode.l10n.t('Open File');
+    const chosen = await vscode.window.showErrorMessage(message, ...(fixable ? [openFile] : []), showLogs);
     if (chosen === showLogs) this.showLogs();
-    else if (chosen !== undefined && chosen === openFile) await openAtProblem(error as ConfigFileError);
+    else if (fixable && chosen === openFile) await openAtProblem(fixable);
   }
 }
 

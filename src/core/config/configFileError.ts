@@ -23,8 +23,3 @@ export class ConfigFileError extends Error {
 export function isConfigFileError(error: unknown): error is ConfigFileError {
   return isErrorNamed(error, 'ConfigFileError') && 'reason' in error && 'wording' in error;
 }
-
-/** What to show: the file, what is wrong with it and what to do, in the person's language. */
-export function describeConfigFileError(error: ConfigFileError, t: Translate): string {
-  return error.wording(t);
-}

@@ -1,5 +1,5 @@
 // Errors in words: which connection, what went wrong, what to do about it.
-import { describeConfigFileError, isConfigFileError } from '../config/configFileError';
+import { isConfigFileError } from '../config/configFileError';
 import { englishMessage } from '../ports';
 import type { Translate } from '../ports';
 import { isSonarApiError } from '../sonar/errors';
@@ -60,7 +60,7 @@ export function describeSonarError(error: unknown, connectionLabel: string, t: T
   if (isSonarApiError(error)) {
     return [cause(error, connectionLabel, t), serverSaid(error, t)].filter((part) => part !== undefined).join(' ');
   }
-  if (isConfigFileError(error)) return describeConfigFileError(error, t);
+  if (isConfigFileError(error)) return error.wording(t);
   if (isSecretStoreError(error)) {
     return t('Secure storage is not available ({0}). Check that your system keychain is unlocked, then try again.', error.message);
   }

@@ -1,7 +1,7 @@
-import { isErrorNamed } from '../util/namedError';
 // One error type for everything that can go wrong talking to SonarQube; the host layer turns `kind` into words.
 // Messages are built only from the status, the server's own `errors[].msg` texts and our descriptions:
 // never from request headers or bodies, so no token can end up in a message, a log line or a stack.
+import { isErrorNamed } from '../util/namedError';
 
 export type SonarErrorKind =
   | 'unauthorized'

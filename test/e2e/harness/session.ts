@@ -21,6 +21,8 @@ const ENTER_TAKEN_WAIT_MS = 3_000;
 const CLOSED_FOR_GOOD_MS = 1_000;
 /** How often a pick is clicked when the quick input still offers the entry afterwards. */
 const MAX_PICK_ATTEMPTS = 3;
+/** The command palette's placeholder: while it shows, the quick input is not yet the step a command opened. */
+const PALETTE_PLACEHOLDER = 'Type the name of a command to run.';
 /** Where the SonarQube for IDE stub (test/e2e/fixtures/sonarlint-stub) records the commands it received. */
 const SONARLINT_STUB_CALLS_FILE = 'sonarlint-stub-calls.jsonl';
 export const VIEW_CONTAINER_TITLE = 'SonarQube Tokens';
@@ -205,7 +207,7 @@ export class EditorSession {
   /** Types into the open quick input (input box or pick filter) and, unless told otherwise, presses Enter. */
   async quickInputType(text: string, options: { submit?: boolean } = {}): Promise<void> {
     const input = this.quickInputBox();
-    await input.waitFor();
+    await this.stepOfCommand().waitFor();
     // The widget is reused from one step to the next: text typed while the next step is being shown is wiped when it
     // appears, sometimes only after Enter. Type again until the value holds and Enter has been taken.
     for (let attempt = 0; ; attempt++) {
@@ -232,7 +234,12 @@ export class EditorSession {
       has: this.page.locator('.label-name, .monaco-highlighted-label', { hasText: label }),
     }).first();
     for (let attempt = 1; ; attempt++) {
+      // A command that opens the pick slowly leaves the palette's placeholder shown over its rows: a click then is lost.
+      await this.stepOfCommand().waitFor();
       const before = await this.quickInputStep();
+      // The mouse left where the last click was shows that entry's hover, which can cover this one: move it away first.
+      const viewport = this.page.viewportSize();
+      if (viewport) await this.page.mouse.move(viewport.width - 40, viewport.height / 2);
       await row.click();
       this.trace(`picked ${String(label)} at ${JSON.stringify(before)}`);
       // The widget is reused for the next step: wait until it shows that step (or closes), so that what is typed next
@@ -259,6 +266,11 @@ export class EditorSession {
       }
       await this.page.waitForTimeout(100);
     }
+  }
+
+  /** The quick input's box once it belongs to a step of a command, not to the command palette. */
+  private stepOfCommand(): Locator {
+    return this.quickInput().locator(`.quick-input-box input:not([placeholder="${PALETTE_PLACEHOLDER}"])`);
   }
 
   /** What tells one step of the quick input from the next: its title and its input's placeholder. */

@@ -5,6 +5,7 @@ import type { ConnectionRecord } from '../core/connections/connectionStore';
 import type { FlowDeps } from '../core/flows/deps';
 import type { CopyTokenDeps } from '../core/flows/copyToken';
 import { systemClock } from '../core/ports';
+import { userSetting } from '../core/settings/userSetting';
 import type { Logger, Translate } from '../core/ports';
 import { SonarApiError } from '../core/sonar/errors';
 import type { SonarTarget, TokenApi } from '../core/sonar/types';
@@ -95,7 +96,7 @@ export class Services implements vscode.Disposable {
   }
 
   copyDeps(): CopyTokenDeps {
-    const clearSeconds = vscode.workspace.getConfiguration('sonarqubeTokens').get<number>('clipboardClearSeconds', 60);
+    const clearSeconds = userSetting(vscode.workspace.getConfiguration('sonarqubeTokens'), 'clipboardClearSeconds', 60);
     const clipboard = {
       readText: () => Promise.resolve(vscode.env.clipboard.readText()),
       writeText: (value: string) => Promise.resolve(vscode.env.clipboard.writeText(value)),

@@ -193,7 +193,7 @@ export class BindingManager {
   async handOff(binding: ConnectedModeBinding, ref: TokenRef): Promise<void> {
     const value = await this.requireValue(ref);
     const { clipboard } = this.services.copyDeps();
-    await copyWithAutoClear(clipboard.clipboard, value, clipboard.clearSeconds, undefined, this.services.logger);
+    await copyWithAutoClear(clipboard.clipboard, value, clipboard.clearSeconds, { logger: this.services.logger, pending: clipboard.pending });
     await vscode.commands.executeCommand(
       binding.section === 'sonarqube' ? 'SonarLint.EditSonarQubeConnection' : 'SonarLint.EditSonarCloudConnection',
       binding.sonarlintConnectionId,

@@ -15,7 +15,7 @@ import type { TreeNode } from '../core/tokens/treeNodes';
 import { CommandId } from './commandIds';
 import type { CommandRegistry } from './commandRunner';
 import { connectionOf, tokenOf } from './pickers';
-import { t } from './services';
+import { t } from './l10n';
 import type { Services } from './services';
 
 /** What bindings add to the token commands (kept apart so the token commands don't know binding targets). */

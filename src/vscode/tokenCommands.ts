@@ -135,7 +135,12 @@ export function registerTokenCommands(runner: CommandRegistry, services: Service
 
   async function generate(connection: ConnectionRecord, forLogin?: string): Promise<void> {
     const result = await generateTokenFlow(
-      { ...services.copyDeps(), api: await services.apiFor(connection.id), machineName: services.machineName() },
+      {
+        ...services.copyDeps(),
+        api: await services.apiFor(connection.id),
+        machineName: services.machineName(),
+        openUrl: (url) => Promise.resolve(vscode.env.openExternal(vscode.Uri.parse(url))),
+      },
       connection,
       { forLogin, extraActions: forLogin ? [] : hooks.generateActions() },
     );

@@ -3,6 +3,7 @@ import * as vscode from 'vscode';
 import { ConnectionStore } from '../core/connections/connectionStore';
 import type { ConnectionRecord } from '../core/connections/connectionStore';
 import type { FlowDeps } from '../core/flows/deps';
+import { OperationJournal } from '../core/journal/journal';
 import type { CopyTokenDeps } from '../core/flows/copyToken';
 import { systemClock } from '../core/ports';
 import type { Logger, Translate } from '../core/ports';
@@ -27,6 +28,7 @@ export class Services implements vscode.Disposable {
   readonly connections: ConnectionStore;
   readonly heldTokens: HeldTokens;
   readonly vault: TokenVault;
+  readonly journal: OperationJournal;
   readonly model: TokensModel;
   readonly prompter = new QuickPrompter();
   private pool?: SonarModule.DispatcherPool;
@@ -43,6 +45,7 @@ export class Services implements vscode.Disposable {
     this.connections = new ConnectionStore(this.state, { t, logger });
     this.heldTokens = new HeldTokens(this.state, logger);
     this.vault = new TokenVault(this.secrets, this.heldTokens);
+    this.journal = new OperationJournal(this.state, undefined, systemClock, logger);
     this.model = new TokensModel({ apiFor: (id) => this.apiFor(id), logger });
   }
 
@@ -91,7 +94,7 @@ export class Services implements vscode.Disposable {
   }
 
   flowDeps(): FlowDeps {
-    return { prompter: this.prompter, vault: this.vault, clock: systemClock, t, logger: this.logger };
+    return { prompter: this.prompter, vault: this.vault, clock: systemClock, t, logger: this.logger, journal: this.journal };
   }
 
   copyDeps(): CopyTokenDeps {

@@ -17,10 +17,14 @@ import { TokensTreeProvider } from './vscode/tree/tokensTreeProvider';
 
 const FIRST_REMINDER_DELAY_MS = 10_000;
 
+/** What deactivation must still do: clear a copied token whose timer would die with the extension host. */
+let beforeExit: (() => Promise<void>) | undefined;
+
 /** Wires the parts together: registers the view, the MCP provider and the command ids, and does no I/O. */
 export function activate(context: vscode.ExtensionContext): void {
   const { logger, channel } = createExtensionLog();
   const services = new Services(context, logger);
+  beforeExit = () => services.clearPendingClipboard();
   const store = new BindingStore(services.state, logger);
   const storagePath = context.globalStorageUri.fsPath;
   const provider = new SonarMcpProvider(services, store, storagePath);
@@ -94,4 +98,6 @@ export function activate(context: vscode.ExtensionContext): void {
   );
 }
 
-export function deactivate(): void {}
+export function deactivate(): Promise<void> | undefined {
+  return beforeExit?.();
+}

@@ -1,18 +1,10 @@
 import * as vscode from 'vscode';
 import { isConfigFileError, type ConfigFileError } from '../core/config/configFileError';
 import type { Logger } from '../core/ports';
-import { isSonarApiError } from '../core/sonar/errors';
+import { isCancellation } from '../core/flows/describeError';
 import type { CommandId } from './commandIds';
 
 export type DescribeError = (error: unknown) => string;
-
-function isCancellation(error: unknown): boolean {
-  return (
-    error instanceof vscode.CancellationError ||
-    (isSonarApiError(error) && error.kind === 'cancelled') ||
-    (error instanceof Error && error.name === 'AbortError')
-  );
-}
 
 export type CommandHandler = (...args: never[]) => unknown;
 

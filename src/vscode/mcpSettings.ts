@@ -1,18 +1,22 @@
 import * as vscode from 'vscode';
 import type { McpLauncherSettings } from '../core/mcp/launch';
+import { userSetting } from '../core/settings/userSetting';
 
-/** `sonarqubeTokens.mcp.*`, read when a server is defined or started so that changes apply at once. */
+/**
+ * `sonarqubeTokens.mcp.*`, read when a server is defined or started so that changes apply at once; only from user
+ * settings, since they choose the program that receives the token.
+ */
 export function readMcpLauncherSettings(storagePath: string): McpLauncherSettings {
   const mcp = vscode.workspace.getConfiguration('sonarqubeTokens.mcp');
-  const toolsets = mcp.get<string[]>('toolsets', []);
+  const toolsets = userSetting<string[]>(mcp, 'toolsets', []);
   return {
-    launcher: mcp.get<'docker' | 'jar' | 'custom'>('launcher', 'docker'),
-    dockerImage: mcp.get<string>('dockerImage', 'sonarsource/sonarqube-mcp'),
-    jarPath: mcp.get<string>('jarPath', '') || undefined,
-    customCommand: mcp.get<string>('customCommand', '') || undefined,
-    customArgs: mcp.get<string[]>('customArgs', []),
+    launcher: userSetting<'docker' | 'jar' | 'custom'>(mcp, 'launcher', 'docker'),
+    dockerImage: userSetting<string>(mcp, 'dockerImage', 'sonarsource/sonarqube-mcp'),
+    jarPath: userSetting<string>(mcp, 'jarPath', '') || undefined,
+    customCommand: userSetting<string>(mcp, 'customCommand', '') || undefined,
+    customArgs: userSetting<string[]>(mcp, 'customArgs', []),
     toolsets: toolsets.length > 0 ? toolsets : undefined,
-    readOnly: mcp.get<boolean>('readOnly', false),
+    readOnly: userSetting<boolean>(mcp, 'readOnly', false),
     storagePath,
   };
 }

@@ -1,12 +1,14 @@
 import * as os from 'node:os';
 import * as vscode from 'vscode';
+import { PendingClears } from '../core/clipboard/autoClear';
 import { ConnectionStore } from '../core/connections/connectionStore';
 import type { ConnectionRecord } from '../core/connections/connectionStore';
 import type { FlowDeps } from '../core/flows/deps';
 import { OperationJournal } from '../core/journal/journal';
 import type { CopyTokenDeps } from '../core/flows/copyToken';
 import { systemClock } from '../core/ports';
-import type { Logger, Translate } from '../core/ports';
+import { userSetting } from '../core/settings/userSetting';
+import type { Clipboard, Logger, Translate } from '../core/ports';
 import { SonarApiError } from '../core/sonar/errors';
 import type { SonarTarget, TokenApi } from '../core/sonar/types';
 import { HeldTokens, TokenVault } from '../core/tokens/heldTokens';
@@ -18,6 +20,11 @@ import { QuickPrompter } from './quickPrompter';
 import { VsCodeSecretStore } from './secretStorage';
 import { loadSonar } from './sonarLoader';
 import type * as SonarModule from '../core/sonar/index';
+
+const systemClipboard: Clipboard = {
+  readText: () => Promise.resolve(vscode.env.clipboard.readText()),
+  writeText: (value: string) => Promise.resolve(vscode.env.clipboard.writeText(value)),
+};
 
 export const t: Translate = (message, ...args) => vscode.l10n.t(message, ...args);
 
@@ -31,6 +38,7 @@ export class Services implements vscode.Disposable {
   readonly journal: OperationJournal;
   readonly model: TokensModel;
   readonly prompter = new QuickPrompter();
+  private readonly pendingClears = new PendingClears();
   private pool?: SonarModule.DispatcherPool;
   private httpSettings?: HttpSettings;
   /** Signed-in clients by connection, so the server version is probed once and connections are kept alive. */
@@ -98,12 +106,13 @@ export class Services implements vscode.Disposable {
   }
 
   copyDeps(): CopyTokenDeps {
-    const clearSeconds = vscode.workspace.getConfiguration('sonarqubeTokens').get<number>('clipboardClearSeconds', 60);
-    const clipboard = {
-      readText: () => Promise.resolve(vscode.env.clipboard.readText()),
-      writeText: (value: string) => Promise.resolve(vscode.env.clipboard.writeText(value)),
-    };
-    return { ...this.flowDeps(), clipboard: { clipboard, clearSeconds } };
+    const clearSeconds = userSetting(vscode.workspace.getConfiguration('sonarqubeTokens'), 'clipboardClearSeconds', 60);
+    return { ...this.flowDeps(), clipboard: { clipboard: systemClipboard, clearSeconds, pending: this.pendingClears } };
+  }
+
+  /** On deactivation: the clear timers die with the extension host, so a token still on the clipboard goes now. */
+  clearPendingClipboard(): Promise<void> {
+    return this.pendingClears.clearNow(systemClipboard, this.logger);
   }
 
   machineName(): string {

@@ -1,6 +1,6 @@
 // What every flow gets from the host: prompts, secure storage, time, words, logs.
 import type { Clipboard, Clock, Logger, Translate } from '../ports';
-import type { Timers } from '../clipboard/autoClear';
+import type { PendingClears, Timers } from '../clipboard/autoClear';
 import type { OperationJournal } from '../journal/journal';
 import type { TokenVault } from '../tokens/heldTokens';
 import type { Prompter } from './prompter';
@@ -21,4 +21,6 @@ export interface ClipboardDeps {
   readonly clipboard: Clipboard;
   readonly clearSeconds: number;
   readonly timers?: Timers;
+  /** Clears still due, done at once on deactivation. */
+  readonly pending?: PendingClears;
 }

@@ -5,6 +5,7 @@ import type { Translate } from '../ports';
 import { isSonarApiError } from '../sonar/errors';
 import type { SonarApiError } from '../sonar/errors';
 import { isSecretStoreError } from '../tokens/heldTokens';
+import { isErrorNamed } from '../util/namedError';
 
 function serverSaid(error: SonarApiError, t: Translate): string | undefined {
   return error.serverMessages.length > 0 ? t('The server said: {0}', error.serverMessages.join(' ')) : undefined;
@@ -67,14 +68,18 @@ export function describeSonarError(error: unknown, connectionLabel: string, t: T
   return t('Something went wrong with {0}: {1}', connectionLabel, error instanceof Error ? error.message : String(error));
 }
 
-/** The person cancelled (progress notification or a request's signal): nothing to report. */
+/**
+ * The one definition of "the person cancelled": a request's signal (Cancel on a progress notification), an
+ * `AbortError`, or the host's own cancellation error (VS Code's `CancellationError` is named `Canceled`).
+ * Nothing to report, except where the cancelled request changed something: flows ask `isAmbiguous` first.
+ */
 export function isCancellation(error: unknown): boolean {
-  return isSonarApiError(error) && error.kind === 'cancelled' && !error.maybeDelivered;
+  return (isSonarApiError(error) && error.kind === 'cancelled') || isErrorNamed(error, 'AbortError') || isErrorNamed(error, 'Canceled');
 }
 
-/** A request that may have reached the server although no answer came back. */
+/** A request that changes something may have reached the server although no answer came back. */
 export function isAmbiguous(error: unknown): boolean {
-  return isSonarApiError(error) && (error.maybeDelivered || error.kind === 'timeout');
+  return isSonarApiError(error) && error.maybeDelivered;
 }
 
 /** For logs: the kind, status and endpoint, never a message that could quote a request. */

@@ -266,7 +266,8 @@ async function handleAmbiguousOutcome(deps: GenerateTokenDeps, connection: Conne
     return;
   }
   if (!exists) {
-    void prompter.error(t('Token {0} was not created. {1}', name, describeSonarError(error, connection.label, t)));
+    // A cancel that the server never acted on is just a cancel.
+    if (!isCancellation(error)) void prompter.error(t('Token {0} was not created. {1}', name, describeSonarError(error, connection.label, t)));
     return;
   }
   const revoke = t('Revoke');

@@ -299,12 +299,12 @@ function isTlsCode(code: string): boolean {
   return /CERT|^ERR_TLS_|^ERR_SSL_|^SSL_|SELF_SIGNED|UNABLE_TO_VERIFY|UNABLE_TO_GET_ISSUER/.test(code);
 }
 
-function transportError(endpoint: string, error: unknown): SonarApiError {
+function transportError(endpoint: string, error: unknown, changesSomething: boolean): SonarApiError {
   const code = errorCode(error) ?? 'UNKNOWN';
   if (isTlsCode(code)) {
     return new SonarApiError('tls', `The server's certificate for ${endpoint} is not trusted (${code}).`, { endpoint, code, maybeDelivered: false });
   }
-  const maybeDelivered = !connectPhaseCodes.has(code);
+  const maybeDelivered = changesSomething && !connectPhaseCodes.has(code);
   if (code === 'UND_ERR_CONNECT_TIMEOUT' || code === 'UND_ERR_HEADERS_TIMEOUT' || code === 'UND_ERR_BODY_TIMEOUT') {
     return new SonarApiError('timeout', `The request to ${endpoint} timed out (${code}).`, { endpoint, code, maybeDelivered });
   }
@@ -347,14 +347,16 @@ export async function sendRequest(request: SonarRequest, options: TransportOptio
     return result;
   } catch (error) {
     const cause = timer.cause();
+    // Only a request that changes something can leave the server in an unknown state when its answer is lost.
+    const changesSomething = request.method !== 'GET';
     const failure =
       cause === 'cancelled'
-        ? cancelledError(request.endpoint, true)
+        ? cancelledError(request.endpoint, changesSomething)
         : cause === 'timeout'
-          ? new SonarApiError('timeout', `The request to ${request.endpoint} took longer than ${timeoutMs} ms.`, { endpoint: request.endpoint, maybeDelivered: true })
+          ? new SonarApiError('timeout', `The request to ${request.endpoint} took longer than ${timeoutMs} ms.`, { endpoint: request.endpoint, maybeDelivered: changesSomething })
           : isSonarApiError(error)
             ? error
-            : transportError(request.endpoint, error);
+            : transportError(request.endpoint, error, changesSomething);
     logger.warn(logLine([failure.status, failure.kind, failure.code].filter((part) => part !== undefined).join(' ')));
     throw failure;
   } finally {

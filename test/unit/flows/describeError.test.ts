@@ -1,6 +1,6 @@
 import * as assert from 'node:assert/strict';
 import { ConfigFileError } from '../../../src/core/config/configFileError';
-import { describeSonarError } from '../../../src/core/flows/describeError';
+import { describeSonarError, isAmbiguous, isCancellation } from '../../../src/core/flows/describeError';
 import { SonarApiError } from '../../../src/core/sonar/errors';
 import type { SonarErrorKind } from '../../../src/core/sonar/errors';
 
@@ -50,4 +50,23 @@ describe('describeSonarError', () => {
   it('words other errors with the connection', () => {
     assert.equal(describeSonarError(new Error('boom'), label), 'Something went wrong with sonar.example.com: boom');
   });
+});
+
+describe('isCancellation and isAmbiguous', () => {
+  const named = (name: string) => Object.assign(new Error(name), { name });
+  const cases: Array<[string, unknown, boolean, boolean]> = [
+    ['a cancelled read', new SonarApiError('cancelled', 'x', { maybeDelivered: false }), true, false],
+    ['a cancelled change that may have reached the server', new SonarApiError('cancelled', 'x', { maybeDelivered: true }), true, true],
+    ['an AbortError', named('AbortError'), true, false],
+    ["the host's cancellation (VS Code's CancellationError)", named('Canceled'), true, false],
+    ['a lost answer to a change', new SonarApiError('network', 'x', { maybeDelivered: true }), false, true],
+    ['a timed-out read', new SonarApiError('timeout', 'x', { maybeDelivered: false }), false, false],
+    ['any other error', new Error('boom'), false, false],
+  ];
+  for (const [what, error, cancelled, ambiguous] of cases) {
+    it(`${what}: cancellation ${cancelled}, ambiguous ${ambiguous}`, () => {
+      assert.equal(isCancellation(error), cancelled);
+      assert.equal(isAmbiguous(error), ambiguous);
+    });
+  }
 });

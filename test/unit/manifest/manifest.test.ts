@@ -70,4 +70,33 @@ describe('manifest', () => {
     assert.equal(manifest.engines.vscode, '^1.101.0');
     assert.equal(manifest.main, './dist/extension.js');
   });
+
+  describe('settings a repository must not choose', () => {
+    const properties: Record<string, { scope?: string }> = manifest.contributes.configuration.properties;
+    const userOnly = Object.keys(properties).filter((key) => key.startsWith('sonarqubeTokens.mcp.') || key === 'sonarqubeTokens.clipboardClearSeconds');
+
+    it('scopes the MCP program and the clipboard clearing to the machine', () => {
+      assert.ok(userOnly.includes('sonarqubeTokens.mcp.customCommand') && userOnly.includes('sonarqubeTokens.mcp.customArgs'));
+      for (const key of userOnly) assert.equal(properties[key].scope, 'machine', `${key} must not be settable by a workspace`);
+    });
+
+    it('declares Restricted Mode and virtual workspaces deliberately', () => {
+      const untrusted = manifest.capabilities.untrustedWorkspaces;
+      assert.equal(untrusted.supported, 'limited');
+      assert.deepEqual([...untrusted.restrictedConfigurations].sort(), [...userOnly].sort());
+      assert.ok(nls[untrusted.description.replace(/^%|%$/g, '')]);
+      assert.equal(manifest.capabilities.virtualWorkspaces.supported, 'limited');
+      assert.ok(nls[manifest.capabilities.virtualWorkspaces.description.replace(/^%|%$/g, '')]);
+    });
+
+    it('reads each of them through userSetting, which ignores workspace and folder values', () => {
+      const sources = ['src/vscode/mcpSettings.ts', 'src/vscode/services.ts'].map((file) => fs.readFileSync(path.join(root, file), 'utf8')).join('\n');
+      for (const key of userOnly) {
+        const name = key.split('.').at(-1)!;
+        const reads = sources.split('\n').filter((line) => line.includes(`'${name}'`));
+        assert.ok(reads.length > 0, `${key} is read somewhere else`);
+        for (const line of reads) assert.match(line, /userSetting(<[^>]+>)?\(/, `${key} read without userSetting: ${line.trim()}`);
+      }
+    });
+  });
 });

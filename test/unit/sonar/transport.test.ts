@@ -252,15 +252,24 @@ describe('sonar transport', () => {
       setTimeout(() => controller.abort(), 50);
       const during = await failureOf(get(base()), { signal: controller.signal, timeoutMs: 5000 });
       assert.equal(during.kind, 'cancelled');
-      assert.equal(during.maybeDelivered, true);
+      assert.equal(during.maybeDelivered, false, 'a read changes nothing, so its cancel is only a cancel');
+
+      const posting = new AbortController();
+      setTimeout(() => posting.abort(), 50);
+      const duringPost = await failureOf({ ...get(base()), method: 'POST', form: { name: 'x' } }, { signal: posting.signal, timeoutMs: 5000 });
+      assert.equal(duringPost.kind, 'cancelled');
+      assert.equal(duringPost.maybeDelivered, true, 'a change may have been made');
     });
 
-    it('maps a connection dropped after the request as a network error that may have been delivered', async () => {
+    it('maps a connection dropped after the request as a network error; only a POST may have been delivered', async () => {
       handler = (_request, response) => response.socket?.destroy();
       const error = await failureOf(get(base()));
       assert.equal(error.kind, 'network');
       assert.ok(error.code);
-      assert.equal(error.maybeDelivered, true);
+      assert.equal(error.maybeDelivered, false);
+      const posted = await failureOf({ ...get(base()), method: 'POST', form: { name: 'x' } });
+      assert.equal(posted.kind, 'network');
+      assert.equal(posted.maybeDelivered, true);
     });
   });
 

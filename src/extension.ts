@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+import { hasJournalEntries } from './core/journal/journal';
 import { KnownSecrets } from './core/logging/knownSecrets';
 import { parseSecretKey } from './core/secrets/keys';
 import { BindingStore } from './core/tokens/bindingStore';
@@ -59,6 +60,9 @@ export function activate(context: vscode.ExtensionContext): void {
   };
   updateContextKeys();
   services.state.syncKeys(['sonarqubeTokens.connections']);
+
+  // A previous run was killed between two steps of an operation: finish or undo it (reads globalState only).
+  if (hasJournalEntries(services.state)) void runner.run('recovery', () => loaded().recoverOperations());
 
   const remind = () => void runner.run('expiry reminder', () => (store.list().length > 0 ? loaded().remindAboutExpiry() : undefined));
   const firstReminder = setTimeout(remind, FIRST_REMINDER_DELAY_MS);

@@ -7,6 +7,7 @@ import type { KnownSecrets } from '../core/logging/knownSecrets';
 import type { ConnectionRecord } from '../core/connections/connectionStore';
 import type { FlowDeps } from '../core/flows/deps';
 import { WordedError } from '../core/flows/describeError';
+import { OperationJournal } from '../core/journal/journal';
 import type { CopyTokenDeps } from '../core/flows/copyToken';
 import { systemClock } from '../core/ports';
 import type { Clipboard, Logger } from '../core/ports';
@@ -36,6 +37,7 @@ export class Services implements vscode.Disposable {
   readonly connections: ConnectionStore;
   readonly heldTokens: HeldTokens;
   readonly vault: TokenVault;
+  readonly journal: OperationJournal;
   readonly model: TokensModel;
   readonly prompter: QuickPrompter;
   private readonly pendingClears = new PendingClears();
@@ -56,6 +58,7 @@ export class Services implements vscode.Disposable {
     this.connections = new ConnectionStore(this.state, { t, logger });
     this.heldTokens = new HeldTokens(this.state, logger);
     this.vault = new TokenVault(rememberingSecretStore(this.secrets, knownSecrets), this.heldTokens);
+    this.journal = new OperationJournal(this.state, undefined, systemClock, logger);
     this.model = new TokensModel({ apiFor: (id) => this.apiFor(id), logger });
   }
 
@@ -105,7 +108,7 @@ export class Services implements vscode.Disposable {
   }
 
   flowDeps(): FlowDeps {
-    return { prompter: this.prompter, vault: this.vault, clock: systemClock, t, logger: this.logger };
+    return { prompter: this.prompter, vault: this.vault, clock: systemClock, t, logger: this.logger, journal: this.journal };
   }
 
   copyDeps(): CopyTokenDeps {

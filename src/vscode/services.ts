@@ -7,9 +7,9 @@ import type { KnownSecrets } from '../core/logging/knownSecrets';
 import type { ConnectionRecord } from '../core/connections/connectionStore';
 import type { FlowDeps } from '../core/flows/deps';
 import { WordedError } from '../core/flows/describeError';
+import { OperationJournal } from '../core/journal/journal';
 import type { CopyTokenDeps } from '../core/flows/copyToken';
 import { systemClock } from '../core/ports';
-import { userSetting } from '../core/settings/userSetting';
 import type { Clipboard, Logger } from '../core/ports';
 import { SonarApiError } from '../core/sonar/errors';
 import type { SonarTarget, TokenApi } from '../core/sonar/types';
@@ -20,6 +20,7 @@ import { t } from './l10n';
 import { readHttpSettings } from './httpSettings';
 import type { HttpSettings } from './httpSettings';
 import { QuickPrompter } from './quickPrompter';
+import { readSetting, Settings } from './settings';
 import { VsCodeSecretStore } from './secretStorage';
 import { loadSonar } from './sonarLoader';
 import type * as SonarModule from '../core/sonar/index';
@@ -36,6 +37,7 @@ export class Services implements vscode.Disposable {
   readonly connections: ConnectionStore;
   readonly heldTokens: HeldTokens;
   readonly vault: TokenVault;
+  readonly journal: OperationJournal;
   readonly model: TokensModel;
   readonly prompter: QuickPrompter;
   private readonly pendingClears = new PendingClears();
@@ -56,6 +58,7 @@ export class Services implements vscode.Disposable {
     this.connections = new ConnectionStore(this.state, { t, logger });
     this.heldTokens = new HeldTokens(this.state, logger);
     this.vault = new TokenVault(rememberingSecretStore(this.secrets, knownSecrets), this.heldTokens);
+    this.journal = new OperationJournal(this.state, undefined, systemClock, logger);
     this.model = new TokensModel({ apiFor: (id) => this.apiFor(id), logger });
   }
 
@@ -105,11 +108,11 @@ export class Services implements vscode.Disposable {
   }
 
   flowDeps(): FlowDeps {
-    return { prompter: this.prompter, vault: this.vault, clock: systemClock, t, logger: this.logger };
+    return { prompter: this.prompter, vault: this.vault, clock: systemClock, t, logger: this.logger, journal: this.journal };
   }
 
   copyDeps(): CopyTokenDeps {
-    const clearSeconds = userSetting(vscode.workspace.getConfiguration('sonarqubeTokens'), 'clipboardClearSeconds', 60);
+    const clearSeconds = readSetting(Settings.clipboardClearSeconds);
     return { ...this.flowDeps(), clipboard: { clipboard: systemClipboard, clearSeconds, pending: this.pendingClears } };
   }
 

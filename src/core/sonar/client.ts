@@ -3,6 +3,7 @@ import type { Dispatcher } from 'undici';
 import type { Logger } from '../ports';
 import { SonarApiError, isSonarApiError } from './errors';
 import {
+  authenticationValidateSchema,
   componentsSearchSchema,
   currentUserSchema,
   generatedTokenSchema,
@@ -130,6 +131,12 @@ export class SonarClient implements TokenApi {
       status: status.status,
       authScheme: await this.authScheme(options),
     };
+  }
+
+  /** `api/authentication/validate`: whether the server accepts this client's token (false for revoked or expired). */
+  async validateCredentials(options: CallOptions = {}): Promise<boolean> {
+    const endpoint = 'api/authentication/validate';
+    return parseResponse(authenticationValidateSchema, (await this.get(endpoint, {}, options)).body, endpoint).valid;
   }
 
   async currentUser(options: CallOptions = {}): Promise<CurrentUser> {

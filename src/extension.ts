@@ -8,10 +8,10 @@ import { CommandId, ContextKey } from './vscode/commandIds';
 import { CommandRunner } from './vscode/commandRunner';
 import type { LoadedCommands } from './vscode/commands';
 import { loadCommands } from './vscode/commandsLoader';
-import { describeError } from './vscode/describeError';
 import { createExtensionLog } from './vscode/log';
 import { MCP_PROVIDER_ID, SonarMcpProvider } from './vscode/mcpProvider';
-import { Services, t } from './vscode/services';
+import { t } from './vscode/l10n';
+import { Services } from './vscode/services';
 import { TokensTreeProvider } from './vscode/tree/tokensTreeProvider';
 
 const FIRST_REMINDER_DELAY_MS = 10_000;
@@ -28,7 +28,7 @@ export function activate(context: vscode.ExtensionContext): void {
   const storagePath = context.globalStorageUri.fsPath;
   const provider = new SonarMcpProvider(services, store, storagePath);
   const showLogs = () => channel.show();
-  const runner = new CommandRunner(context, logger, describeError, showLogs);
+  const runner = new CommandRunner(context, logger, showLogs);
 
   let commands: LoadedCommands | undefined;
   const loaded = () => (commands ??= loadCommands().createCommands({ services, store, provider, storagePath, run: (origin, task) => runner.run(origin, task), showLogs }));

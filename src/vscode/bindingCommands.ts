@@ -12,7 +12,7 @@ import { CommandId } from './commandIds';
 import type { CommandRegistry } from './commandRunner';
 import type { SonarMcpProvider } from './mcpProvider';
 import { tokenOf } from './pickers';
-import { t } from './services';
+import { t } from './l10n';
 import type { Services } from './services';
 import type { TokenLifecycleHooks } from './tokenCommands';
 

@@ -18,10 +18,11 @@ import { MCP_TARGETS, mcpConfigPath, providingInstructions } from '../core/mcp/t
 import type { McpTargetId } from '../core/mcp/targets';
 import type { TokenRef } from '../core/secrets/keys';
 import type { BindingRecord, BindingStore, ConnectedModeBinding } from '../core/tokens/bindingStore';
+import { WordedError } from '../core/flows/describeError';
 import { describeBinding, displayPath } from './bindingViews';
 import type { SonarMcpProvider } from './mcpProvider';
 import { readMcpLauncherSettings } from './mcpSettings';
-import { t } from './services';
+import { t } from './l10n';
 import type { Services } from './services';
 
 const SONARLINT_EXTENSION_ID = 'SonarSource.sonarlint-vscode';
@@ -306,7 +307,7 @@ export class BindingManager {
   private async requireValue(ref: TokenRef): Promise<string> {
     const value = await this.services.vault.read(ref);
     if (value === undefined) {
-      throw new Error(t('The value of token {0} is not in secure storage on this computer: generate a new token to bind it.', ref.name));
+      throw new WordedError(t('The value of token {0} is not in secure storage on this computer: generate a new token to bind it.', ref.name));
     }
     return value;
   }

@@ -11,5 +11,5 @@ export function createExtensionLog(): { readonly logger: Logger; readonly channe
     warn: (message) => channel.warn(message),
     error: (message) => channel.error(message),
   };
-  return { logger: createRedactingLogger(sink, () => []), channel };
+  return { logger: createRedactingLogger(sink), channel };
 }

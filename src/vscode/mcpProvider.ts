@@ -3,7 +3,7 @@ import { buildMcpLaunch, withToken } from '../core/mcp/launch';
 import { probeSonarLintIdePort } from '../core/mcp/idePort';
 import type { BindingStore, McpBinding } from '../core/tokens/bindingStore';
 import { readMcpLauncherSettings } from './mcpSettings';
-import { t } from './services';
+import { t } from './l10n';
 import type { Services } from './services';
 
 export const MCP_PROVIDER_ID = 'sonarqubeTokens.mcp';

@@ -10,6 +10,8 @@ import type {
   SearchPickOptions,
   StepInfo,
 } from '../core/flows/prompter';
+import { describeError } from '../core/flows/describeError';
+import { t } from './l10n';
 
 interface ValueItem<T> extends vscode.QuickPickItem {
   readonly value: T;
@@ -100,7 +102,7 @@ export class QuickPrompter implements Prompter {
           if (controller.signal.aborted) return;
           quickPick.busy = false;
           quickPick.items = [];
-          quickPick.placeholder = error instanceof Error ? error.message : String(error);
+          quickPick.placeholder = describeError(error, t);
         });
     };
     search('');

@@ -4,15 +4,17 @@ import { PendingClears } from '../core/clipboard/autoClear';
 import { ConnectionStore } from '../core/connections/connectionStore';
 import type { ConnectionRecord } from '../core/connections/connectionStore';
 import type { FlowDeps } from '../core/flows/deps';
+import { WordedError } from '../core/flows/describeError';
 import type { CopyTokenDeps } from '../core/flows/copyToken';
 import { systemClock } from '../core/ports';
 import { userSetting } from '../core/settings/userSetting';
-import type { Clipboard, Logger, Translate } from '../core/ports';
+import type { Clipboard, Logger } from '../core/ports';
 import { SonarApiError } from '../core/sonar/errors';
 import type { SonarTarget, TokenApi } from '../core/sonar/types';
 import { HeldTokens, TokenVault } from '../core/tokens/heldTokens';
 import { TokensModel } from '../core/tokens/tokensModel';
 import { GlobalStateStore } from './globalState';
+import { t } from './l10n';
 import { readHttpSettings } from './httpSettings';
 import type { HttpSettings } from './httpSettings';
 import { QuickPrompter } from './quickPrompter';
@@ -24,8 +26,6 @@ const systemClipboard: Clipboard = {
   readText: () => Promise.resolve(vscode.env.clipboard.readText()),
   writeText: (value: string) => Promise.resolve(vscode.env.clipboard.writeText(value)),
 };
-
-export const t: Translate = (message, ...args) => vscode.l10n.t(message, ...args);
 
 /** Everything the commands and the view share, created once at activation without any I/O. */
 export class Services implements vscode.Disposable {
@@ -75,7 +75,7 @@ export class Services implements vscode.Disposable {
     const connection = this.requireConnection(connectionId);
     const token = await this.vault.readSignIn(connectionId);
     if (token === undefined) {
-      throw new SonarApiError('unauthorized', t('This computer has no sign-in token for {0}.', connection.label));
+      throw new SonarApiError('unauthorized', `No sign-in token for ${connection.label} on this computer.`);
     }
     const client = this.createApi(connection.target, token, connection.serverVersion);
     this.clients.set(connectionId, client);
@@ -84,7 +84,7 @@ export class Services implements vscode.Disposable {
 
   requireConnection(connectionId: string): ConnectionRecord {
     const connection = this.connections.get(connectionId);
-    if (!connection) throw new Error(t('The connection no longer exists. Refresh the Tokens view.'));
+    if (!connection) throw new WordedError(t('The connection no longer exists. Refresh the Tokens view.'));
     return connection;
   }
 

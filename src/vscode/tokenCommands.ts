@@ -15,7 +15,7 @@ import type { TreeNode } from '../core/tokens/treeNodes';
 import { CommandId } from './commandIds';
 import type { CommandRegistry } from './commandRunner';
 import { connectionOf, tokenOf } from './pickers';
-import { t } from './services';
+import { t } from './l10n';
 import type { Services } from './services';
 
 /** What bindings add to the token commands (kept apart so the token commands don't know binding targets). */
@@ -135,7 +135,12 @@ export function registerTokenCommands(runner: CommandRegistry, services: Service
 
   async function generate(connection: ConnectionRecord, forLogin?: string): Promise<void> {
     const result = await generateTokenFlow(
-      { ...services.copyDeps(), api: await services.apiFor(connection.id), machineName: services.machineName() },
+      {
+        ...services.copyDeps(),
+        api: await services.apiFor(connection.id),
+        machineName: services.machineName(),
+        openUrl: (url) => Promise.resolve(vscode.env.openExternal(vscode.Uri.parse(url))),
+      },
       connection,
       { forLogin, extraActions: forLogin ? [] : hooks.generateActions() },
     );

@@ -56,16 +56,35 @@ function cause(error: SonarApiError, label: string, t: Translate): string {
   }
 }
 
-/** One or two sentences naming the connection, the cause, the fix and, when it gave one, the server's own reason. */
-export function describeSonarError(error: unknown, connectionLabel: string, t: Translate = englishMessage): string {
+/** An error whose message is already the words for a person (translated where it was thrown). */
+export class WordedError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'WordedError';
+  }
+}
+
+function words(error: unknown, connectionLabel: string | undefined, t: Translate): string {
   if (isSonarApiError(error)) {
-    return [cause(error, connectionLabel, t), serverSaid(error, t)].filter((part) => part !== undefined).join(' ');
+    return [cause(error, connectionLabel ?? t('the SonarQube server'), t), serverSaid(error, t)].filter((part) => part !== undefined).join(' ');
   }
   if (isConfigFileError(error)) return error.wording(t);
   if (isSecretStoreError(error)) {
     return t('Secure storage is not available ({0}). Check that your system keychain is unlocked, then try again.', error.message);
   }
-  return t('Something went wrong with {0}: {1}', connectionLabel, error instanceof Error ? error.message : String(error));
+  if (isErrorNamed(error, 'WordedError')) return error.message;
+  const message = error instanceof Error ? error.message : String(error);
+  return connectionLabel !== undefined ? t('Something went wrong with {0}: {1}', connectionLabel, message) : t('Something went wrong: {0}', message);
+}
+
+/** One or two sentences naming the connection, the cause, the fix and, when it gave one, the server's own reason. */
+export function describeSonarError(error: unknown, connectionLabel: string, t: Translate = englishMessage): string {
+  return words(error, connectionLabel, t);
+}
+
+/** The same words where no connection is known (the command runner's last resort, a failed search). */
+export function describeError(error: unknown, t: Translate = englishMessage): string {
+  return words(error, undefined, t);
 }
 
 /**

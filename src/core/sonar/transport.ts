@@ -144,6 +144,8 @@ export interface SonarResponse {
   readonly status: number;
   /** Parsed JSON for `json`, the trimmed text for `text`, undefined for `none`. */
   readonly body: unknown;
+  /** `SonarQube-Authentication-Token-Expiration`: when the token the request was made with expires, if it does. */
+  readonly tokenExpiration?: string;
 }
 
 function definedEntries(values: Readonly<Record<string, string | number | undefined>> | undefined): string {
@@ -273,12 +275,14 @@ function interpret(request: SonarRequest, status: number, headers: Dispatcher.Re
   if (status < 200 || status >= 300) throw statusError(request.endpoint, status, headers, text);
   const contentType = headerValue(headers, 'content-type');
   if (text.trim() !== '' && looksLikeHtml(text, contentType)) throw invalidResponse(request.endpoint, status, 'an HTML page');
-  if (request.expect === 'none') return { status, body: undefined };
+  const expiration = headerValue(headers, 'sonarqube-authentication-token-expiration')?.trim();
+  const tokenExpiration = expiration ? { tokenExpiration: expiration } : {};
+  if (request.expect === 'none') return { status, body: undefined, ...tokenExpiration };
   if (text.trim() === '') throw invalidResponse(request.endpoint, status, 'an empty body');
-  if (request.expect === 'text') return { status, body: text.trim() };
+  if (request.expect === 'text') return { status, body: text.trim(), ...tokenExpiration };
   const parsed = parseJson(text);
   if (!parsed.ok) throw invalidResponse(request.endpoint, status, 'a body that is not JSON');
-  return { status, body: parsed.value };
+  return { status, body: parsed.value, ...tokenExpiration };
 }
 
 /** The first `code` along the `cause` chain: undici wraps socket and TLS errors. */

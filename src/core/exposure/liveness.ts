@@ -1,10 +1,11 @@
 // Is a found token still alive? Asked only of servers the person already connected to, or of the one server a file
 // names once the person confirmed it by name for that finding: a file could point at anyone's server, and sending the
 // token there would hand it over. One `api/authentication/validate` and one `api/users/current` per server asked.
+import { connectionLabel } from '../connections/connectionStore';
 import type { ConnectionRecord } from '../connections/connectionStore';
 import type { Logger, Translate } from '../ports';
 import { isSonarApiError } from '../sonar/errors';
-import { describeTarget, parseServerUrl } from '../sonar/target';
+import { parseServerUrl } from '../sonar/target';
 import type { CallOptions, CurrentUser, SonarTarget } from '../sonar/types';
 import type { Finding } from './scan';
 
@@ -110,7 +111,7 @@ async function checkOn(deps: LivenessDeps, destination: Destination, value: stri
 export async function checkLiveness(deps: LivenessDeps, finding: Finding, value: string, options: { confirmed?: SonarTarget; signal?: AbortSignal } = {}): Promise<Liveness> {
   const plan = planCheck(finding, deps.connections);
   const destinations: Destination[] = options.confirmed
-    ? [{ target: options.confirmed, label: describeTarget(options.confirmed) }]
+    ? [{ target: options.confirmed, label: connectionLabel(options.confirmed) }]
     : plan.connections.map((connection) => ({ target: connection.target, label: connection.label, connectionId: connection.id, serverVersion: connection.serverVersion }));
   if (destinations.length === 0) {
     return plan.unconfirmed ? { state: 'unknown', reason: 'needsConfirmation', ...plan.unconfirmed } : { state: 'unknown', reason: 'noServer' };

@@ -106,7 +106,7 @@ describe('exposure liveness: only the person\'s servers, or one they confirm by 
     const liveness = await exposure.check(profile.id, plan.unconfirmed!.target);
     assert.equal(liveness?.state, 'alive');
     assert.deepEqual(tokenRequests(other), ['api/authentication/validate', 'api/users/current']);
-    assert.equal(livenessWords(liveness, englishMessage), `alive: ada on http://${new URL(other.url).host}`);
+    assert.equal(livenessWords(liveness, englishMessage), `alive: ada on ${new URL(other.url).host}`);
   });
 
   it('sends nothing anywhere without a connection, and says why it cannot tell', async () => {

@@ -1,4 +1,6 @@
 import * as vscode from 'vscode';
+import { hasJournalEntries } from './core/journal/journal';
+import { KnownSecrets } from './core/logging/knownSecrets';
 import { parseSecretKey } from './core/secrets/keys';
 import { BindingStore } from './core/tokens/bindingStore';
 import { REMINDER_INTERVAL_MS } from './core/tokens/expiryReminders';
@@ -21,14 +23,15 @@ let beforeExit: (() => Promise<void>) | undefined;
 
 /** Wires the parts together: registers the view, the MCP provider and the command ids, and does no I/O. */
 export function activate(context: vscode.ExtensionContext): void {
-  const { logger, channel } = createExtensionLog();
-  const services = new Services(context, logger);
+  const knownSecrets = new KnownSecrets();
+  const { logger, channel } = createExtensionLog(knownSecrets);
+  const services = new Services(context, logger, knownSecrets);
   beforeExit = () => services.clearPendingClipboard();
   const store = new BindingStore(services.state, logger);
   const storagePath = context.globalStorageUri.fsPath;
   const provider = new SonarMcpProvider(services, store, storagePath);
   const showLogs = () => channel.show();
-  const runner = new CommandRunner(context, logger, showLogs);
+  const runner = new CommandRunner(context, logger, showLogs, (text) => knownSecrets.redact(text));
 
   let commands: LoadedCommands | undefined;
   const loaded = () => (commands ??= loadCommands().createCommands({ services, store, provider, storagePath, run: (origin, task) => runner.run(origin, task), showLogs }));
@@ -42,6 +45,7 @@ export function activate(context: vscode.ExtensionContext): void {
     now: new Date(),
     warningDays: vscode.workspace.getConfiguration('sonarqubeTokens').get<number>('expiryWarningDays', 7),
     t,
+    redact: (text) => knownSecrets.redact(text),
     commands: { signInAgain: CommandId.signInAgain, loadMoreUsers: CommandId.loadMoreUsers, generateToken: CommandId.generateToken },
   });
   const tree = new TokensTreeProvider(services.model, treeContext);
@@ -55,6 +59,9 @@ export function activate(context: vscode.ExtensionContext): void {
   };
   updateContextKeys();
   services.state.syncKeys(['sonarqubeTokens.connections']);
+
+  // A previous run was killed between two steps of an operation: finish or undo it (reads globalState only).
+  if (hasJournalEntries(services.state)) void runner.run('recovery', () => loaded().recoverOperations());
 
   const remind = () => void runner.run('expiry reminder', () => (store.list().length > 0 ? loaded().remindAboutExpiry() : undefined));
   const firstReminder = setTimeout(remind, FIRST_REMINDER_DELAY_MS);

@@ -14,6 +14,7 @@ import { createExtensionLog } from './vscode/log';
 import { MCP_PROVIDER_ID, SonarMcpProvider } from './vscode/mcpProvider';
 import { t } from './vscode/l10n';
 import { Services } from './vscode/services';
+import { affects, readSetting, Settings } from './vscode/settings';
 import { TokensTreeProvider } from './vscode/tree/tokensTreeProvider';
 
 const FIRST_REMINDER_DELAY_MS = 10_000;
@@ -43,7 +44,7 @@ export function activate(context: vscode.ExtensionContext): void {
     isHeld: (ref) => services.heldTokens.has(ref),
     bindingsOf: (ref) => bindingViewsOf(store, ref),
     now: new Date(),
-    warningDays: vscode.workspace.getConfiguration('sonarqubeTokens').get<number>('expiryWarningDays', 7),
+    warningDays: readSetting(Settings.expiryWarningDays),
     t,
     redact: (text) => knownSecrets.redact(text),
     commands: { signInAgain: CommandId.signInAgain, loadMoreUsers: CommandId.loadMoreUsers, generateToken: CommandId.generateToken },
@@ -94,9 +95,9 @@ export function activate(context: vscode.ExtensionContext): void {
       tree.refreshAll();
     }),
     vscode.workspace.onDidChangeConfiguration((event) => {
-      if (event.affectsConfiguration('http') || event.affectsConfiguration('sonarqubeTokens.requestTimeoutSeconds')) services.resetClients();
-      if (event.affectsConfiguration('sonarqubeTokens.expiryWarningDays')) tree.refreshAll();
-      if (event.affectsConfiguration('sonarqubeTokens.mcp')) provider.refresh();
+      if (event.affectsConfiguration('http') || affects(event, Settings.requestTimeoutSeconds.key)) services.resetClients();
+      if (affects(event, Settings.expiryWarningDays.key)) tree.refreshAll();
+      if (affects(event, 'mcp')) provider.refresh();
     }),
   );
 }

@@ -1,4 +1,3 @@
-import * as vscode from 'vscode';
 import type { GenerateTokenResult } from '../core/flows/generateToken';
 import type { RecoveryBindings } from '../core/journal/recovery';
 import { replacementName, rotateToken } from '../core/flows/rotateToken';
@@ -15,6 +14,7 @@ import type { SonarMcpProvider } from './mcpProvider';
 import { tokenOf } from './pickers';
 import { t } from './l10n';
 import type { Services } from './services';
+import { readSetting, Settings } from './settings';
 import type { TokenLifecycleHooks } from './tokenCommands';
 
 const LAST_REMINDER_KEY = 'sonarqubeTokens.lastExpiryReminder';
@@ -141,7 +141,6 @@ export function registerBindingCommands(
       const connection = services.connections.get(binding.token.connectionId);
       return connection ? [{ ref: binding.token, connectionLabel: connection.label }] : [];
     });
-    const warningDays = vscode.workspace.getConfiguration('sonarqubeTokens').get<number>('expiryWarningDays', 7);
     const reminders = remindersFor(
       bound,
       (ref) => {
@@ -149,7 +148,7 @@ export function registerBindingCommands(
         return list.status === 'ok' && list.login === ref.login ? list.tokens : undefined;
       },
       new Date(),
-      warningDays,
+      readSetting(Settings.expiryWarningDays),
     );
     await services.state.update(LAST_REMINDER_KEY, new Date().toISOString());
     if (reminders.length === 0) return;

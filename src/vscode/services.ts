@@ -10,7 +10,6 @@ import { WordedError } from '../core/flows/describeError';
 import { OperationJournal } from '../core/journal/journal';
 import type { CopyTokenDeps } from '../core/flows/copyToken';
 import { systemClock } from '../core/ports';
-import { userSetting } from '../core/settings/userSetting';
 import type { Clipboard, Logger } from '../core/ports';
 import { SonarApiError } from '../core/sonar/errors';
 import type { SonarTarget, TokenApi } from '../core/sonar/types';
@@ -21,6 +20,7 @@ import { t } from './l10n';
 import { readHttpSettings } from './httpSettings';
 import type { HttpSettings } from './httpSettings';
 import { QuickPrompter } from './quickPrompter';
+import { readSetting, Settings } from './settings';
 import { VsCodeSecretStore } from './secretStorage';
 import { loadSonar } from './sonarLoader';
 import type * as SonarModule from '../core/sonar/index';
@@ -112,7 +112,7 @@ export class Services implements vscode.Disposable {
   }
 
   copyDeps(): CopyTokenDeps {
-    const clearSeconds = userSetting(vscode.workspace.getConfiguration('sonarqubeTokens'), 'clipboardClearSeconds', 60);
+    const clearSeconds = readSetting(Settings.clipboardClearSeconds);
     return { ...this.flowDeps(), clipboard: { clipboard: systemClipboard, clearSeconds, pending: this.pendingClears } };
   }
 

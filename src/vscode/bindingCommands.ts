@@ -1,5 +1,5 @@
-import * as vscode from 'vscode';
 import type { GenerateTokenResult } from '../core/flows/generateToken';
+import type { RecoveryBindings } from '../core/journal/recovery';
 import { replacementName, rotateToken } from '../core/flows/rotateToken';
 import { describeSonarError } from '../core/flows/describeError';
 import type { TokenRef } from '../core/secrets/keys';
@@ -15,6 +15,7 @@ import type { SonarMcpProvider } from './mcpProvider';
 import { tokenOf } from './pickers';
 import { t } from './l10n';
 import type { Services } from './services';
+import { readSetting, Settings } from './settings';
 import type { TokenLifecycleHooks } from './tokenCommands';
 
 const LAST_REMINDER_KEY = 'sonarqubeTokens.lastExpiryReminder';
@@ -24,6 +25,8 @@ const BIND_CONNECTED_MODE_ACTION = 'bindConnectedMode';
 export interface BindingCommands extends TokenLifecycleHooks {
   /** Once a day (across windows), one notification about bound tokens that expire soon, expired or vanished. */
   remindAboutExpiry(): Promise<void>;
+  /** Unbind and rotation's binding effects, for finishing what a crash interrupted. */
+  readonly recoveryBindings: RecoveryBindings;
 }
 
 /** The bind, unbind and rotate commands, the hooks the token commands call, and the expiry reminder. */
@@ -109,6 +112,7 @@ export function registerBindingCommands(
           deleteValue: (which) => services.vault.delete(which),
           switchBinding: (binding, _from, to) => manager.switchToken(binding, to, to !== ref),
           revoke: (which) => api.revokeToken({ name: which.name, login: forLogin }),
+          journal: { log: services.journal, bindingId: (binding) => binding.id },
         },
       ),
     );
@@ -147,7 +151,7 @@ export function registerBindingCommands(
         return list.status === 'ok' && list.login === ref.login ? list.tokens : undefined;
       },
       new Date(),
-      warningDays,
+      readSetting(Settings.expiryWarningDays),
     );
     await services.state.update(LAST_REMINDER_KEY, new Date().toISOString());
     if (signIns.length > 0) void remindAboutSignIns(signIns);
@@ -171,6 +175,7 @@ export function registerBindingCommands(
 
   return {
     remindAboutExpiry,
+    recoveryBindings: { store, remove: (binding) => manager.remove(binding), switchToken: (binding, to) => manager.switchToken(binding, to, false) },
     usedBy: (ref) => manager.usedBy(ref),
     afterRevoke: (ref) => removeAll(store.forToken(ref)),
     afterRemoveConnection: (connectionId) => removeAll(store.forConnection(connectionId)),

@@ -21,7 +21,7 @@ import type { BindingRecord, BindingStore, ConnectedModeBinding } from '../core/
 import { WordedError } from '../core/flows/describeError';
 import { describeBinding, displayPath } from './bindingViews';
 import type { SonarMcpProvider } from './mcpProvider';
-import { readMcpLauncherSettings } from './mcpSettings';
+import { readMcpLauncherSettings } from './settings';
 import { t } from './l10n';
 import type { Services } from './services';
 

@@ -22,6 +22,8 @@ export class CommandRunner implements CommandRegistry {
     private readonly context: vscode.ExtensionContext,
     private readonly logger: Logger,
     private readonly showLogs: () => void,
+    /** Masks token values in the message shown (a server's words can quote what was sent). */
+    private readonly redact: (text: string) => string,
   ) {}
 
   register(id: CommandId, handler: CommandHandler): void {
@@ -43,7 +45,7 @@ export class CommandRunner implements CommandRegistry {
     if (isCancellation(error)) return;
     // English in the log, the person's language on screen; both from the one wording of errors in the core.
     this.logger.error(`${origin}: ${errorSummary(error)}: ${describeError(error)}`);
-    const message = describeError(error, t);
+    const message = this.redact(describeError(error, t));
     const showLogs = t('Show Logs');
     // A file that cannot be edited is for the person to fix: offer it, at the place that does not parse.
     const fixable = isConfigFileError(error) && (error.reason === 'parse' || error.reason === 'shape') ? error : undefined;

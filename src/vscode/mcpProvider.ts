@@ -2,7 +2,7 @@ import * as vscode from 'vscode';
 import { buildMcpLaunch, withToken } from '../core/mcp/launch';
 import { probeSonarLintIdePort } from '../core/mcp/idePort';
 import type { BindingStore, McpBinding } from '../core/tokens/bindingStore';
-import { readMcpLauncherSettings } from './mcpSettings';
+import { readMcpLauncherSettings } from './settings';
 import { t } from './l10n';
 import type { Services } from './services';
 

@@ -49,6 +49,9 @@ const SEARCH_DEBOUNCE_MS = 250;
 
 /** The core's Prompter on VS Code's quick inputs, modal dialogs and notifications. */
 export class QuickPrompter implements Prompter {
+  /** `redact` masks token values in notification text (a server's words can quote what was sent). */
+  constructor(private readonly redact: (text: string) => string) {}
+
   pick<T>(items: ReadonlyArray<PickItem<T>>, options: PickOptions): Promise<T | undefined> {
     const quickPick = vscode.window.createQuickPick<ValueItem<T>>();
     applyStep(quickPick, options);
@@ -146,20 +149,21 @@ export class QuickPrompter implements Prompter {
   }
 
   async confirm(message: string, options: ConfirmOptions): Promise<boolean> {
-    const answer = await vscode.window.showWarningMessage(message, { modal: true, detail: options.detail }, options.confirmLabel);
+    const detail = options.detail === undefined ? undefined : this.redact(options.detail);
+    const answer = await vscode.window.showWarningMessage(this.redact(message), { modal: true, detail }, options.confirmLabel);
     return answer === options.confirmLabel;
   }
 
   info(message: string, ...actions: string[]): Promise<string | undefined> {
-    return Promise.resolve(vscode.window.showInformationMessage(message, ...actions));
+    return Promise.resolve(vscode.window.showInformationMessage(this.redact(message), ...actions));
   }
 
   warn(message: string, ...actions: string[]): Promise<string | undefined> {
-    return Promise.resolve(vscode.window.showWarningMessage(message, ...actions));
+    return Promise.resolve(vscode.window.showWarningMessage(this.redact(message), ...actions));
   }
 
   error(message: string, ...actions: string[]): Promise<string | undefined> {
-    return Promise.resolve(vscode.window.showErrorMessage(message, ...actions));
+    return Promise.resolve(vscode.window.showErrorMessage(this.redact(message), ...actions));
   }
 
   withProgress<T>(title: string, task: (signal: AbortSignal, progress: ProgressReporter) => Promise<T>): Promise<T> {

@@ -2,12 +2,14 @@ import * as os from 'node:os';
 import * as vscode from 'vscode';
 import { PendingClears } from '../core/clipboard/autoClear';
 import { ConnectionStore } from '../core/connections/connectionStore';
+import { rememberingSecretStore } from '../core/logging/knownSecrets';
+import type { KnownSecrets } from '../core/logging/knownSecrets';
 import type { ConnectionRecord } from '../core/connections/connectionStore';
 import type { FlowDeps } from '../core/flows/deps';
 import { WordedError } from '../core/flows/describeError';
+import { OperationJournal } from '../core/journal/journal';
 import type { CopyTokenDeps } from '../core/flows/copyToken';
 import { systemClock } from '../core/ports';
-import { userSetting } from '../core/settings/userSetting';
 import type { Clipboard, Logger } from '../core/ports';
 import { SonarApiError } from '../core/sonar/errors';
 import type { SonarTarget, TokenApi } from '../core/sonar/types';
@@ -18,6 +20,7 @@ import { t } from './l10n';
 import { readHttpSettings } from './httpSettings';
 import type { HttpSettings } from './httpSettings';
 import { QuickPrompter } from './quickPrompter';
+import { readSetting, Settings } from './settings';
 import { VsCodeSecretStore } from './secretStorage';
 import { loadSonar } from './sonarLoader';
 import type * as SonarModule from '../core/sonar/index';
@@ -34,8 +37,9 @@ export class Services implements vscode.Disposable {
   readonly connections: ConnectionStore;
   readonly heldTokens: HeldTokens;
   readonly vault: TokenVault;
+  readonly journal: OperationJournal;
   readonly model: TokensModel;
-  readonly prompter = new QuickPrompter();
+  readonly prompter: QuickPrompter;
   private readonly pendingClears = new PendingClears();
   private pool?: SonarModule.DispatcherPool;
   private httpSettings?: HttpSettings;
@@ -45,17 +49,22 @@ export class Services implements vscode.Disposable {
   constructor(
     context: vscode.ExtensionContext,
     readonly logger: Logger,
+    /** Every value read from or written to secure storage, or being checked: masked in logs and notifications. */
+    readonly knownSecrets: KnownSecrets,
   ) {
+    this.prompter = new QuickPrompter((text) => knownSecrets.redact(text));
     this.state = new GlobalStateStore(context.globalState);
     this.secrets = new VsCodeSecretStore(context.secrets);
     this.connections = new ConnectionStore(this.state, { t, logger });
     this.heldTokens = new HeldTokens(this.state, logger);
-    this.vault = new TokenVault(this.secrets, this.heldTokens);
+    this.vault = new TokenVault(rememberingSecretStore(this.secrets, knownSecrets), this.heldTokens);
+    this.journal = new OperationJournal(this.state, undefined, systemClock, logger);
     this.model = new TokensModel({ apiFor: (id) => this.apiFor(id), logger });
   }
 
   /** A client for any target and token (sign-in checks); loads the HTTP bundle on first use. */
   createApi(target: SonarTarget, token: string, serverVersion?: string): TokenApi {
+    this.knownSecrets.remember(token);
     const sonar = loadSonar();
     const settings = (this.httpSettings ??= readHttpSettings());
     this.pool ??= new sonar.DispatcherPool();
@@ -99,11 +108,11 @@ export class Services implements vscode.Disposable {
   }
 
   flowDeps(): FlowDeps {
-    return { prompter: this.prompter, vault: this.vault, clock: systemClock, t, logger: this.logger };
+    return { prompter: this.prompter, vault: this.vault, clock: systemClock, t, logger: this.logger, journal: this.journal };
   }
 
   copyDeps(): CopyTokenDeps {
-    const clearSeconds = userSetting(vscode.workspace.getConfiguration('sonarqubeTokens'), 'clipboardClearSeconds', 60);
+    const clearSeconds = readSetting(Settings.clipboardClearSeconds);
     return { ...this.flowDeps(), clipboard: { clipboard: systemClipboard, clearSeconds, pending: this.pendingClears } };
   }
 

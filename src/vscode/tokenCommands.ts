@@ -170,10 +170,12 @@ export function registerTokenCommands(runner: CommandRegistry, services: Service
     const picked = await tokenOf(services, node);
     if (!picked) return;
     const { connection, ref } = picked;
-    const result = await revokeTokenFlow({ ...services.flowDeps(), api: await services.apiFor(connection.id) }, connection, ref, { usedBy: hooks.usedBy(ref) });
+    const result = await revokeTokenFlow({ ...services.flowDeps(), api: await services.apiFor(connection.id) }, connection, ref, {
+      usedBy: hooks.usedBy(ref),
+      cleanUp: (revoked) => hooks.afterRevoke(revoked),
+    });
     if (result.revoked === true) {
       model.removeToken(ref);
-      await hooks.afterRevoke(ref);
       if (result.signedOut) {
         // Shows "Sign in again…" under the connection at once.
         services.resetClients(connection.id);

@@ -244,6 +244,7 @@ export async function generateTokenFlow(
     ...(choices.expirationDate !== undefined ? { expirationDate: choices.expirationDate } : {}),
     ...(forOther !== undefined ? { login: forOther } : {}),
   };
+  const entry = await deps.journal?.begin({ op: 'generate', step: 'generating', ref: { connectionId: connection.id, login: forOther ?? connection.login, name: choices.name }, forLogin: forOther });
   let generated: GeneratedToken;
   try {
     generated = await prompter.withProgress(t('Generating token {0} on {1}…', choices.name, connection.label), (signal) =>
@@ -253,11 +254,14 @@ export async function generateTokenFlow(
     logger.warn(`[generate] generating "${choices.name}" on ${connection.label} failed: ${errorSummary(error)}`);
     if (isAmbiguous(error)) await handleAmbiguousOutcome(deps, connection, choices.name, forOther, error);
     else if (!isCancellation(error)) void prompter.error(describeSonarError(error, connection.label, t));
+    await entry?.end();
     return undefined;
   }
 
   const ref: TokenRef = { connectionId: connection.id, login: generated.login, name: generated.name };
+  await entry?.advance({ step: 'generated', ref });
   const kept = await keepValue(deps, connection, ref, generated.token, forOther);
+  await entry?.end();
   if (!kept) return undefined;
   logger.info(`[generate] generated ${generated.type} "${ref.name}" for ${ref.login} on ${connection.label}; value kept in secure storage`);
 

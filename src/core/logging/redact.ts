@@ -8,6 +8,9 @@ export const REDACTED = '***';
 /** Longer lines are cut so a stray response body cannot flood the log. */
 export const MAX_LOG_LINE_LENGTH = 4000;
 
+/** Known values shorter than this are not masked: they could not be tokens and would shred ordinary words. */
+const MIN_KNOWN_VALUE_LENGTH = 8;
+
 interface Rule {
   readonly pattern: RegExp;
   readonly replace: (match: string, ...groups: string[]) => string;
@@ -37,9 +40,12 @@ const RULES: readonly Rule[] = [
   },
 ];
 
-/** Masks anything shaped like a SonarQube token or credential with `***`; idempotent. */
-export function redactSecrets(line: string): string {
+/** Masks known secret values and anything shaped like a SonarQube token or credential with `***`; idempotent. */
+export function redactSecrets(line: string, knownValues: Iterable<string> = []): string {
+  // Longest first, so a value that contains another is masked whole.
+  const values = [...new Set(knownValues)].filter((value) => value.length >= MIN_KNOWN_VALUE_LENGTH).sort((a, b) => b.length - a.length);
   let result = line;
+  for (const value of values) result = result.split(value).join(REDACTED);
   for (const rule of RULES) result = result.replace(rule.pattern, rule.replace as (match: string, ...rest: unknown[]) => string);
   return result;
 }
@@ -60,10 +66,19 @@ export function capLength(message: string, maxLength = MAX_LOG_LINE_LENGTH): str
 
 /**
  * Wraps the host's logger so every line is redacted (before it is cut, so no token half survives the cut),
- * single-lined and capped.
+ * single-lined and capped. `knownValues` (the tokens this window holds or checks) is asked on every line, so newly
+ * held tokens are covered at once.
  */
-export function createRedactingLogger(sink: Logger): Logger {
-  const clean = (message: string): string => capLength(toSingleLine(redactSecrets(String(message))));
+export function createRedactingLogger(sink: Logger, knownValues: () => Iterable<string> = () => []): Logger {
+  const clean = (message: string): string => {
+    let values: Iterable<string>;
+    try {
+      values = knownValues();
+    } catch {
+      values = []; // the patterns still apply; a failing supplier must not silence the log
+    }
+    return capLength(toSingleLine(redactSecrets(String(message), values)));
+  };
   return {
     debug: (message) => sink.debug(clean(message)),
     info: (message) => sink.info(clean(message)),

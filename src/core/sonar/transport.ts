@@ -3,6 +3,8 @@
 import { rootCertificates } from 'node:tls';
 import { Agent, ProxyAgent, getGlobalDispatcher, request as undiciRequest } from 'undici';
 import type { Dispatcher } from 'undici';
+import { authorizationForms } from '../logging/knownSecrets';
+import { redactSecrets } from '../logging/redact';
 import { silentLogger } from '../ports';
 import type { Logger } from '../ports';
 import { SonarApiError, isSonarApiError } from './errors';
@@ -252,14 +254,20 @@ function parseJson(text: string): { ok: true; value: unknown } | { ok: false } {
   }
 }
 
-function statusError(endpoint: string, status: number, headers: Dispatcher.ResponseData['headers'], text: string): SonarApiError {
+/** A server or proxy may quote the request's `Authorization` header in its messages: what it echoes is masked. */
+function withoutEchoedCredentials(messages: readonly string[], authorization: string | undefined): string[] {
+  const forms = authorizationForms(authorization);
+  return messages.map((message) => redactSecrets(message, forms));
+}
+
+function statusError(endpoint: string, status: number, headers: Dispatcher.ResponseData['headers'], text: string, authorization: string | undefined): SonarApiError {
   if (status >= 300 && status < 400) {
     const location = headerValue(headers, 'location') ?? '';
     return invalidResponse(endpoint, status, /login|sessions|signin|sso|oauth|auth/i.test(location) ? 'a redirect to a login page' : 'a redirect');
   }
   const { kind, sentence } = statusKinds.find((candidate) => candidate.matches(status))!;
   const parsed = parseJson(text);
-  const serverMessages = parsed.ok ? serverMessagesOf(parsed.value) : [];
+  const serverMessages = parsed.ok ? withoutEchoedCredentials(serverMessagesOf(parsed.value), authorization) : [];
   const retryAfterSeconds = status === 429 || status === 503 ? parseRetryAfter(headerValue(headers, 'retry-after')) : undefined;
   const said = serverMessages.length > 0 ? `: ${serverMessages.join(' ')}` : '.';
   return new SonarApiError(kind, `${sentence} (HTTP ${status} from ${endpoint})${said}`, {
@@ -272,7 +280,7 @@ function statusError(endpoint: string, status: number, headers: Dispatcher.Respo
 }
 
 function interpret(request: SonarRequest, status: number, headers: Dispatcher.ResponseData['headers'], text: string): SonarResponse {
-  if (status < 200 || status >= 300) throw statusError(request.endpoint, status, headers, text);
+  if (status < 200 || status >= 300) throw statusError(request.endpoint, status, headers, text, request.authorization);
   const contentType = headerValue(headers, 'content-type');
   if (text.trim() !== '' && looksLikeHtml(text, contentType)) throw invalidResponse(request.endpoint, status, 'an HTML page');
   const expiration = headerValue(headers, 'sonarqube-authentication-token-expiration')?.trim();

@@ -83,15 +83,5 @@ describe('manifest', () => {
       assert.equal(manifest.capabilities.virtualWorkspaces.supported, 'limited');
       assert.ok(nls[manifest.capabilities.virtualWorkspaces.description.replace(/^%|%$/g, '')]);
     });
-
-    it('reads each of them through userSetting, which ignores workspace and folder values', () => {
-      const sources = ['src/vscode/mcpSettings.ts', 'src/vscode/services.ts'].map((file) => fs.readFileSync(path.join(root, file), 'utf8')).join('\n');
-      for (const key of userOnly) {
-        const name = key.split('.').at(-1)!;
-        const reads = sources.split('\n').filter((line) => line.includes(`'${name}'`));
-        assert.ok(reads.length > 0, `${key} is read somewhere else`);
-        for (const line of reads) assert.match(line, /userSetting(<[^>]+>)?\(/, `${key} read without userSetting: ${line.trim()}`);
-      }
-    });
   });
 });

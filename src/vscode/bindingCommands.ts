@@ -1,3 +1,4 @@
+import * as vscode from 'vscode';
 import type { GenerateTokenResult } from '../core/flows/generateToken';
 import type { RecoveryBindings } from '../core/journal/recovery';
 import { replacementName, rotateToken } from '../core/flows/rotateToken';
@@ -134,7 +135,7 @@ export function registerBindingCommands(
 
   async function remindAboutExpiry(): Promise<void> {
     if (!reminderDue(services.state.get<string>(LAST_REMINDER_KEY), new Date())) return;
-    const warningDays = vscode.workspace.getConfiguration('sonarqubeTokens').get<number>('expiryWarningDays', 7);
+    const warningDays = readSetting(Settings.expiryWarningDays);
     const signIns = signInRemindersFor(services.connections.list(), new Date(), warningDays);
     const bindings = store.list();
     if (bindings.length === 0 && signIns.length === 0) return;
@@ -151,7 +152,7 @@ export function registerBindingCommands(
         return list.status === 'ok' && list.login === ref.login ? list.tokens : undefined;
       },
       new Date(),
-      readSetting(Settings.expiryWarningDays),
+      warningDays,
     );
     await services.state.update(LAST_REMINDER_KEY, new Date().toISOString());
     if (signIns.length > 0) void remindAboutSignIns(signIns);

@@ -1,6 +1,6 @@
 import * as assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
-import { MAX_LOG_LINE_LENGTH, REDACTED, capLength, createRedactingLogger, redactSecrets, toSingleLine } from '../../../src/core/logging/redact';
+import { MAX_LOG_LINE_LENGTH, capLength, createRedactingLogger, redactSecrets, toSingleLine } from '../../../src/core/logging/redact';
 import { RecordingLogger } from '../support/recordingLogger';
 
 // Token-shaped values are generated at run time: no real-looking token is committed.
@@ -15,19 +15,22 @@ describe('redactSecrets', () => {
   const basic = Buffer.from(`${user}:`).toString('base64');
 
   const table: ReadonlyArray<readonly [string, string]> = [
-    [`using ${user} now`, `using ${REDACTED} now`],
-    [`project ${project}, global ${globalAnalysis}, scoped ${scoped}`, `project ${REDACTED}, global ${REDACTED}, scoped ${REDACTED}`],
-    [`upper case ${user.toUpperCase()}`, `upper case ${REDACTED}`],
-    [`legacy token ${legacy}.`, `legacy token ${REDACTED}.`],
-    [`glued:${user}|x${legacy}z`, `glued:${REDACTED}|x${REDACTED}z`],
-    [`Authorization: Bearer ${user}`, `Authorization: Bearer ${REDACTED}`],
-    [`authorization: basic ${basic}`, `authorization: basic ${REDACTED}`],
-    [`{"Authorization":"Bearer opaque-value-123"}`, `{"Authorization":"Bearer ${REDACTED}"}`],
-    [`GET /api/x?token=opaque-value-123&page=2`, `GET /api/x?token=${REDACTED}&page=2`],
-    [`form access_token=abc.def-ghi; next`, `form access_token=${REDACTED}; next`],
-    [`env SONAR_TOKEN=opaque-value-123 FOO=bar`, `env SONAR_TOKEN=${REDACTED} FOO=bar`],
-    [`login=alice&password=hunter2!`, `login=alice&password=${REDACTED}`],
-    [`body {"token": "opaque-value-123"}`, `body {"token": "${REDACTED}"}`],
+    [`using ${user} now`, `using *** now`],
+    [`project ${project}, global ${globalAnalysis}, scoped ${scoped}`, `project ***, global ***, scoped ***`],
+    [`upper case ${user.toUpperCase()}`, `upper case ***`],
+    [`legacy token ${legacy}.`, `legacy token ***.`],
+    [`glued:${user}|x${legacy}z`, `glued:***|x***z`],
+    [`Authorization: Bearer ${user}`, `Authorization: Bearer ***`],
+    [`authorization: basic ${basic}`, `authorization: basic ***`],
+    [`{"Authorization":"Bearer opaque-value-123"}`, `{"Authorization":"Bearer ***"}`],
+    [`GET /api/x?token=opaque-value-123&page=2`, `GET /api/x?token=***&page=2`],
+    [`form access_token=abc.def-ghi; next`, `form access_token=***; next`],
+    [`env SONAR_TOKEN=opaque-value-123 FOO=bar`, `env SONAR_TOKEN=*** FOO=bar`],
+    [`login=alice&password=hunter2!`, `login=alice&password=***`],
+    [`body {"token": "opaque-value-123"}`, `body {"token": "***"}`],
+    [`compact {"token":"opaque-value-123","login":"alice"}`, `compact {"token":"***","login":"alice"}`],
+    [`oauth {"access_token": "opaque-value-123", "expires_in": 3600}`, `oauth {"access_token": "***", "expires_in": 3600}`],
+    [`{"sonar.password":"hunter2!"}`, `{"sonar.password":"***"}`],
   ];
 
   for (const [input, expected] of table) {
@@ -38,13 +41,24 @@ describe('redactSecrets', () => {
 
   it('masks git commit SHAs too (they are indistinguishable from legacy tokens)', () => {
     const sha = hex40();
-    assert.equal(redactSecrets(`checked out ${sha}`), `checked out ${REDACTED}`);
+    assert.equal(redactSecrets(`checked out ${sha}`), `checked out ***`);
+  });
+
+  it('masks a known value that contains a shorter known value whole, whatever order they come in', () => {
+    const inner = 'opaque-secret';
+    const outer = `${inner}-with-suffix`;
+    assert.equal(redactSecrets(`x ${outer} y ${inner} z`, [inner, outer]), 'x *** y *** z');
+    assert.equal(redactSecrets(`x ${outer} y ${inner} z`, [outer, inner]), 'x *** y *** z');
+  });
+
+  it('masks a known value of exactly eight characters, the shortest it masks', () => {
+    assert.equal(redactSecrets('key 8chars!! and 7chars!', ['8chars!!', '7chars!']), 'key *** and 7chars!');
   });
 
   it('masks known values wherever they appear, longest first', () => {
     const known = 'not-token-shaped-secret';
-    assert.equal(redactSecrets(`a${known}b and ${known}-suffix`, [known, 'not-token']), `a${REDACTED}b and ${REDACTED}-suffix`);
-    assert.equal(redactSecrets('a (x.y)+ b', ['(x.y)+ b']), `a ${REDACTED}`, 'regex characters in a known value are literal');
+    assert.equal(redactSecrets(`a${known}b and ${known}-suffix`, [known, 'not-token']), `a***b and ***-suffix`);
+    assert.equal(redactSecrets('a (x.y)+ b', ['(x.y)+ b']), `a ***`, 'regex characters in a known value are literal');
   });
 
   it('ignores very short known values that would shred ordinary words', () => {
@@ -93,7 +107,7 @@ describe('createRedactingLogger', () => {
     logger.info(`two\n${custom}`);
     logger.warn(`Authorization: Bearer ${custom}`);
     logger.error('x'.repeat(MAX_LOG_LINE_LENGTH + 10));
-    assert.deepEqual(sink.lines.slice(0, 3), [`debug one ${REDACTED}`, `info two ⏎ ${REDACTED}`, `warn Authorization: Bearer ${REDACTED}`]);
+    assert.deepEqual(sink.lines.slice(0, 3), [`debug one ***`, `info two ⏎ ***`, `warn Authorization: Bearer ***`]);
     assert.equal(sink.lines[3], `error ${'x'.repeat(MAX_LOG_LINE_LENGTH)}… (10 more characters)`);
     for (const line of sink.lines) {
       assert.ok(!line.includes(held) && !line.includes(custom));
@@ -105,7 +119,7 @@ describe('createRedactingLogger', () => {
     const held = `squ_${hex40()}`;
     createRedactingLogger(sink, () => []).info(`${'x'.repeat(MAX_LOG_LINE_LENGTH - 10)}${held}`);
     assert.ok(!sink.lines[0]!.includes(held.slice(0, 10)));
-    assert.ok(sink.lines[0]!.endsWith(REDACTED));
+    assert.ok(sink.lines[0]!.endsWith('***'));
   });
 
   it('asks for known values on every line and survives a failing supplier', () => {
@@ -120,6 +134,6 @@ describe('createRedactingLogger', () => {
     logger.info('x added-after-creation');
     fail = true;
     logger.info(`y ${'a'.repeat(40)}`);
-    assert.deepEqual(sink.lines, [`info x ${REDACTED}`, `info y ${REDACTED}`]);
+    assert.deepEqual(sink.lines, [`info x ***`, `info y ***`]);
   });
 });

@@ -256,9 +256,14 @@ describe('SonarClient against the fake SonarQube', () => {
         assert.equal(countOf(fake, 'GET', 'api/user_tokens/search') - before, 1);
       });
 
-      it('retries a GET after a dropped connection', async () => {
+      it('retries a GET once after a dropped connection', async () => {
+        const waits: number[] = [];
+        const sonar = client(serverTarget(fake), adaToken, { retry: { baseDelayMs: 100, random: () => 0.5, sleep: async (ms) => void waits.push(ms) } });
         fake.inject('api/users/current', { kind: 'drop' }, { times: 1 });
-        assert.equal((await client(serverTarget(fake), adaToken).currentUser()).login, 'ada');
+        const before = countOf(fake, 'GET', 'api/users/current');
+        assert.equal((await sonar.currentUser()).login, 'ada');
+        assert.equal(countOf(fake, 'GET', 'api/users/current') - before, 2, 'the dropped request and one retry');
+        assert.deepEqual(waits, [75]);
       });
 
       it('honours a short Retry-After and gives up on a long one', async () => {

@@ -259,7 +259,7 @@ describe('sonar transport', () => {
       handler = (_request, response) => response.socket?.destroy();
       const error = await failureOf(get(base()));
       assert.equal(error.kind, 'network');
-      assert.ok(error.code);
+      assert.equal(error.code, 'UND_ERR_SOCKET');
       assert.equal(error.maybeDelivered, true);
     });
   });

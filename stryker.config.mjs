@@ -1,6 +1,8 @@
 // Mutation testing of the core: `npm run mutation` (all of src/core) or `npm run mutation -- config` (one folder
 // or file under src/core). Stryker changes the compiled core in small ways and runs, per change, only the unit tests
 // that cover it; a change no test notices is a "survivor". See docs/testing.md.
+import * as fs from 'node:fs';
+
 const target = process.env.MUTATION_TARGET ?? '';
 const reportName = target === '' ? 'core' : target.replace(/\.ts$/, '').replace(/[\\/]/g, '-');
 const mutate = target === ''
@@ -9,6 +11,22 @@ const mutate = target === ''
     ? [`out/src/core/${target.replace(/\.ts$/, '.js')}`]
     : [`out/src/core/${target}/**/*.js`];
 
+/**
+ * The unit test folders, the slow ones (real servers, timeouts) last: a mutant is usually killed by a fast test of its
+ * own folder before the fault matrix runs. The packaging and manifest tests check the VSIX and package.json, never
+ * the core.
+ */
+function unitTestSpec() {
+  const slow = ['sonar', 'auth', 'fake-sonarqube', 'faults'];
+  const unrelated = ['packaging', 'manifest'];
+  const folders = fs.readdirSync('out/test/unit', { withFileTypes: true })
+    .filter((entry) => entry.isDirectory() && !unrelated.includes(entry.name))
+    .filter((entry) => fs.readdirSync(`out/test/unit/${entry.name}`, { recursive: true }).some((name) => String(name).endsWith('.test.js')))
+    .map((entry) => entry.name)
+    .sort((a, b) => slow.indexOf(a) - slow.indexOf(b) || a.localeCompare(b));
+  return folders.map((folder) => `out/test/unit/${folder}/**/*.test.js`);
+}
+
 /** @type {import('@stryker-mutator/api/core').PartialStrykerOptions} */
 export default {
   testRunner: 'mocha',
@@ -16,9 +34,7 @@ export default {
   mutate,
   mochaOptions: {
     config: '.mocharc.json',
-    // The packaging and manifest tests check the VSIX and package.json, never the core.
-    spec: ['out/test/unit/**/*.test.js'],
-    ignore: ['out/test/unit/packaging/**', 'out/test/unit/manifest/**'],
+    spec: unitTestSpec(),
   },
   plugins: ['@stryker-mutator/mocha-runner', './scripts/mutation/tscEmitIgnorer.mjs'],
   ignorers: ['tsc-emit'],

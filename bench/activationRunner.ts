@@ -3,7 +3,7 @@
 import Module from 'node:module';
 import * as net from 'node:net';
 import * as path from 'node:path';
-import { standInContext, vscodeStandIn } from './vscodeStandIn';
+import { standInContext, vscodeStandIn } from '../test/unit/support/vscodeStandIn';
 
 const entry = path.resolve(process.argv[2] ?? 'dist/extension.js');
 let connections = 0;

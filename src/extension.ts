@@ -1,4 +1,6 @@
 import * as vscode from 'vscode';
+import { hasJournalEntries } from './core/journal/journal';
+import { KnownSecrets } from './core/logging/knownSecrets';
 import { parseSecretKey } from './core/secrets/keys';
 import { BindingStore } from './core/tokens/bindingStore';
 import { REMINDER_INTERVAL_MS } from './core/tokens/expiryReminders';
@@ -8,23 +10,29 @@ import { CommandId, ContextKey } from './vscode/commandIds';
 import { CommandRunner } from './vscode/commandRunner';
 import type { LoadedCommands } from './vscode/commands';
 import { loadCommands } from './vscode/commandsLoader';
-import { describeError } from './vscode/describeError';
 import { createExtensionLog } from './vscode/log';
 import { MCP_PROVIDER_ID, SonarMcpProvider } from './vscode/mcpProvider';
-import { Services, t } from './vscode/services';
+import { t } from './vscode/l10n';
+import { Services } from './vscode/services';
+import { affects, readSetting, Settings } from './vscode/settings';
 import { TokensTreeProvider } from './vscode/tree/tokensTreeProvider';
 
 const FIRST_REMINDER_DELAY_MS = 10_000;
 
+/** What deactivation must still do: clear a copied token whose timer would die with the extension host. */
+let beforeExit: (() => Promise<void>) | undefined;
+
 /** Wires the parts together: registers the view, the MCP provider and the command ids, and does no I/O. */
 export function activate(context: vscode.ExtensionContext): void {
-  const { logger, channel } = createExtensionLog();
-  const services = new Services(context, logger);
+  const knownSecrets = new KnownSecrets();
+  const { logger, channel } = createExtensionLog(knownSecrets);
+  const services = new Services(context, logger, knownSecrets);
+  beforeExit = () => services.clearPendingClipboard();
   const store = new BindingStore(services.state, logger);
   const storagePath = context.globalStorageUri.fsPath;
   const provider = new SonarMcpProvider(services, store, storagePath);
   const showLogs = () => channel.show();
-  const runner = new CommandRunner(context, logger, describeError, showLogs);
+  const runner = new CommandRunner(context, logger, showLogs, (text) => knownSecrets.redact(text));
 
   let commands: LoadedCommands | undefined;
   const loaded = () => (commands ??= loadCommands().createCommands({ services, store, provider, storagePath, run: (origin, task) => runner.run(origin, task), showLogs }));
@@ -36,8 +44,9 @@ export function activate(context: vscode.ExtensionContext): void {
     isHeld: (ref) => services.heldTokens.has(ref),
     bindingsOf: (ref) => bindingViewsOf(store, ref),
     now: new Date(),
-    warningDays: vscode.workspace.getConfiguration('sonarqubeTokens').get<number>('expiryWarningDays', 7),
+    warningDays: readSetting(Settings.expiryWarningDays),
     t,
+    redact: (text) => knownSecrets.redact(text),
     commands: { signInAgain: CommandId.signInAgain, loadMoreUsers: CommandId.loadMoreUsers, generateToken: CommandId.generateToken },
   });
   const tree = new TokensTreeProvider(services.model, treeContext);
@@ -51,6 +60,9 @@ export function activate(context: vscode.ExtensionContext): void {
   };
   updateContextKeys();
   services.state.syncKeys(['sonarqubeTokens.connections']);
+
+  // A previous run was killed between two steps of an operation: finish or undo it (reads globalState only).
+  if (hasJournalEntries(services.state)) void runner.run('recovery', () => loaded().recoverOperations());
 
   const remind = () => void runner.run('expiry reminder', () => (store.list().length > 0 ? loaded().remindAboutExpiry() : undefined));
   const firstReminder = setTimeout(remind, FIRST_REMINDER_DELAY_MS);
@@ -83,11 +95,13 @@ export function activate(context: vscode.ExtensionContext): void {
       tree.refreshAll();
     }),
     vscode.workspace.onDidChangeConfiguration((event) => {
-      if (event.affectsConfiguration('http') || event.affectsConfiguration('sonarqubeTokens.requestTimeoutSeconds')) services.resetClients();
-      if (event.affectsConfiguration('sonarqubeTokens.expiryWarningDays')) tree.refreshAll();
-      if (event.affectsConfiguration('sonarqubeTokens.mcp')) provider.refresh();
+      if (event.affectsConfiguration('http') || affects(event, Settings.requestTimeoutSeconds.key)) services.resetClients();
+      if (affects(event, Settings.expiryWarningDays.key)) tree.refreshAll();
+      if (affects(event, 'mcp')) provider.refresh();
     }),
   );
 }
 
-export function deactivate(): void {}
+export function deactivate(): Promise<void> | undefined {
+  return beforeExit?.();
+}

@@ -1,5 +1,5 @@
-import * as vscode from 'vscode';
 import type { GenerateTokenResult } from '../core/flows/generateToken';
+import type { RecoveryBindings } from '../core/journal/recovery';
 import { replacementName, rotateToken } from '../core/flows/rotateToken';
 import { describeSonarError } from '../core/flows/describeError';
 import type { TokenRef } from '../core/secrets/keys';
@@ -12,8 +12,9 @@ import { CommandId } from './commandIds';
 import type { CommandRegistry } from './commandRunner';
 import type { SonarMcpProvider } from './mcpProvider';
 import { tokenOf } from './pickers';
-import { t } from './services';
+import { t } from './l10n';
 import type { Services } from './services';
+import { readSetting, Settings } from './settings';
 import type { TokenLifecycleHooks } from './tokenCommands';
 
 const LAST_REMINDER_KEY = 'sonarqubeTokens.lastExpiryReminder';
@@ -23,6 +24,8 @@ const BIND_CONNECTED_MODE_ACTION = 'bindConnectedMode';
 export interface BindingCommands extends TokenLifecycleHooks {
   /** Once a day (across windows), one notification about bound tokens that expire soon, expired or vanished. */
   remindAboutExpiry(): Promise<void>;
+  /** Unbind and rotation's binding effects, for finishing what a crash interrupted. */
+  readonly recoveryBindings: RecoveryBindings;
 }
 
 /** The bind, unbind and rotate commands, the hooks the token commands call, and the expiry reminder. */
@@ -108,6 +111,7 @@ export function registerBindingCommands(
           deleteValue: (which) => services.vault.delete(which),
           switchBinding: (binding, _from, to) => manager.switchToken(binding, to, to !== ref),
           revoke: (which) => api.revokeToken({ name: which.name, login: forLogin }),
+          journal: { log: services.journal, bindingId: (binding) => binding.id },
         },
       ),
     );
@@ -137,7 +141,6 @@ export function registerBindingCommands(
       const connection = services.connections.get(binding.token.connectionId);
       return connection ? [{ ref: binding.token, connectionLabel: connection.label }] : [];
     });
-    const warningDays = vscode.workspace.getConfiguration('sonarqubeTokens').get<number>('expiryWarningDays', 7);
     const reminders = remindersFor(
       bound,
       (ref) => {
@@ -145,7 +148,7 @@ export function registerBindingCommands(
         return list.status === 'ok' && list.login === ref.login ? list.tokens : undefined;
       },
       new Date(),
-      warningDays,
+      readSetting(Settings.expiryWarningDays),
     );
     await services.state.update(LAST_REMINDER_KEY, new Date().toISOString());
     if (reminders.length === 0) return;
@@ -161,6 +164,7 @@ export function registerBindingCommands(
 
   return {
     remindAboutExpiry,
+    recoveryBindings: { store, remove: (binding) => manager.remove(binding), switchToken: (binding, to) => manager.switchToken(binding, to, false) },
     usedBy: (ref) => manager.usedBy(ref),
     afterRevoke: (ref) => removeAll(store.forToken(ref)),
     afterRemoveConnection: (connectionId) => removeAll(store.forConnection(connectionId)),

@@ -18,10 +18,11 @@ import { MCP_TARGETS, mcpConfigPath, providingInstructions } from '../core/mcp/t
 import type { McpTargetId } from '../core/mcp/targets';
 import type { TokenRef } from '../core/secrets/keys';
 import type { BindingRecord, BindingStore, ConnectedModeBinding } from '../core/tokens/bindingStore';
+import { WordedError } from '../core/flows/describeError';
 import { describeBinding, displayPath } from './bindingViews';
 import type { SonarMcpProvider } from './mcpProvider';
-import { readMcpLauncherSettings } from './mcpSettings';
-import { t } from './services';
+import { readMcpLauncherSettings } from './settings';
+import { t } from './l10n';
 import type { Services } from './services';
 
 const SONARLINT_EXTENSION_ID = 'SonarSource.sonarlint-vscode';
@@ -193,7 +194,7 @@ export class BindingManager {
   async handOff(binding: ConnectedModeBinding, ref: TokenRef): Promise<void> {
     const value = await this.requireValue(ref);
     const { clipboard } = this.services.copyDeps();
-    await copyWithAutoClear(clipboard.clipboard, value, clipboard.clearSeconds, undefined, this.services.logger);
+    await copyWithAutoClear(clipboard.clipboard, value, clipboard.clearSeconds, { logger: this.services.logger, pending: clipboard.pending });
     await vscode.commands.executeCommand(
       binding.section === 'sonarqube' ? 'SonarLint.EditSonarQubeConnection' : 'SonarLint.EditSonarCloudConnection',
       binding.sonarlintConnectionId,
@@ -268,6 +269,7 @@ export class BindingManager {
     const text = sharedConnectedModeJson(connection.target, projectKey);
     const created: string[] = [];
     for (const folder of folders) {
+      if (folder.uri.scheme !== 'file') continue; // a virtual folder: its settings binding is all it gets
       const file = path.join(folder.uri.fsPath, SHARED_FILE);
       const existing = (await nodeFileSystem.readFile(file))?.toString('utf8');
       if (existing === text) continue;
@@ -289,9 +291,10 @@ export class BindingManager {
   }
 
   private async pickFolder(placeholder: string): Promise<vscode.WorkspaceFolder | undefined> {
-    const folders = vscode.workspace.workspaceFolders ?? [];
+    // A virtual workspace's folders (vscode-vfs://…) have no path on disk to write a file to.
+    const folders = (vscode.workspace.workspaceFolders ?? []).filter((folder) => folder.uri.scheme === 'file');
     if (folders.length === 0) {
-      void this.services.prompter.error(t('Open a folder first: this configuration file lives in a workspace folder.'));
+      void this.services.prompter.error(t('Open a folder on this computer first: this configuration file lives in a workspace folder on disk.'));
       return undefined;
     }
     if (folders.length === 1) return folders[0];
@@ -304,7 +307,7 @@ export class BindingManager {
   private async requireValue(ref: TokenRef): Promise<string> {
     const value = await this.services.vault.read(ref);
     if (value === undefined) {
-      throw new Error(t('The value of token {0} is not in secure storage on this computer: generate a new token to bind it.', ref.name));
+      throw new WordedError(t('The value of token {0} is not in secure storage on this computer: generate a new token to bind it.', ref.name));
     }
     return value;
   }

@@ -5,7 +5,7 @@ import { MCP_TARGETS } from '../core/mcp/targets';
 import type { TokenRef } from '../core/secrets/keys';
 import type { BindingRecord, BindingStore } from '../core/tokens/bindingStore';
 import type { BindingView } from '../core/tokens/treeNodes';
-import { t } from './services';
+import { t } from './l10n';
 
 export function displayPath(file: string): string {
   const home = os.homedir();

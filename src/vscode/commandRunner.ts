@@ -1,18 +1,9 @@
 import * as vscode from 'vscode';
 import { isConfigFileError, type ConfigFileError } from '../core/config/configFileError';
 import type { Logger } from '../core/ports';
-import { isSonarApiError } from '../core/sonar/errors';
+import { describeError, errorSummary, isCancellation } from '../core/flows/describeError';
 import type { CommandId } from './commandIds';
-
-export type DescribeError = (error: unknown) => string;
-
-function isCancellation(error: unknown): boolean {
-  return (
-    error instanceof vscode.CancellationError ||
-    (isSonarApiError(error) && error.kind === 'cancelled') ||
-    (error instanceof Error && error.name === 'AbortError')
-  );
-}
+import { t } from './l10n';
 
 export type CommandHandler = (...args: never[]) => unknown;
 
@@ -30,8 +21,9 @@ export class CommandRunner implements CommandRegistry {
   constructor(
     private readonly context: vscode.ExtensionContext,
     private readonly logger: Logger,
-    private readonly describe: DescribeError,
     private readonly showLogs: () => void,
+    /** Masks token values in the message shown (a server's words can quote what was sent). */
+    private readonly redact: (text: string) => string,
   ) {}
 
   register(id: CommandId, handler: CommandHandler): void {
@@ -51,12 +43,13 @@ export class CommandRunner implements CommandRegistry {
 
   async report(origin: string, error: unknown): Promise<void> {
     if (isCancellation(error)) return;
-    const message = this.describe(error);
-    this.logger.error(`${origin}: ${message}`);
-    const showLogs = vscode.l10n.t('Show Logs');
+    // English in the log, the person's language on screen; both from the one wording of errors in the core.
+    this.logger.error(`${origin}: ${errorSummary(error)}: ${describeError(error)}`);
+    const message = this.redact(describeError(error, t));
+    const showLogs = t('Show Logs');
     // A file that cannot be edited is for the person to fix: offer it, at the place that does not parse.
     const fixable = isConfigFileError(error) && (error.reason === 'parse' || error.reason === 'shape') ? error : undefined;
-    const openFile = vscode.l10n.t('Open File');
+    const openFile = t('Open File');
     const chosen = await vscode.window.showErrorMessage(message, ...(fixable ? [openFile] : []), showLogs);
     if (chosen === showLogs) this.showLogs();
     else if (fixable && chosen === openFile) await openAtProblem(fixable);

@@ -1,5 +1,7 @@
 // Entry of dist/commands.js: every command's implementation, loaded the first time a command runs, so that
 // activation only registers ids.
+import { recoverOperations } from '../core/journal/recovery';
+import { systemClock } from '../core/ports';
 import type { BindingStore } from '../core/tokens/bindingStore';
 import { registerBindingCommands } from './bindingCommands';
 import { CommandId } from './commandIds';
@@ -21,6 +23,8 @@ export interface CommandContext {
 export interface LoadedCommands {
   handler(id: CommandId): CommandHandler;
   remindAboutExpiry(): Promise<void>;
+  /** Finishes or rolls back what a killed extension host left in the journal. */
+  recoverOperations(): Promise<void>;
 }
 
 export function createCommands(context: CommandContext): LoadedCommands {
@@ -37,5 +41,9 @@ export function createCommands(context: CommandContext): LoadedCommands {
   return {
     handler: (id) => handlers.get(id)!,
     remindAboutExpiry: bindings.remindAboutExpiry,
+    recoverOperations: async () => {
+      const { services } = context;
+      await recoverOperations({ ...services.flowDeps(), journal: services.journal, connections: services.connections, bindings: bindings.recoveryBindings, apiFor: (id) => services.apiFor(id), clock: systemClock });
+    },
   };
 }

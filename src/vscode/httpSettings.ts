@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+import { readSetting, Settings } from './settings';
 
 export interface HttpSettings {
   readonly timeoutMs: number;
@@ -20,12 +21,11 @@ function systemCertificates(): string[] | undefined {
 /** VS Code's own proxy and certificate settings, read at the moment of a request so changes apply at once. */
 export function readHttpSettings(): HttpSettings {
   const http = vscode.workspace.getConfiguration('http');
-  const ours = vscode.workspace.getConfiguration('sonarqubeTokens');
   const proxyUrl = http.get<string>('proxy')?.trim() || undefined;
   const useSystemCertificates = http.get<boolean>('systemCertificates', true);
   const ca = useSystemCertificates ? systemCertificates() : undefined;
   return {
-    timeoutMs: Math.max(1, ours.get<number>('requestTimeoutSeconds', 15)) * 1000,
+    timeoutMs: Math.max(1, readSetting(Settings.requestTimeoutSeconds)) * 1000,
     proxyUrl,
     strictSSL: http.get<boolean>('proxyStrictSSL', true),
     ca,

@@ -2,8 +2,8 @@ import * as vscode from 'vscode';
 import { buildMcpLaunch, withToken } from '../core/mcp/launch';
 import { probeSonarLintIdePort } from '../core/mcp/idePort';
 import type { BindingStore, McpBinding } from '../core/tokens/bindingStore';
-import { readMcpLauncherSettings } from './mcpSettings';
-import { t } from './services';
+import { readMcpLauncherSettings } from './settings';
+import { t } from './l10n';
 import type { Services } from './services';
 
 export const MCP_PROVIDER_ID = 'sonarqubeTokens.mcp';

@@ -1,8 +1,9 @@
 import type { ConnectionRecord } from '../core/connections/connectionStore';
+import { WordedError } from '../core/flows/describeError';
 import type { TreeNode } from '../core/tokens/treeNodes';
 import type { TokenRef } from '../core/secrets/keys';
 import type { UserToken } from '../core/sonar/types';
-import { t } from './services';
+import { t } from './l10n';
 import type { Services } from './services';
 
 export type TokenNode = Extract<TreeNode, { kind: 'token' }>;
@@ -36,7 +37,7 @@ export async function tokenOf(
   if (!connection) return undefined;
   await services.model.loadTokens(connection.id, services.model.tokenList(connection.id).status !== 'ok');
   const list = services.model.tokenList(connection.id);
-  if (list.status !== 'ok') throw list.error ?? new Error(t('Could not list the tokens of {0}.', connection.label));
+  if (list.status !== 'ok') throw list.error ?? new WordedError(t('Could not list the tokens of {0}.', connection.label));
   const login = list.login ?? connection.login;
   const choices = list.tokens
     .map((token) => ({ token, ref: { connectionId: connection.id, login, name: token.name } }))
@@ -56,6 +57,6 @@ export async function tokenOf(
   return picked && { connection, ...picked };
 }
 
-export function refOf(node: TokenNode): TokenRef {
+function refOf(node: TokenNode): TokenRef {
   return { connectionId: node.connectionId, login: node.login, name: node.token.name };
 }

@@ -10,6 +10,8 @@ import type {
   SearchPickOptions,
   StepInfo,
 } from '../core/flows/prompter';
+import { describeError } from '../core/flows/describeError';
+import { t } from './l10n';
 
 interface ValueItem<T> extends vscode.QuickPickItem {
   readonly value: T;
@@ -47,6 +49,9 @@ const SEARCH_DEBOUNCE_MS = 250;
 
 /** The core's Prompter on VS Code's quick inputs, modal dialogs and notifications. */
 export class QuickPrompter implements Prompter {
+  /** `redact` masks token values in notification text (a server's words can quote what was sent). */
+  constructor(private readonly redact: (text: string) => string) {}
+
   pick<T>(items: ReadonlyArray<PickItem<T>>, options: PickOptions): Promise<T | undefined> {
     const quickPick = vscode.window.createQuickPick<ValueItem<T>>();
     applyStep(quickPick, options);
@@ -100,7 +105,7 @@ export class QuickPrompter implements Prompter {
           if (controller.signal.aborted) return;
           quickPick.busy = false;
           quickPick.items = [];
-          quickPick.placeholder = error instanceof Error ? error.message : String(error);
+          quickPick.placeholder = describeError(error, t);
         });
     };
     search('');
@@ -144,20 +149,21 @@ export class QuickPrompter implements Prompter {
   }
 
   async confirm(message: string, options: ConfirmOptions): Promise<boolean> {
-    const answer = await vscode.window.showWarningMessage(message, { modal: true, detail: options.detail }, options.confirmLabel);
+    const detail = options.detail === undefined ? undefined : this.redact(options.detail);
+    const answer = await vscode.window.showWarningMessage(this.redact(message), { modal: true, detail }, options.confirmLabel);
     return answer === options.confirmLabel;
   }
 
   info(message: string, ...actions: string[]): Promise<string | undefined> {
-    return Promise.resolve(vscode.window.showInformationMessage(message, ...actions));
+    return Promise.resolve(vscode.window.showInformationMessage(this.redact(message), ...actions));
   }
 
   warn(message: string, ...actions: string[]): Promise<string | undefined> {
-    return Promise.resolve(vscode.window.showWarningMessage(message, ...actions));
+    return Promise.resolve(vscode.window.showWarningMessage(this.redact(message), ...actions));
   }
 
   error(message: string, ...actions: string[]): Promise<string | undefined> {
-    return Promise.resolve(vscode.window.showErrorMessage(message, ...actions));
+    return Promise.resolve(vscode.window.showErrorMessage(this.redact(message), ...actions));
   }
 
   withProgress<T>(title: string, task: (signal: AbortSignal, progress: ProgressReporter) => Promise<T>): Promise<T> {

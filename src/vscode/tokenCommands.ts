@@ -15,7 +15,7 @@ import type { TreeNode } from '../core/tokens/treeNodes';
 import { CommandId } from './commandIds';
 import type { CommandRegistry } from './commandRunner';
 import { connectionOf, tokenOf } from './pickers';
-import { t } from './services';
+import { t } from './l10n';
 import type { Services } from './services';
 
 /** What bindings add to the token commands (kept apart so the token commands don't know binding targets). */
@@ -135,7 +135,12 @@ export function registerTokenCommands(runner: CommandRegistry, services: Service
 
   async function generate(connection: ConnectionRecord, forLogin?: string): Promise<void> {
     const result = await generateTokenFlow(
-      { ...services.copyDeps(), api: await services.apiFor(connection.id), machineName: services.machineName() },
+      {
+        ...services.copyDeps(),
+        api: await services.apiFor(connection.id),
+        machineName: services.machineName(),
+        openUrl: (url) => Promise.resolve(vscode.env.openExternal(vscode.Uri.parse(url))),
+      },
       connection,
       { forLogin, extraActions: forLogin ? [] : hooks.generateActions() },
     );
@@ -164,10 +169,12 @@ export function registerTokenCommands(runner: CommandRegistry, services: Service
     const picked = await tokenOf(services, node);
     if (!picked) return;
     const { connection, ref } = picked;
-    const result = await revokeTokenFlow({ ...services.flowDeps(), api: await services.apiFor(connection.id) }, connection, ref, { usedBy: hooks.usedBy(ref) });
+    const result = await revokeTokenFlow({ ...services.flowDeps(), api: await services.apiFor(connection.id) }, connection, ref, {
+      usedBy: hooks.usedBy(ref),
+      cleanUp: (revoked) => hooks.afterRevoke(revoked),
+    });
     if (result.revoked === true) {
       model.removeToken(ref);
-      await hooks.afterRevoke(ref);
       if (result.signedOut) {
         // Shows "Sign in again…" under the connection at once.
         services.resetClients(connection.id);

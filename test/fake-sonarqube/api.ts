@@ -5,6 +5,7 @@ import type { FakeResponse } from './http';
 import type { FakeSonarModel, TokenRecord, UserRecord } from './model';
 import { formatSonarDateTime, parseDay, startOfUtcDay, utcDay } from './sonarDate';
 import type { Edition, Flavour, MaxTokenLifetimeSetting, TokenType } from './types';
+import type { VersionFeatures } from './versions';
 
 export interface ApiEnvironment {
   readonly flavour: Flavour;
@@ -14,6 +15,7 @@ export interface ApiEnvironment {
   readonly forceAuthentication: boolean;
   readonly utcOffsetMinutes: number;
   readonly serverId: string;
+  readonly features: VersionFeatures;
 }
 
 /** Who is calling: nobody, or a user through one of their tokens. */
@@ -47,15 +49,11 @@ const lifetimeDays: Record<MaxTokenLifetimeSetting, number | undefined> = {
 const maxLifetimeKey = 'sonar.auth.token.max.allowed.lifetime';
 const adminPermissions = ['admin', 'gateadmin', 'profileadmin', 'provisioning'];
 
-export function versionAtLeast(version: string, major: number, minor = 0): boolean {
-  const [actualMajor = 0, actualMinor = 0] = version.split('.').map((part) => Number.parseInt(part, 10) || 0);
-  return actualMajor > major || (actualMajor === major && actualMinor >= minor);
-}
-
-/** Bearer is understood by SonarQube Cloud and by SonarQube Server 10.0 and later. */
-export function acceptsBearer(env: ApiEnvironment): boolean {
-  return env.flavour === 'cloud' || versionAtLeast(env.version, 10);
-}
+/**
+ * What a 9.x server lets an analysis token call: the scanner's endpoints (the fake serves only these of them).
+ * Everything else answers 401 to such a token there.
+ */
+export const scannerEndpoints: ReadonlySet<string> = new Set(['api/server/version', 'api/system/status', 'api/authentication/validate', 'api/settings/values']);
 
 function md5(text: string): string {
   return createHash('md5').update(text, 'utf8').digest('hex');
@@ -68,7 +66,6 @@ export class FakeSonarApi {
     private readonly env: ApiEnvironment,
     private readonly model: FakeSonarModel,
   ) {
-    const serverOnly = (e: ApiEnvironment) => e.flavour === 'server';
     this.actions = new Map<string, Action>([
       ['api/server/version', { public: true, handle: () => textResponse(200, this.env.version) }],
       ['api/system/status', { public: true, handle: (call) => this.systemStatus(call) }],
@@ -81,7 +78,7 @@ export class FakeSonarApi {
       ['api/settings/values', { handle: (call) => this.settingsValues(call) }],
       [
         'api/projects/search_my_scannable_projects',
-        { available: (e) => serverOnly(e) && versionAtLeast(e.version, 9, 5), handle: (call) => this.scannableProjects(call) },
+        { available: (e) => e.features.scannableProjects, handle: (call) => this.scannableProjects(call) },
       ],
       ['api/components/search', { handle: (call) => this.searchComponents(call) }],
       ['api/organizations/search', { available: (e) => e.flavour === 'cloud', handle: (call) => this.searchOrganizations(call) }],
@@ -112,7 +109,7 @@ export class FakeSonarApi {
 
   private systemStatus(call: ApiCall): FakeResponse {
     // Servers before 10.0 show only the status to anonymous callers.
-    if (this.env.flavour === 'server' && !versionAtLeast(this.env.version, 10) && call.session.kind === 'anonymous') {
+    if (!this.env.features.fullAnonymousStatus && call.session.kind === 'anonymous') {
       return jsonResponse(200, { status: 'UP' });
     }
     return jsonResponse(200, { id: this.env.serverId, version: this.env.version, status: 'UP' });
@@ -168,8 +165,6 @@ export class FakeSonarApi {
   /** The user a token action is about: yourself, or (System Administrators only) any login. */
   private targetUser(call: ApiCall): UserRecord {
     const session = this.loggedIn(call);
-    // Analysis tokens can only analyse: token management needs a user token.
-    if (session.token.type !== 'USER_TOKEN') throw insufficientPrivileges();
     const login = call.params.get('login');
     if (login === undefined || login === session.user.login) return session.user;
     // Checked before the lookup, so a non-admin cannot probe which logins exist.
@@ -198,28 +193,33 @@ export class FakeSonarApi {
     });
   }
 
+  /**
+   * The real order of checks: the name (the web service framework), the type and login combination, the expiration
+   * date, logged in, admin for another login, the project, then the name's uniqueness. Parameters a version does not
+   * know are ignored, not refused: 9.4 makes a user token whatever `type` says, 9.5 one that never expires.
+   */
   private generateToken(call: ApiCall): FakeResponse {
-    const session = this.loggedIn(call);
     const rawName = mandatory(call, 'name');
     checkMaxLength('name', rawName, 100);
     const name = rawName.trim();
-    const type = oneOf(call, 'type', tokenTypes) ?? 'USER_TOKEN';
-    const user = this.targetUser(call);
+    const type = this.env.features.tokenTypes ? (oneOf(call, 'type', this.offeredTypes()) ?? 'USER_TOKEN') : 'USER_TOKEN';
+    const caller = call.session.kind === 'token' ? call.session.user.login : undefined;
+    const forYourself = (call.params.get('login') ?? caller) === caller;
+    if (type === 'GLOBAL_ANALYSIS_TOKEN' && !forYourself) throw badRequest('A Global Analysis Token cannot be generated for another user.');
+    if (type === 'PROJECT_ANALYSIS_TOKEN' && !forYourself) throw badRequest('A Project Analysis Token cannot be generated for another user.');
     const now = this.model.now();
-    const expiresAt = this.expirationDate(call, now);
-    const forYourself = user.login === session.user.login;
+    const expiresAt = this.env.features.expirationDate ? this.expirationDate(call, now) : undefined;
+    if (this.env.features.expirationDate) this.checkLifetime(expiresAt, now);
+    const session = this.loggedIn(call);
+    const user = this.targetUser(call);
     let projectKey: string | undefined;
-    if (type === 'GLOBAL_ANALYSIS_TOKEN') {
-      if (!forYourself) throw badRequest('A Global Analysis Token cannot be generated for another user.');
-      if (!session.user.scan) throw insufficientPrivileges();
-    } else if (type === 'PROJECT_ANALYSIS_TOKEN') {
-      if (!forYourself) throw badRequest('A Project Analysis Token cannot be generated for another user.');
+    if (type === 'GLOBAL_ANALYSIS_TOKEN' && !session.user.scan) throw insufficientPrivileges();
+    if (type === 'PROJECT_ANALYSIS_TOKEN') {
       projectKey = call.params.get('projectKey')?.trim();
       if (!projectKey) throw badRequest('A projectKey is needed when creating Project Analysis Token');
       if (!this.model.projects.has(projectKey)) throw notFound(`Project key '${projectKey}' not found`);
-      if (!session.user.scan) throw insufficientPrivileges();
+      if (!this.model.canScan(session.user, projectKey)) throw insufficientPrivileges();
     }
-    this.checkLifetime(expiresAt, now);
     if (this.model.findToken(user.login, name)) {
       throw badRequest(`A user token for login '${user.login}' and name '${name}' already exists`);
     }
@@ -235,6 +235,11 @@ export class FakeSonarApi {
     });
   }
 
+  /** SonarQube Cloud makes user tokens only (its analysis tokens are the organization's scoped tokens). */
+  private offeredTypes(): readonly TokenType[] {
+    return this.env.flavour === 'cloud' ? ['USER_TOKEN'] : tokenTypes;
+  }
+
   private expirationDate(call: ApiCall, now: Date): Date | undefined {
     const text = call.params.get('expirationDate');
     if (text === undefined) return undefined;
@@ -245,6 +250,11 @@ export class FakeSonarApi {
     const tomorrow = startOfUtcDay(now, 1);
     if (date.getTime() < tomorrow.getTime()) throw badRequest(`The minimum value for parameter expirationDate is ${utcDay(tomorrow)}.`);
     return date;
+  }
+
+  /** What the handshake page gives its token: the longest choice the lifetime limit leaves (1 year without one). */
+  longestLifetimeDays(): number {
+    return this.enforcedLifetimeDays() ?? 365;
   }
 
   private enforcedLifetimeDays(): number | undefined {
@@ -263,8 +273,7 @@ export class FakeSonarApi {
   }
 
   private revokeToken(call: ApiCall): FakeResponse {
-    // Not logged in comes before a missing name; not trimmed: revoking needs the exact stored name.
-    this.loggedIn(call);
+    // The mandatory name is checked by the framework, before the login; not trimmed: revoking needs the exact name.
     const name = mandatory(call, 'name');
     const user = this.targetUser(call);
     this.model.revokeToken(user.login, name);
@@ -306,7 +315,7 @@ export class FakeSonarApi {
         externalProvider: 'sonarqube',
         ...(user.email ? { avatar: md5(user.email.toLowerCase()) } : {}),
         ...(seesDetails && user.lastConnectionDate ? { lastConnectionDate: this.date(user.lastConnectionDate) } : {}),
-        ...(versionAtLeast(this.env.version, 10) || this.env.flavour === 'cloud' ? { managed: false } : {}),
+        ...(this.env.features.managedUsers ? { managed: false } : {}),
       };
     });
     return jsonResponse(200, { paging: { pageIndex: page, pageSize, total: matching.length }, users });
@@ -315,7 +324,8 @@ export class FakeSonarApi {
   private scannableProjects(call: ApiCall): FakeResponse {
     const session = this.loggedIn(call);
     const q = call.params.get('q')?.trim().toLowerCase();
-    const projects = session.user.scan && session.token.type !== 'PROJECT_ANALYSIS_TOKEN' ? [...this.model.projects.values()] : [];
+    const projects =
+      session.token.type === 'PROJECT_ANALYSIS_TOKEN' ? [] : [...this.model.projects.values()].filter((project) => this.model.canScan(session.user, project.key));
     return jsonResponse(200, {
       projects: projects
         .filter((project) => !q || project.key.toLowerCase().includes(q) || project.name.toLowerCase().includes(q))

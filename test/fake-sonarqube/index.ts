@@ -19,3 +19,5 @@ export { seedDemo, seedMany } from './seed';
 export type { BulkSeed, DemoSeed, DemoUser } from './seed';
 export { startTunnelProxy } from './tunnelProxy';
 export type { TunnelProxy, TunnelRoute } from './tunnelProxy';
+export { featuresOf, profileOptions, serverProfile, serverProfiles } from './versions';
+export type { ServerProfile, ServerProfileId, VersionFeatures } from './versions';

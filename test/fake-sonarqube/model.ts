@@ -18,6 +18,8 @@ export interface ProjectRecord {
   readonly key: string;
   readonly name: string;
   readonly organization?: string;
+  /** Logins with Execute Analysis on this project alone. */
+  readonly scanners: ReadonlySet<string>;
 }
 
 export interface OrganizationRecord {
@@ -103,7 +105,7 @@ export class FakeSonarModel {
 
   addProject(input: ProjectInput): void {
     if (this.projects.has(input.key)) throw new Error(`Project ${input.key} already exists`);
-    this.projects.set(input.key, { key: input.key, name: input.name, organization: input.organization });
+    this.projects.set(input.key, { key: input.key, name: input.name, organization: input.organization, scanners: new Set(input.scanners ?? []) });
   }
 
   addOrganization(input: OrganizationInput): void {
@@ -120,6 +122,11 @@ export class FakeSonarModel {
     const user = this.users.get(login);
     if (!user) throw new Error(`No user ${login} in the fake`);
     return user;
+  }
+
+  /** Execute Analysis on the project: the global `scan` permission, or the project's own. */
+  canScan(user: UserRecord, projectKey: string): boolean {
+    return user.scan || (this.projects.get(projectKey)?.scanners.has(user.login) ?? false);
   }
 
   tokensOf(login: string): TokenRecord[] {

@@ -4,17 +4,19 @@ import { createServer as createHttpServer } from 'node:http';
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo, Socket } from 'node:net';
-import { FakeSonarApi, acceptsBearer, versionAtLeast } from './api';
+import { FakeSonarApi, scannerEndpoints } from './api';
 import type { ApiEnvironment, Session } from './api';
 import { authenticate, readCredentials } from './auth';
+import type { Authentication } from './auth';
 import { FaultBook, deliver, isReplacing, replacingResponse, streamHugeBody } from './faults';
 import { emptyResponse, errorResponse, escapeHtml, jsonResponse, loginPage, textResponse } from './http';
 import type { FakeResponse } from './http';
 import { FakeSonarModel } from './model';
-import { formatSonarDateTime } from './sonarDate';
-import { handshakePage } from './sonarlintAuth';
+import { formatSonarDateTime, startOfUtcDay } from './sonarDate';
+import { handshakePage, handshakeTokenName } from './sonarlintAuth';
 import { createServerCertificates } from './tls';
 import type { FakeSonarOptions, Fault, Flavour, OrganizationInput, ProjectInput, RecordedRequest, TokenInput, UserInput } from './types';
+import { featuresOf } from './versions';
 
 const defaultVersions = { server: '2025.1.0.102418', cloud: '8.0.0.74829' } as const;
 const maxRequestBodyBytes = 1024 * 1024;
@@ -42,7 +44,8 @@ export class FakeSonarQube {
   private readonly faults = new FaultBook();
   private readonly sockets = new Set<Socket>();
   private readonly timers = new Set<NodeJS.Timeout>();
-  private readonly handshakeNonces = new Map<string, string>();
+  /** Page views of the handshake page not yet used: nonce -> the token name's source (the page's query). */
+  private readonly handshakeNonces = new Map<string, URLSearchParams>();
   private latencyMs: number;
   private browserSignInUser?: string;
 
@@ -61,7 +64,7 @@ export class FakeSonarQube {
     this.caCertificate = caCertificate;
     this.latencyMs = options.latencyMs ?? 0;
     const now = options.now ?? (() => new Date());
-    this.model = new FakeSonarModel(env.flavour, env.flavour === 'cloud' || versionAtLeast(env.version, 9, 5), now);
+    this.model = new FakeSonarModel(env.flavour, env.features.tokenTypes, now);
     this.api = new FakeSonarApi(env, this.model);
     server.on('connection', (socket: Socket) => {
       this.sockets.add(socket);
@@ -81,9 +84,11 @@ export class FakeSonarQube {
 
   static async start(options: FakeSonarOptions = {}): Promise<FakeSonarQube> {
     const flavour = options.flavour ?? 'server';
+    const version = options.version ?? defaultVersions[flavour];
     const env: ApiEnvironment = {
       flavour,
-      version: options.version ?? defaultVersions[flavour],
+      version,
+      features: featuresOf(flavour, version),
       edition: options.edition ?? 'developer',
       maxTokenLifetime: options.maxTokenLifetime ?? 'No expiration',
       forceAuthentication: options.forceAuthentication ?? false,
@@ -183,7 +188,7 @@ export class FakeSonarQube {
     }
     const credentials = readCredentials(req.headers.authorization);
     const isApi = incoming.path.startsWith('api/');
-    const authentication = isApi ? authenticate(credentials, this.model, acceptsBearer(this.env)) : { outcome: 'none' as const };
+    const authentication = isApi ? this.authenticate(credentials, incoming.path) : { outcome: 'none' as const };
     const record: RecordedRequest = {
       method: incoming.method,
       path: incoming.path,
@@ -234,6 +239,14 @@ export class FakeSonarQube {
     deliver(res, response, fault, this.timers);
   }
 
+  /** 9.x refuses analysis tokens outside the scanner's endpoints, as if the token were unknown. */
+  private authenticate(credentials: ReturnType<typeof readCredentials>, path: string): Authentication {
+    const authentication = authenticate(credentials, this.model, this.env.features.bearer);
+    const scannerOnly =
+      authentication.outcome === 'accepted' && authentication.session.token.type !== 'USER_TOKEN' && this.env.features.analysisTokensScannerOnly;
+    return scannerOnly && !scannerEndpoints.has(path) ? { outcome: 'rejected' } : authentication;
+  }
+
   private send(res: ServerResponse, response: FakeResponse): void {
     deliver(res, response, undefined, this.timers);
   }
@@ -279,11 +292,12 @@ export class FakeSonarQube {
   /** Browser pages: home, login, the IDE handshake. */
   private page(incoming: Incoming): FakeResponse {
     const { method, path } = incoming;
+    const { features } = this.env;
     if (path === '') return textResponse(200, `<!DOCTYPE html><html><body><h1>Fake SonarQube</h1><p>${escapeHtml(this.env.version)}</p></body></html>`, 'text/html');
     if (path === 'sessions/new') return loginPage(this.contextPath);
-    const handshakeServed = this.env.flavour === 'cloud' || versionAtLeast(this.env.version, 9, 7);
-    if (path === 'sonarlint/auth' && method === 'GET' && handshakeServed) return this.handshake(incoming);
-    if (path === 'sonarlint/api/_issue' && method === 'POST' && handshakeServed) return this.issueHandshakeToken(incoming);
+    const handshakeRoute = (path === 'sonarlint/auth' && features.legacyHandshake) || (path === 'auth' && features.authHandshake);
+    if (handshakeRoute && method === 'GET') return this.handshake(incoming);
+    if (path === 'sonarlint/api/_issue' && method === 'POST' && (features.legacyHandshake || features.authHandshake)) return this.issueHandshakeToken(incoming);
     return textResponse(404, '<!DOCTYPE html><html><body><h1>Not found</h1></body></html>', 'text/html');
   }
 
@@ -293,24 +307,29 @@ export class FakeSonarQube {
       return { status: 302, headers: { Location: `${this.contextPath}/sessions/new?return_to=${encodeURIComponent(returnTo)}` }, body: Buffer.alloc(0) };
     }
     const nonce = randomUUID();
-    const ideName = incoming.query.get('ideName') ?? '';
-    this.handshakeNonces.set(nonce, ideName);
-    return handshakePage({ contextPath: this.contextPath, ideName, port: incoming.query.get('port') ?? '', nonce, signedInAs: this.browserSignInUser });
+    this.handshakeNonces.set(nonce, incoming.query);
+    const productName = handshakeTokenName(incoming.query, () => false);
+    return handshakePage({ contextPath: this.contextPath, productName, port: incoming.query.get('port') ?? '', nonce, signedInAs: this.browserSignInUser });
   }
 
-  /** One token per page view: the nonce is spent here. */
+  /**
+   * One token per page view (the nonce is spent here), as the real page makes it: named after the product, expiring
+   * after the longest lifetime the server allows (1 year, or the enforced 30 or 90 days).
+   */
   private issueHandshakeToken(incoming: Incoming): FakeResponse {
     const nonce = (incoming.jsonBody as { nonce?: unknown } | undefined)?.nonce;
-    const ideName = typeof nonce === 'string' ? this.handshakeNonces.get(nonce) : undefined;
-    if (typeof nonce !== 'string' || ideName === undefined || !this.browserSignInUser) {
+    const query = typeof nonce === 'string' ? this.handshakeNonces.get(nonce) : undefined;
+    if (typeof nonce !== 'string' || query === undefined || !this.browserSignInUser) {
       return errorResponse(400, 'This page has expired. Please reload it.');
     }
     this.handshakeNonces.delete(nonce);
     const login = this.browserSignInUser;
-    const base = `SonarQube for IDE ${ideName.slice(0, 60)}`.trim();
-    let name = base;
-    for (let n = 2; this.model.findToken(login, name); n++) name = `${base} (${n})`;
-    const token = this.model.issueToken(login, { name, type: 'USER_TOKEN', createdAt: this.model.now() });
-    return jsonResponse(200, { token });
+    const name = handshakeTokenName(query, (candidate) => this.model.findToken(login, candidate) !== undefined);
+    if (name.length > 100) return errorResponse(400, `'name' length (${name.length}) is longer than the maximum authorized (100)`);
+    const now = this.model.now();
+    const expiresAt = startOfUtcDay(now, this.api.longestLifetimeDays());
+    const token = this.model.issueToken(login, { name, type: 'USER_TOKEN', createdAt: now, expiresAt });
+    const date = (value: Date) => formatSonarDateTime(value, this.env.utcOffsetMinutes);
+    return jsonResponse(200, { login, name, createdAt: date(now), expirationDate: date(expiresAt), token, type: 'USER_TOKEN' });
   }
 }

@@ -1,24 +1,34 @@
-// `<server>/sonarlint/auth?ideName=&port=`: the page where a signed-in user lets an IDE have a new user token.
-// The page asks its own origin for the token (`POST <context>/sonarlint/api/_issue`, a fake-only endpoint) only
-// when the button is pressed, then hands it to the IDE's local listener with fetch, so the browser sends `Origin`.
+// The page where a signed-in user lets an IDE or CLI have a new user token: `<server>/auth?ideName=&port=` (2026.2,
+// Community Build 26.2, Cloud) and the older `<server>/sonarlint/auth?ideName=&port=` (9.7 on, still routed).
+// Like the real page it makes the token only when the button is pressed, named after the product, with the longest
+// lifetime allowed, and POSTs it to the IDE's local listener as `text/plain` JSON without probing `/status` first.
+// The token is asked of the fake through `POST <context>/sonarlint/api/_issue` (a fake-only endpoint: the real page
+// calls `api/user_tokens/generate` with the browser's session cookie, which the fake has no notion of).
 import { escapeHtml, textResponse } from './http';
 import type { FakeResponse } from './http';
 
 /** SonarQube for IDE listens on the first free port of this range; the page refuses any other. */
 export const handshakePorts = { first: 64120, last: 64130 } as const;
 
-export function handshakePage(options: { contextPath: string; ideName: string; port: string; nonce: string; signedInAs: string }): FakeResponse {
+/** The name the real page gives the token: after the product, `-1`, `-2`, ... once taken. */
+export function handshakeTokenName(query: URLSearchParams, taken: (name: string) => boolean): string {
+  const ideName = query.get('ideName');
+  const base = query.get('product') === 'cli' ? 'SonarQube CLI' : ideName !== null ? `SonarQube for IDE - ${ideName}` : 'Unknown origin';
+  let name = base;
+  for (let counter = 1; taken(name); counter++) name = `${base}-${counter}`;
+  return name;
+}
+
+export function handshakePage(options: { contextPath: string; productName: string; port: string; nonce: string; signedInAs: string }): FakeResponse {
   const port = Number(options.port);
   const portValid = /^\d+$/.test(options.port) && port >= handshakePorts.first && port <= handshakePorts.last;
   // JSON in a script: `<` escaped so no value can close the script element.
-  const config = JSON.stringify({ port, ideName: options.ideName, nonce: options.nonce, issueUrl: `${options.contextPath}/sonarlint/api/_issue` }).replace(
-    /</g,
-    '\\u003c',
-  );
+  const config = JSON.stringify({ port, nonce: options.nonce, issueUrl: `${options.contextPath}/sonarlint/api/_issue` }).replace(/</g, '\\u003c');
   const body = portValid
-    ? `<p>${escapeHtml(options.ideName || 'An IDE')} asks to connect to this SonarQube as <b id="user">${escapeHtml(options.signedInAs)}</b>.
+    ? `<p>${escapeHtml(options.productName)} asks to connect to this SonarQube as <b id="user">${escapeHtml(options.signedInAs)}</b>.
 <p><button id="allow">Allow connection</button></p>
 <p id="outcome" role="status"></p>
+<p id="fallback" hidden>Token <b id="token-name"></b>: <input id="token-value" disabled size="50"> Copy it into your IDE.</p>
 <script>
 const config = ${config};
 const outcome = document.getElementById('outcome');
@@ -26,21 +36,29 @@ const button = document.getElementById('allow');
 button.addEventListener('click', async () => {
   button.disabled = true;
   outcome.textContent = 'Connecting...';
+  let issuedBody;
   try {
-    const local = 'http://localhost:' + config.port + '/sonarlint/api';
-    const status = await fetch(local + '/status');
-    if (!status.ok) throw new Error('The IDE answered ' + status.status);
     const issued = await fetch(config.issueUrl, {
       method: 'POST',
       headers: { 'Content-Type': 'application/json' },
       body: JSON.stringify({ nonce: config.nonce }),
     });
-    const issuedBody = await issued.json();
+    issuedBody = await issued.json();
     if (!issued.ok) throw new Error(issuedBody.errors ? issuedBody.errors.map((e) => e.msg).join(', ') : 'HTTP ' + issued.status);
-    const delivered = await fetch(local + '/token', { method: 'POST', body: JSON.stringify({ token: issuedBody.token }) });
-    outcome.textContent = delivered.ok ? 'Connected' : 'The IDE refused the token: HTTP ' + delivered.status;
   } catch (error) {
     outcome.textContent = 'Error: ' + (error && error.message ? error.message : String(error));
+    return;
+  }
+  try {
+    // A string body: the browser sends it as text/plain, a request that needs no CORS preflight.
+    const delivered = await fetch('http://localhost:' + config.port + '/sonarlint/api/token', { method: 'POST', body: JSON.stringify(issuedBody) });
+    if (!delivered.ok) throw new Error('HTTP ' + delivered.status);
+    outcome.textContent = 'Connected';
+  } catch (error) {
+    outcome.textContent = 'The token was created, but your IDE did not receive it: ' + (error && error.message ? error.message : String(error));
+    document.getElementById('token-name').textContent = issuedBody.name;
+    document.getElementById('token-value').value = issuedBody.token;
+    document.getElementById('fallback').hidden = false;
   }
 });
 </script>`

@@ -9,7 +9,7 @@ export type MaxTokenLifetimeSetting = '30 days' | '90 days' | '1 year' | 'No exp
 export interface FakeSonarOptions {
   /** Default `server`. */
   flavour?: Flavour;
-  /** Server default `2025.1.0.102418` (also try `9.9.8.100196`, `10.7.0.96327`); Cloud default `8.0.0.74829`. */
+  /** Server default `2025.1.0.102418`; Cloud default `8.0.0.74829`. `serverProfiles` in versions.ts lists the tested ones. */
   version?: string;
   /** Default `developer`. */
   edition?: Edition;
@@ -53,6 +53,8 @@ export interface ProjectInput {
   name: string;
   /** SonarQube Cloud organization key. */
   organization?: string;
+  /** Logins given Execute Analysis on this project only (without the global `scan`). */
+  scanners?: string[];
 }
 
 export interface OrganizationInput {

@@ -16,6 +16,10 @@ export { HANDSHAKE_PORTS };
 export const DEFAULT_SIGN_IN_TIMEOUT_MS = 5 * 60 * 1000;
 /** A token body is `{"token":"…"}`: anything near this size is not one. */
 export const MAX_TOKEN_BODY_BYTES = 8 * 1024;
+/** A token body is a few dozen bytes: one that takes longer than this is holding the one delivery slot. */
+export const DEFAULT_BODY_TIMEOUT_MS = 5_000;
+/** A browser calling `localhost` may use either: both are held, so nobody else can take the other. */
+const LOOPBACK_ADDRESSES = ['127.0.0.1', '::1'] as const;
 
 const STATUS_PATH = '/sonarlint/api/status';
 const TOKEN_PATH = '/sonarlint/api/token';
@@ -48,9 +52,9 @@ export interface BrowserSignInOptions {
   /** Candidate ports, first free one wins. Defaults to 64120-64130. */
   readonly ports?: readonly number[];
   readonly timeoutMs?: number;
+  /** How long a token request's body may take to arrive. */
+  readonly bodyTimeoutMs?: number;
   readonly signal?: AbortSignal;
-  /** Loopback address to listen on. */
-  readonly host?: string;
   readonly t?: Translate;
   readonly logger?: Logger;
 }
@@ -112,9 +116,8 @@ function originOf(serverUrl: string, t: Translate): string {
 }
 
 /** Host names a browser on this machine uses to reach the listener; anything else is DNS rebinding. */
-function allowedHosts(listenHost: string, port: number): Set<string> {
-  const bracketed = listenHost.includes(':') ? `[${listenHost}]` : listenHost;
-  return new Set(['localhost', '127.0.0.1', '[::1]', bracketed].map((name) => `${name}:${port}`));
+function allowedHosts(port: number): Set<string> {
+  return new Set(['localhost', '127.0.0.1', '[::1]'].map((name) => `${name}:${port}`));
 }
 
 function corsHeaders(request: http.IncomingMessage, serverOrigin: string): http.OutgoingHttpHeaders {
@@ -167,20 +170,40 @@ async function heldByAnotherListener(port: number): Promise<boolean> {
   return ipv4 || ipv6;
 }
 
-/** Listens on the first port of `ports` nobody else holds. */
-async function listenOnFirstFreePort(
-  handler: http.RequestListener,
-  ports: readonly number[],
-  host: string,
-): Promise<{ server: http.Server; port: number } | undefined> {
+type ListenOutcome = 'listening' | 'busy' | 'noSuchAddress' | Error;
+
+function listenOn(server: http.Server, host: string, port: number): Promise<ListenOutcome> {
+  return new Promise((resolve) => {
+    server.once('error', (error: NodeJS.ErrnoException) => {
+      if (error.code === 'EADDRINUSE' || error.code === 'EACCES') resolve('busy');
+      // A machine without IPv6 loopback: nobody else can listen on ::1 either.
+      else if (error.code === 'EADDRNOTAVAIL' || error.code === 'EAFNOSUPPORT') resolve('noSuchAddress');
+      else resolve(error);
+    });
+    server.listen({ port, host, ipv6Only: host === '::1' }, () => resolve('listening'));
+  });
+}
+
+/**
+ * Listens on the first port of `ports` nobody else holds, on both loopback addresses for the whole handshake: a port
+ * free on only one of them is busy, since whoever holds the other would receive what a browser sends to `localhost`.
+ */
+async function listenOnFirstFreePort(handler: http.RequestListener, ports: readonly number[]): Promise<{ servers: http.Server[]; port: number } | undefined> {
   for (const port of ports) {
     if (await heldByAnotherListener(port)) continue;
-    const server = http.createServer(handler);
-    const outcome = await new Promise<'listening' | 'busy' | Error>((resolve) => {
-      server.once('error', (error: NodeJS.ErrnoException) => resolve(error.code === 'EADDRINUSE' || error.code === 'EACCES' ? 'busy' : error));
-      server.listen({ port, host }, () => resolve('listening'));
-    });
-    if (outcome === 'listening') return { server, port: (server.address() as AddressInfo).port };
+    const servers: http.Server[] = [];
+    let outcome: ListenOutcome = 'listening';
+    for (const host of LOOPBACK_ADDRESSES) {
+      const server = http.createServer(handler);
+      outcome = await listenOn(server, host, port);
+      if (outcome === 'listening') servers.push(server);
+      else if (outcome !== 'noSuchAddress') break;
+    }
+    if (outcome === 'listening' || outcome === 'noSuchAddress') {
+      if (servers.length > 0) return { servers, port: (servers[0].address() as AddressInfo).port };
+      outcome = new Error('Neither 127.0.0.1 nor ::1 can be listened on.');
+    }
+    for (const server of servers) server.close();
     if (outcome !== 'busy') throw outcome;
   }
   return undefined;
@@ -199,14 +222,11 @@ export function describeSignInTimeout(timeoutMs: number, serverOrigin: string, t
 export async function startBrowserSignIn(options: BrowserSignInOptions): Promise<BrowserSignIn> {
   const t = options.t ?? englishMessage;
   const logger = options.logger ?? silentLogger;
-  const host = options.host ?? '127.0.0.1';
   const ports = options.ports ?? HANDSHAKE_PORTS;
   const timeoutMs = options.timeoutMs ?? DEFAULT_SIGN_IN_TIMEOUT_MS;
+  const bodyTimeoutMs = options.bodyTimeoutMs ?? DEFAULT_BODY_TIMEOUT_MS;
   const serverOrigin = originOf(options.serverOrigin, t);
   const cancelled = () => new SonarApiError('cancelled', t('The browser sign-in was cancelled.'));
-  if (!isLoopbackAddress(host) && host !== 'localhost') {
-    throw new Error(`The browser sign-in listens on loopback only, not on ${host}.`);
-  }
   if (options.signal?.aborted) throw cancelled();
 
   let resolveToken!: (token: string) => void;
@@ -261,7 +281,15 @@ export async function startBrowserSignIn(options: BrowserSignInOptions): Promise
     const release = () => {
       done = true;
       claimed = false;
+      clearTimeout(bodyTimer);
     };
+    const bodyTimer = setTimeout(() => {
+      if (done) return;
+      release();
+      refuse(408, 'body too slow', { ...corsHeaders(request, serverOrigin), connection: 'close' });
+      request.socket.destroySoon();
+    }, bodyTimeoutMs);
+    bodyTimer.unref();
     request.on('data', (chunk: Buffer) => {
       if (done) return;
       size += chunk.length;
@@ -284,6 +312,7 @@ export async function startBrowserSignIn(options: BrowserSignInOptions): Promise
         return refuse(400, 'expected {"token":"..."}');
       }
       done = true;
+      clearTimeout(bodyTimer);
       settled = true;
       logger.info(`Browser sign-in: received a token from ${serverOrigin}`);
       // The token is handed over once the page has its answer, so closing the port cannot cut that answer off.
@@ -295,7 +324,7 @@ export async function startBrowserSignIn(options: BrowserSignInOptions): Promise
     });
   }
 
-  const listening = await listenOnFirstFreePort(handler, ports, host);
+  const listening = await listenOnFirstFreePort(handler, ports);
   if (!listening) {
     throw new BrowserSignInError(
       'noFreePort',
@@ -306,13 +335,13 @@ export async function startBrowserSignIn(options: BrowserSignInOptions): Promise
       ),
     );
   }
-  const { server, port } = listening;
+  const { servers, port } = listening;
   if (options.signal?.aborted) {
-    server.close(); // aborted while the port was being bound
+    for (const server of servers) server.close(); // aborted while the port was being bound
     throw cancelled();
   }
-  hosts = allowedHosts(host, port);
-  logger.info(`Browser sign-in: waiting on ${host}:${port} for ${serverOrigin}`);
+  hosts = allowedHosts(port);
+  logger.info(`Browser sign-in: waiting on ${servers.map((server) => (server.address() as AddressInfo).address).join(' and ')} port ${port} for ${serverOrigin}`);
 
   let closed = false;
   function shutdown(): void {
@@ -320,8 +349,10 @@ export async function startBrowserSignIn(options: BrowserSignInOptions): Promise
     closed = true;
     clearTimeout(timer);
     options.signal?.removeEventListener('abort', onAbort);
-    server.close();
-    server.closeAllConnections();
+    for (const server of servers) {
+      server.close();
+      server.closeAllConnections();
+    }
   }
   function fail(error: Error): void {
     if (settled) return shutdown();

@@ -8,11 +8,17 @@ import type { FileSystem } from './fileSystem';
 export interface AtomicWriteOptions {
   /** Mode of a file that does not exist yet (an existing file keeps its own). */
   readonly mode?: number;
+  /**
+   * The text holds a secret: the temporary file is created readable by its owner only and the result stays so,
+   * whatever the old file's mode was (widening it first would expose the value for a moment).
+   */
+  readonly secret?: boolean;
   /** Test hook: runs between the temporary write and the rename. */
   readonly beforeRename?: () => Promise<void>;
 }
 
 const DEFAULT_MODE = 0o644;
+export const SECRET_FILE_MODE = 0o600;
 
 function isPermissionError(error: unknown): boolean {
   const code = (error as NodeJS.ErrnoException)?.code;
@@ -27,8 +33,12 @@ export async function writeFileAtomic(fs: FileSystem, file: string, data: string
   }
   const temporary = path.join(path.dirname(target), `.${path.basename(target)}.${randomBytes(6).toString('hex')}.tmp`);
   try {
-    await fs.writeFile(temporary, data, { mode: existing?.mode ?? options.mode ?? DEFAULT_MODE });
-    if (existing) await fs.chmod(temporary, existing.mode);
+    if (options.secret) {
+      await fs.writeFile(temporary, data, { mode: SECRET_FILE_MODE });
+    } else {
+      await fs.writeFile(temporary, data, { mode: existing?.mode ?? options.mode ?? DEFAULT_MODE });
+      if (existing) await fs.chmod(temporary, existing.mode); // the umask may have narrowed it
+    }
     await options.beforeRename?.();
     await fs.rename(temporary, target);
   } catch (error) {

@@ -11,6 +11,7 @@ export interface FileStat {
 export interface FileSystem {
   /** Undefined when the file does not exist. */
   readFile(file: string): Promise<Buffer | undefined>;
+  /** Creates a new file: fails when `file` exists (a file, or a link planted there, is never followed). */
   writeFile(file: string, data: string | Buffer, options?: { mode?: number }): Promise<void>;
   rename(from: string, to: string): Promise<void>;
   unlink(file: string): Promise<void>;
@@ -37,7 +38,7 @@ export const nodeFileSystem: FileSystem = {
     }
   },
   async writeFile(file, data, options = {}) {
-    const handle = await fs.open(file, 'w', options.mode);
+    const handle = await fs.open(file, 'wx', options.mode);
     try {
       await handle.writeFile(data);
       // The rename that follows must not expose an empty file after a power loss.

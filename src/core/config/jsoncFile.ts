@@ -128,7 +128,7 @@ export async function editJsoncFile(
   fs: FileSystem,
   file: string,
   edit: (document: JsoncDocument) => void,
-  options: { newFileMode?: number; beforeRename?: () => Promise<void> } = {},
+  options: { newFileMode?: number; secret?: boolean; beforeRename?: () => Promise<void> } = {},
 ): Promise<EditResult> {
   const raw = await fs.readFile(file);
   const original = raw?.toString('utf8');
@@ -158,7 +158,7 @@ export async function editJsoncFile(
   if (text === startText) return { changed: false, createdFile: false, createdDirs: [] };
   const createdDirs = raw === undefined ? await fs.mkdir(path.dirname(file)) : [];
   const output = (hadBom ? BOM : '') + text + (existingText === undefined ? '\n' : '');
-  await writeFileAtomic(fs, file, output, { mode: options.newFileMode, beforeRename: options.beforeRename });
+  await writeFileAtomic(fs, file, output, { mode: options.newFileMode, secret: options.secret, beforeRename: options.beforeRename });
   return { changed: true, createdFile: raw === undefined, createdDirs };
 }
 

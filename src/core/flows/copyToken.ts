@@ -10,8 +10,8 @@ export type CopyTokenDeps = FlowDeps & { readonly clipboard: ClipboardDeps };
 
 /** Puts `value` on the clipboard and says so; the returned subscription cancels the pending clear. */
 export async function copyValue(deps: CopyTokenDeps, name: string, value: string): Promise<Subscription> {
-  const { clipboard, clearSeconds, timers } = deps.clipboard;
-  const pendingClear = await copyWithAutoClear(clipboard, value, clearSeconds, timers, deps.logger);
+  const { clipboard, clearSeconds, timers, pending } = deps.clipboard;
+  const pendingClear = await copyWithAutoClear(clipboard, value, clearSeconds, { timers, logger: deps.logger, pending });
   void deps.prompter.info(
     clearSeconds > 0
       ? deps.t('Token {0} copied. The clipboard will be cleared in {1} seconds.', name, clearSeconds)

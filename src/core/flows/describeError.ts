@@ -5,6 +5,7 @@ import type { Translate } from '../ports';
 import { isSonarApiError } from '../sonar/errors';
 import type { SonarApiError } from '../sonar/errors';
 import { isSecretStoreError } from '../tokens/heldTokens';
+import { isErrorNamed } from '../util/namedError';
 
 function serverSaid(error: SonarApiError, t: Translate): string | undefined {
   return error.serverMessages.length > 0 ? t('The server said: {0}', error.serverMessages.join(' ')) : undefined;
@@ -55,26 +56,49 @@ function cause(error: SonarApiError, label: string, t: Translate): string {
   }
 }
 
-/** One or two sentences naming the connection, the cause, the fix and, when it gave one, the server's own reason. */
-export function describeSonarError(error: unknown, connectionLabel: string, t: Translate = englishMessage): string {
+/** An error whose message is already the words for a person (translated where it was thrown). */
+export class WordedError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'WordedError';
+  }
+}
+
+function words(error: unknown, connectionLabel: string | undefined, t: Translate): string {
   if (isSonarApiError(error)) {
-    return [cause(error, connectionLabel, t), serverSaid(error, t)].filter((part) => part !== undefined).join(' ');
+    return [cause(error, connectionLabel ?? t('the SonarQube server'), t), serverSaid(error, t)].filter((part) => part !== undefined).join(' ');
   }
   if (isConfigFileError(error)) return error.wording(t);
   if (isSecretStoreError(error)) {
     return t('Secure storage is not available ({0}). Check that your system keychain is unlocked, then try again.', error.message);
   }
-  return t('Something went wrong with {0}: {1}', connectionLabel, error instanceof Error ? error.message : String(error));
+  if (isErrorNamed(error, 'WordedError')) return error.message;
+  const message = error instanceof Error ? error.message : String(error);
+  return connectionLabel !== undefined ? t('Something went wrong with {0}: {1}', connectionLabel, message) : t('Something went wrong: {0}', message);
 }
 
-/** The person cancelled (progress notification or a request's signal): nothing to report. */
+/** One or two sentences naming the connection, the cause, the fix and, when it gave one, the server's own reason. */
+export function describeSonarError(error: unknown, connectionLabel: string, t: Translate = englishMessage): string {
+  return words(error, connectionLabel, t);
+}
+
+/** The same words where no connection is known (the command runner's last resort, a failed search). */
+export function describeError(error: unknown, t: Translate = englishMessage): string {
+  return words(error, undefined, t);
+}
+
+/**
+ * The one definition of "the person cancelled": a request's signal (Cancel on a progress notification), an
+ * `AbortError`, or the host's own cancellation error (VS Code's `CancellationError` is named `Canceled`).
+ * Nothing to report, except where the cancelled request changed something: flows ask `isAmbiguous` first.
+ */
 export function isCancellation(error: unknown): boolean {
-  return isSonarApiError(error) && error.kind === 'cancelled' && !error.maybeDelivered;
+  return (isSonarApiError(error) && error.kind === 'cancelled') || isErrorNamed(error, 'AbortError') || isErrorNamed(error, 'Canceled');
 }
 
-/** A request that may have reached the server although no answer came back. */
+/** A request that changes something may have reached the server although no answer came back. */
 export function isAmbiguous(error: unknown): boolean {
-  return isSonarApiError(error) && (error.maybeDelivered || error.kind === 'timeout');
+  return isSonarApiError(error) && error.maybeDelivered;
 }
 
 /** For logs: the kind, status and endpoint, never a message that could quote a request. */

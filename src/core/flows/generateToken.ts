@@ -1,10 +1,13 @@
 // Generating a token: name, type, project, expiration, what to do after; the value goes into secure storage first.
 import type { ConnectionRecord } from '../connections/connectionStore';
+import { parseServerDate, utcDay } from '../policy/dates';
 import { expirationOptions, parseExpirationDate } from '../policy/expiration';
 import type { ExpirationChoice } from '../policy/expiration';
 import { suggestTokenName, validateTokenName } from '../policy/tokenName';
 import { tokenTypeLabel } from '../policy/tokenState';
 import type { TokenRef } from '../secrets/keys';
+import type { ServerCapabilities } from '../sonar/capabilities';
+import { cloudBaseUrl } from '../sonar/target';
 import type { GeneratedToken, GenerateTokenRequest, MaxTokenLifetime, TokenApi, TokenType } from '../sonar/types';
 import type { Subscription } from '../util/emitter';
 import { copyValue } from './copyToken';
@@ -17,6 +20,8 @@ export interface GenerateTokenDeps extends CopyTokenDeps {
   readonly api: TokenApi;
   /** Used in the suggested name, e.g. `os.hostname()`. */
   readonly machineName: string;
+  /** Opens a page in the browser (SonarQube Cloud's organization page for Scoped Organization Tokens). */
+  readonly openUrl?: (url: string) => Promise<boolean>;
 }
 
 /** A caller's extra choice for the last step, e.g. `{ id: 'bind', label: 'Bind now…' }`; returned as `afterAction`. */
@@ -54,29 +59,60 @@ interface Choices {
   readonly afterAction: string;
 }
 
+/** The pick for SonarQube Cloud's analysis tokens, which are made on the organization's page, not here. */
+const SCOPED_ORGANIZATION_TOKEN = 'scopedOrganizationToken' as const;
+type TypeChoice = TokenType | typeof SCOPED_ORGANIZATION_TOKEN;
+
+interface Loaded {
+  readonly existingNames: readonly string[];
+  readonly max: MaxTokenLifetime;
+  readonly capabilities: ServerCapabilities;
+}
+
+/** The types this server can make for this person: analysis tokens only for yourself, Global only with `scan`. */
+function offeredTypes(connection: ConnectionRecord, capabilities: ServerCapabilities, forOther: string | undefined): TokenType[] {
+  if (forOther) return ['USER_TOKEN'];
+  return capabilities.tokenTypes.filter((type) => type !== 'GLOBAL_ANALYSIS_TOKEN' || connection.canScan);
+}
+
+/** Cloud's analysis tokens belong to organizations: their admins make them on the organization's page. */
+async function pointToScopedOrganizationTokens(deps: GenerateTokenDeps, connection: ConnectionRecord): Promise<void> {
+  const { t, prompter } = deps;
+  const target = connection.target;
+  if (target.kind !== 'cloud') return;
+  const url = target.organization ? `${cloudBaseUrl(target.region)}/organizations/${encodeURIComponent(target.organization)}` : cloudBaseUrl(target.region);
+  const open = t('Open Organization Page');
+  const answer = await prompter.info(
+    t('SonarQube Cloud analysis tokens are Scoped Organization Tokens: an organization admin creates them under Administration > Scoped Organization Tokens on the organization\'s page (Team and Enterprise plans).'),
+    ...(deps.openUrl ? [open] : []),
+  );
+  if (answer === open) await deps.openUrl?.(url);
+}
+
 /** Walks the person through the steps; undefined when they cancel at any of them. */
 async function askChoices(
   deps: GenerateTokenDeps,
   connection: ConnectionRecord,
   forOther: string | undefined,
-  existingNames: readonly string[],
-  max: MaxTokenLifetime,
+  loaded: Loaded,
   options: GenerateTokenOptions,
 ): Promise<Choices | undefined> {
   const { t, prompter, clock, api } = deps;
+  const { existingNames, max, capabilities } = loaded;
   const title = forOther
     ? t('Generate a token for {0} on {1}', forOther, connection.label)
     : t('Generate a token on {0}', connection.label);
-  const types: TokenType[] = forOther
-    ? ['USER_TOKEN']
-    : ['USER_TOKEN', ...(connection.canScan ? (['GLOBAL_ANALYSIS_TOKEN'] as const) : []), 'PROJECT_ANALYSIS_TOKEN'];
+  const types = offeredTypes(connection, capabilities, forOther);
+  const scopedOrganization = capabilities.product === 'cloud' && !forOther;
+  const typeStep = types.length > 1 || scopedOrganization;
   let step = 0;
   let type: TokenType = 'USER_TOKEN';
   let customDate = false;
   // Recomputed at each step: later steps depend on earlier answers.
   const next = () => {
     step++;
-    const total = 1 + (types.length > 1 ? 1 : 0) + (type === 'PROJECT_ANALYSIS_TOKEN' ? 1 : 0) + 1 + (customDate ? 1 : 0) + 1;
+    const expirationSteps = capabilities.expirationDate ? 1 + (customDate ? 1 : 0) : 0;
+    const total = 1 + (typeStep ? 1 : 0) + (type === 'PROJECT_ANALYSIS_TOKEN' ? 1 : 0) + expirationSteps + 1;
     return { title, step, totalSteps: Math.max(total, step) };
   };
 
@@ -90,16 +126,25 @@ async function askChoices(
   if (rawName === undefined) return undefined;
   const name = rawName.trim();
 
-  if (types.length > 1) {
-    const typeItems: Array<PickItem<TokenType>> = [
+  if (typeStep) {
+    const typeItems: Array<PickItem<TypeChoice>> = [
       { label: tokenTypeLabel('USER_TOKEN', t), description: t('for SonarQube for IDE, the MCP server and the Web API'), value: 'USER_TOKEN', picked: true },
       ...(types.includes('GLOBAL_ANALYSIS_TOKEN')
         ? [{ label: tokenTypeLabel('GLOBAL_ANALYSIS_TOKEN', t), description: t('runs analyses of any project'), value: 'GLOBAL_ANALYSIS_TOKEN' as const }]
         : []),
-      { label: tokenTypeLabel('PROJECT_ANALYSIS_TOKEN', t), description: t('runs analyses of one project'), value: 'PROJECT_ANALYSIS_TOKEN' },
+      ...(types.includes('PROJECT_ANALYSIS_TOKEN')
+        ? [{ label: tokenTypeLabel('PROJECT_ANALYSIS_TOKEN', t), description: t('runs analyses of one project'), value: 'PROJECT_ANALYSIS_TOKEN' as const }]
+        : []),
+      ...(scopedOrganization
+        ? [{ label: t('Scoped Organization Token'), description: t('analysis tokens of an organization, made by its admins on SonarQube Cloud'), value: SCOPED_ORGANIZATION_TOKEN }]
+        : []),
     ];
     const picked = await prompter.pick(typeItems, { ...next(), placeholder: t('Token type') });
     if (picked === undefined) return undefined;
+    if (picked === SCOPED_ORGANIZATION_TOKEN) {
+      await pointToScopedOrganizationTokens(deps, connection);
+      return undefined;
+    }
     type = picked;
   }
 
@@ -114,10 +159,13 @@ async function askChoices(
     if (projectKey === undefined) return undefined;
   }
 
-  const expiration = await prompter.pick<ExpirationChoice>(
-    expirationOptions(max, now, t).map((option) => ({ label: option.label, description: option.description, value: option.choice, picked: option.recommended })),
-    { ...next(), placeholder: t('Expiration') },
-  );
+  // Servers before 9.6 ignore an expiration date: their tokens never expire, so there is nothing to ask.
+  const expiration: ExpirationChoice | undefined = capabilities.expirationDate
+    ? await prompter.pick<ExpirationChoice>(
+        expirationOptions(max, now, t).map((option) => ({ label: option.label, description: option.description, value: option.choice, picked: option.recommended })),
+        { ...next(), placeholder: t('Expiration') },
+      )
+    : { kind: 'never' };
   if (expiration === undefined) return undefined;
   let expirationDate: string | undefined;
   if (expiration.kind === 'days') expirationDate = expiration.date;
@@ -149,19 +197,20 @@ async function askChoices(
   return { name, type, projectKey, expirationDate, afterAction };
 }
 
-/** Lists tokens and the lifetime limit before the steps; undefined (after telling the person) when that fails. */
-async function load(deps: GenerateTokenDeps, connection: ConnectionRecord, login: string | undefined) {
+/** Lists tokens, the lifetime limit and what the server can do before the steps; undefined (after telling the person) when that fails. */
+async function load(deps: GenerateTokenDeps, connection: ConnectionRecord, login: string | undefined): Promise<Loaded | undefined> {
   try {
     return await deps.prompter.withProgress(deps.t('Reading tokens on {0}…', connection.label), async (signal) => {
-      const [list, max] = await Promise.all([
+      const [list, capabilities, max] = await Promise.all([
         deps.api.searchTokens(login, { signal }),
+        deps.api.capabilities({ signal }),
         // The server enforces its limit anyway and says so in words: an unreadable setting only costs the filtering.
         deps.api.maxTokenLifetime({ signal }).catch((error: unknown): MaxTokenLifetime => {
           deps.logger.warn(`[generate] maximum token lifetime of ${connection.label} unknown: ${errorSummary(error)}`);
           return { enforced: false };
         }),
       ]);
-      return { existingNames: list.tokens.map((token) => token.name), max };
+      return { existingNames: list.tokens.map((token) => token.name), max, capabilities };
     });
   } catch (error) {
     if (!isCancellation(error)) {
@@ -185,7 +234,7 @@ export async function generateTokenFlow(
   const forOther = options.forLogin !== undefined && options.forLogin !== connection.login ? options.forLogin : undefined;
   const loaded = await load(deps, connection, forOther);
   if (!loaded) return undefined;
-  const choices = await askChoices(deps, connection, forOther, loaded.existingNames, loaded.max, options);
+  const choices = await askChoices(deps, connection, forOther, loaded, options);
   if (!choices) return undefined;
 
   const request: GenerateTokenRequest = {
@@ -195,6 +244,7 @@ export async function generateTokenFlow(
     ...(choices.expirationDate !== undefined ? { expirationDate: choices.expirationDate } : {}),
     ...(forOther !== undefined ? { login: forOther } : {}),
   };
+  const entry = await deps.journal?.begin({ op: 'generate', step: 'generating', ref: { connectionId: connection.id, login: forOther ?? connection.login, name: choices.name }, forLogin: forOther });
   let generated: GeneratedToken;
   try {
     generated = await prompter.withProgress(t('Generating token {0} on {1}…', choices.name, connection.label), (signal) =>
@@ -204,22 +254,49 @@ export async function generateTokenFlow(
     logger.warn(`[generate] generating "${choices.name}" on ${connection.label} failed: ${errorSummary(error)}`);
     if (isAmbiguous(error)) await handleAmbiguousOutcome(deps, connection, choices.name, forOther, error);
     else if (!isCancellation(error)) void prompter.error(describeSonarError(error, connection.label, t));
+    await entry?.end();
     return undefined;
   }
 
   const ref: TokenRef = { connectionId: connection.id, login: generated.login, name: generated.name };
+  await entry?.advance({ step: 'generated', ref });
   const kept = await keepValue(deps, connection, ref, generated.token, forOther);
+  await entry?.end();
   if (!kept) return undefined;
   logger.info(`[generate] generated ${generated.type} "${ref.name}" for ${ref.login} on ${connection.label}; value kept in secure storage`);
 
+  const ignored = ignoredChoices(request, generated, t);
+  if (ignored) {
+    logger.warn(`[generate] ${connection.label} made "${ref.name}" differently from what was asked: ${ignored}`);
+    void prompter.warn(t('Token {0} was generated on {1} and kept in secure storage, but not as asked: {2}', ref.name, connection.label, ignored));
+  }
   if (choices.afterAction === COPY_ACTION) {
     const pendingClear = await copyValue(deps, ref.name, generated.token);
     return { ref, type: generated.type, afterAction: COPY_ACTION, pendingClear };
   }
-  if (choices.afterAction === KEEP_ACTION) {
+  if (choices.afterAction === KEEP_ACTION && !ignored) {
     void prompter.info(t('Token {0} was generated on {1} and is kept in secure storage.', ref.name, connection.label));
   }
   return { ref, type: generated.type, afterAction: choices.afterAction };
+}
+
+/** What the server made differently from the request (an older server ignores parameters it does not know), or undefined. */
+function ignoredChoices(request: GenerateTokenRequest, generated: GeneratedToken, t: GenerateTokenDeps['t']): string | undefined {
+  const differences: string[] = [];
+  const askedType = request.type ?? 'USER_TOKEN';
+  if (generated.type !== askedType) {
+    differences.push(t('it is a {0} token, not a {1} token', tokenTypeLabel(generated.type, t), tokenTypeLabel(askedType, t)));
+  }
+  const expires = parseServerDate(generated.expirationDate);
+  const madeDay = expires ? utcDay(expires) : undefined;
+  if (madeDay !== request.expirationDate) {
+    differences.push(
+      madeDay === undefined
+        ? t('it never expires (asked: {0})', request.expirationDate ?? '')
+        : t('it expires on {0} (asked: {1})', madeDay, request.expirationDate ?? t('no expiration')),
+    );
+  }
+  return differences.length > 0 ? `${differences.join('; ')}.` : undefined;
 }
 
 /**
@@ -262,7 +339,8 @@ async function handleAmbiguousOutcome(deps: GenerateTokenDeps, connection: Conne
     return;
   }
   if (!exists) {
-    void prompter.error(t('Token {0} was not created. {1}', name, describeSonarError(error, connection.label, t)));
+    // A cancel that the server never acted on is just a cancel.
+    if (!isCancellation(error)) void prompter.error(t('Token {0} was not created. {1}', name, describeSonarError(error, connection.label, t)));
     return;
   }
   const revoke = t('Revoke');

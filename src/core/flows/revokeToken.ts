@@ -24,6 +24,8 @@ export interface RevokeTokenOptions {
    * revoke is followed by a check of the sign-in, which fails exactly when the revoked token was that one.
    */
   readonly isSignInToken?: boolean;
+  /** After the server confirmed and the value is gone: remove what used the token (its bindings). */
+  readonly cleanUp?: (ref: TokenRef) => Promise<void>;
 }
 
 /** `unconfirmed`: the request may or may not have reached the server (timeout, connection lost). */
@@ -53,6 +55,8 @@ export async function revokeTokenFlow(
   const confirmed = await prompter.confirm(t('Revoke token {0} on {1}?', token.name, connection.label), { detail, confirmLabel: t('Revoke') });
   if (!confirmed) return { revoked: false };
 
+  const ref: TokenRef = { connectionId: connection.id, login: token.login, name: token.name };
+  const entry = await deps.journal?.begin({ op: 'revoke', step: 'revoking', ref, forLogin: forOther });
   try {
     await prompter.withProgress(t('Revoking token {0} on {1}…', token.name, connection.label), (signal) =>
       deps.api.revokeToken({ name: token.name, ...(forOther !== undefined ? { login: forOther } : {}) }, { signal }),
@@ -63,16 +67,21 @@ export async function revokeTokenFlow(
       void prompter.warn(
         t('It is not confirmed that token {0} was revoked on {1}: {2} Refresh the Tokens view to check, or revoke it again.', token.name, connection.label, describeSonarError(error, connection.label, t)),
       );
+      await entry?.end();
       return { revoked: 'unconfirmed' };
     }
     if (!isCancellation(error)) void prompter.error(describeSonarError(error, connection.label, t));
+    await entry?.end();
     return { revoked: false };
   }
 
   logger.info(`[revoke] revoked "${token.name}" of ${token.login} on ${connection.label}`);
   const signedOut = options.isSignInToken ?? (forOther === undefined && (await signInRefused(deps)));
   if (signedOut) logger.info(`[revoke] "${token.name}" was the sign-in token of ${connection.label}`);
-  await forgetValues(deps, connection, { connectionId: connection.id, login: token.login, name: token.name }, signedOut);
+  await entry?.advance({ step: 'revoked', signedOut });
+  await forgetValues(deps, connection, ref, signedOut);
+  await options.cleanUp?.(ref);
+  await entry?.end();
   void prompter.info(
     signedOut
       ? t('Token {0} was revoked on {1}. It was the token this extension signed in with: sign in again to keep using this connection.', token.name, connection.label)
@@ -82,7 +91,7 @@ export async function revokeTokenFlow(
 }
 
 /** The server no longer accepts the connection's sign-in. Any other failure says nothing about the revoked token. */
-async function signInRefused(deps: RevokeTokenDeps): Promise<boolean> {
+export async function signInRefused(deps: Pick<RevokeTokenDeps, 'api'>): Promise<boolean> {
   try {
     await deps.api.currentUser();
     return false;

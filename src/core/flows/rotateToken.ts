@@ -4,8 +4,11 @@ import type { TokenRef } from '../secrets/keys';
 import type { GeneratedToken, GenerateTokenRequest, UserToken } from '../sonar/types';
 import { DAY_MS, parseServerDate, utcDay, utcDayPlus } from '../policy/dates';
 import { MAX_TOKEN_NAME_LENGTH } from '../policy/tokenName';
+import type { OperationJournal } from '../journal/journal';
 
 export interface RotationSteps<Binding> {
+  /** Where the step is recorded (see `recoverOperations`); the binding's id names it there. */
+  readonly journal?: { readonly log: OperationJournal; bindingId(binding: Binding): string };
   generate(request: GenerateTokenRequest): Promise<GeneratedToken>;
   storeValue(ref: TokenRef, value: string): Promise<void>;
   deleteValue(ref: TokenRef): Promise<void>;
@@ -66,20 +69,38 @@ export async function rotateToken<Binding>(input: RotationInput<Binding>, steps:
     ...(input.forLogin ? { login: input.forLogin } : {}),
   };
 
+  const journal = steps.journal;
+  const entry =
+    journal &&
+    (await journal.log.begin({
+      op: 'rotate',
+      step: 'generating',
+      old: input.old,
+      newName: input.newName,
+      forLogin: input.forLogin,
+      bindingIds: input.bindings.map((binding) => journal.bindingId(binding)),
+    }));
+  const failed = async (failedStep: 'generate' | 'store' | 'switch' | 'revokeOld', error: unknown): Promise<RotationOutcome> => {
+    await entry?.end();
+    return { ok: false, failedStep, error, cleanupErrors };
+  };
+
   let generated: GeneratedToken;
   try {
     generated = await steps.generate(request);
   } catch (error) {
-    return { ok: false, failedStep: 'generate', error, cleanupErrors };
+    return failed('generate', error);
   }
   const replacement: TokenRef = { connectionId: input.old.connectionId, login: generated.login, name: generated.name };
+  await entry?.advance({ step: 'generated', replacement });
 
   try {
     await steps.storeValue(replacement, generated.token);
   } catch (error) {
     await attempt(() => steps.revoke(replacement));
-    return { ok: false, failedStep: 'store', error, cleanupErrors };
+    return failed('store', error);
   }
+  await entry?.advance({ step: 'stored' });
 
   const switched: Binding[] = [];
   const undoAll = async () => {
@@ -87,22 +108,26 @@ export async function rotateToken<Binding>(input: RotationInput<Binding>, steps:
     await attempt(() => steps.revoke(replacement));
     await attempt(() => steps.deleteValue(replacement));
   };
+  if (input.bindings.length > 0) await entry?.advance({ step: 'switching' });
   for (const binding of input.bindings) {
     try {
       await steps.switchBinding(binding, input.old, replacement);
       switched.push(binding);
     } catch (error) {
       await undoAll();
-      return { ok: false, failedStep: 'switch', error, cleanupErrors };
+      return failed('switch', error);
     }
   }
 
+  await entry?.advance({ step: 'revokingOld' });
   try {
     await steps.revoke(input.old);
   } catch (error) {
     await undoAll();
-    return { ok: false, failedStep: 'revokeOld', error, cleanupErrors };
+    return failed('revokeOld', error);
   }
+  await entry?.advance({ step: 'revokedOld' });
   await attempt(() => steps.deleteValue(input.old));
+  await entry?.end();
   return { ok: true, replacement };
 }

@@ -66,9 +66,10 @@ export function capLength(message: string, maxLength = MAX_LOG_LINE_LENGTH): str
 
 /**
  * Wraps the host's logger so every line is redacted (before it is cut, so no token half survives the cut),
- * single-lined and capped. `knownValues` is asked on every line, so newly held tokens are covered at once.
+ * single-lined and capped. `knownValues` (the tokens this window holds or checks) is asked on every line, so newly
+ * held tokens are covered at once.
  */
-export function createRedactingLogger(sink: Logger, knownValues: () => Iterable<string>): Logger {
+export function createRedactingLogger(sink: Logger, knownValues: () => Iterable<string> = () => []): Logger {
   const clean = (message: string): string => {
     let values: Iterable<string>;
     try {

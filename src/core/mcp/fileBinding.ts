@@ -1,4 +1,5 @@
 // Writing and removing the SonarQube entry in an MCP client's configuration file, touching nothing else.
+import { SECRET_FILE_MODE } from '../config/atomicWrite';
 import { deleteIfEmptyObject, editJsoncFile, readJsoncFile } from '../config/jsoncFile';
 import type { FileSystem } from '../config/fileSystem';
 import { TOKEN_ENV } from './launch';
@@ -7,7 +8,6 @@ import { mcpTarget, tokenReference } from './targets';
 import type { McpTargetId } from './targets';
 
 export const DEFAULT_SERVER_NAME = 'sonarqube';
-const SECRET_FILE_MODE = 0o600;
 
 export interface ApplyMcpFileBinding {
   readonly target: McpTargetId;
@@ -97,7 +97,7 @@ export async function applyMcpFileBinding(fs: FileSystem, options: ApplyMcpFileB
         else document.set(['inputs'], [input]);
       }
     },
-    { newFileMode: plainText ? SECRET_FILE_MODE : undefined, beforeRename: options.beforeRename },
+    { secret: plainText, beforeRename: options.beforeRename },
   );
   if (plainText) await fs.chmod(await fs.realpath(options.path), SECRET_FILE_MODE);
   return { kind: 'written', serverName, inputId, createdFile: result.createdFile, createdDirs: result.createdDirs, createdKeys };
@@ -126,6 +126,6 @@ export async function rewritePlainTextToken(fs: FileSystem, options: { path: str
   await editJsoncFile(fs, options.path, (document) => {
     if (asObject(asObject(document.value)?.[topKey])?.[options.serverName] === undefined) return;
     document.set([topKey, options.serverName, 'env', TOKEN_ENV], options.token);
-  });
+  }, { secret: true });
   await fs.chmod(await fs.realpath(options.path), SECRET_FILE_MODE);
 }

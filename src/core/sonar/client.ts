@@ -21,6 +21,8 @@ import {
   tokenSearchSchema,
   usersSearchSchema,
 } from './schemas';
+import { cloudCapabilities, serverCapabilities } from './capabilities';
+import type { ServerCapabilities } from './capabilities';
 import { apiBaseUrl } from './target';
 import { cancelledError, sendRequest } from './transport';
 import type { SonarRequest, SonarResponse } from './transport';
@@ -62,8 +64,6 @@ export interface SonarClientOptions {
   readonly serverVersion?: string;
 }
 
-type AuthScheme = ServerInfo['authScheme'];
-
 const retryableStatuses = new Set([502, 503, 504]);
 const maxPages = 50;
 
@@ -81,16 +81,7 @@ function sleepUntilCancelled(ms: number, signal?: AbortSignal): Promise<void> {
   });
 }
 
-/** Leading numeric parts of a version string: `9.9.8.100196` -> [9, 9, 8, 100196]. */
-export function versionParts(version: string): number[] {
-  return (/^\d+(?:\.\d+)*/.exec(version.trim())?.[0] ?? '').split('.').filter((part) => part !== '').map(Number);
-}
-
-export function isVersionAtLeast(version: string, major: number, minor = 0): boolean {
-  const [actualMajor, actualMinor = 0] = versionParts(version);
-  if (actualMajor === undefined) return false;
-  return actualMajor > major || (actualMajor === major && actualMinor >= minor);
-}
+export { isVersionAtLeast, versionParts } from './capabilities';
 
 /** The servers' own searches refuse a `q` shorter than 2 characters: a shorter filter means no filter. */
 function searchText(q: string | undefined): string | undefined {
@@ -128,13 +119,20 @@ export class SonarClient implements TokenApi {
       product: this.target.kind,
       version,
       status: status.status,
-      authScheme: await this.authScheme(options),
+      authScheme: (await this.capabilities(options)).authScheme,
     };
+  }
+
+  /** SonarQube Cloud's are fixed; a Server's follow from its version (asked once, without credentials). */
+  async capabilities(options: CallOptions = {}): Promise<ServerCapabilities> {
+    return this.target.kind === 'cloud' ? cloudCapabilities : serverCapabilities(await this.version(options));
   }
 
   async currentUser(options: CallOptions = {}): Promise<CurrentUser> {
     const endpoint = 'api/users/current';
-    return toCurrentUser(parseResponse(currentUserSchema, (await this.get(endpoint, {}, options)).body, endpoint), endpoint);
+    const response = await this.get(endpoint, {}, options);
+    const user = toCurrentUser(parseResponse(currentUserSchema, response.body, endpoint), endpoint);
+    return response.tokenExpiration === undefined ? user : { ...user, tokenExpiration: response.tokenExpiration };
   }
 
   async searchTokens(login?: string, options: CallOptions = {}): Promise<TokenList> {
@@ -142,15 +140,21 @@ export class SonarClient implements TokenApi {
     return toTokenList(parseResponse(tokenSearchSchema, (await this.get(endpoint, { login }, options)).body, endpoint));
   }
 
+  /**
+   * Sends only the parameters this server knows (`type`/`projectKey` from 9.5, `expirationDate` from 9.6; on Cloud
+   * no `type`): the caller compares the answer with its request and says so when they differ.
+   */
   async generateToken(request: GenerateTokenRequest, options: CallOptions = {}): Promise<GeneratedToken> {
     const endpoint = 'api/user_tokens/generate';
+    const capabilities = await this.capabilities(options);
+    const typed = capabilities.tokenTypes.length > 1;
     const response = await this.post(
       endpoint,
       {
         name: request.name,
-        type: request.type,
-        projectKey: request.projectKey,
-        expirationDate: request.expirationDate,
+        type: typed ? request.type : undefined,
+        projectKey: typed ? request.projectKey : undefined,
+        expirationDate: capabilities.expirationDate ? request.expirationDate : undefined,
         login: request.login,
       },
       'json',
@@ -192,7 +196,7 @@ export class SonarClient implements TokenApi {
   }
 
   async scannableProjects(q?: string, options: CallOptions = {}): Promise<readonly ProjectRef[]> {
-    if (this.target.kind === 'server' && isVersionAtLeast(await this.version(options), 9, 5)) {
+    if (this.target.kind === 'server' && (await this.capabilities(options)).tokenTypes.includes('PROJECT_ANALYSIS_TOKEN')) {
       const endpoint = 'api/projects/search_my_scannable_projects';
       try {
         const response = await this.get(endpoint, { q: q?.trim() || undefined }, options);
@@ -230,14 +234,8 @@ export class SonarClient implements TokenApi {
     return this.versionProbe;
   }
 
-  /** Bearer where documented (Cloud, Server 10.0 and later); Basic `token:` works on every version, including 9.x. */
-  private async authScheme(options: CallOptions): Promise<AuthScheme> {
-    if (this.target.kind === 'cloud') return 'bearer';
-    return isVersionAtLeast(await this.version(options), 10) ? 'bearer' : 'basic';
-  }
-
   private async authorization(options: CallOptions): Promise<string> {
-    return (await this.authScheme(options)) === 'bearer'
+    return (await this.capabilities(options)).authScheme === 'bearer'
       ? `Bearer ${this.token}`
       : `Basic ${Buffer.from(`${this.token}:`, 'utf8').toString('base64')}`;
   }

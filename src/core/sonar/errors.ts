@@ -29,7 +29,10 @@ export interface SonarApiErrorDetails {
   readonly detail?: string;
   /** For `network`/`tls`: the low-level code such as `ECONNREFUSED`, `ENOTFOUND`, `CERT_HAS_EXPIRED`. */
   readonly code?: string;
-  /** True when the request may have reached the server (matters for generate: the token may exist). */
+  /**
+   * True when a request that changes something (a POST) may have reached the server although its answer was lost:
+   * generate may have made the token, revoke may have revoked it. Never set for reads.
+   */
   readonly maybeDelivered?: boolean;
 }
 

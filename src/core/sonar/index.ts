@@ -4,3 +4,4 @@ export * from './errors';
 export * from './target';
 export * from './transport';
 export * from './client';
+export * from './capabilities';

@@ -16,10 +16,6 @@ export function cloudRegionOf(host: string): Region | undefined {
   return cloudHosts.find((cloud) => name === cloud.host || name.endsWith(`.${cloud.host}`))?.region;
 }
 
-export function isCloudHost(host: string): boolean {
-  return cloudRegionOf(host) !== undefined;
-}
-
 export function cloudBaseUrl(region: Region): string {
   return region === 'US' ? 'https://sonarqube.us' : 'https://sonarcloud.io';
 }
@@ -32,18 +28,6 @@ export function apiBaseUrl(target: SonarTarget): string {
 /** `scheme://host[:port]`: what proxies, certificates and keep-alive connections are decided by. */
 export function targetOrigin(target: SonarTarget): string {
   return new URL(apiBaseUrl(target)).origin;
-}
-
-/** A short label for logs and prompts, e.g. `sonar.example.com/sonarqube` or `SonarQube Cloud (EU)`. */
-export function describeTarget(target: SonarTarget, t: Translate = englishMessage): string {
-  if (target.kind === 'server') {
-    const url = new URL(target.serverUrl);
-    const label = `${url.host}${url.pathname === '/' ? '' : url.pathname}`;
-    return url.protocol === 'http:' ? `http://${label}` : label;
-  }
-  return target.organization
-    ? t('SonarQube Cloud ({0}), organization {1}', target.region, target.organization)
-    : t('SonarQube Cloud ({0})', target.region);
 }
 
 /**

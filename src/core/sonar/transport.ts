@@ -3,6 +3,8 @@
 import { rootCertificates } from 'node:tls';
 import { Agent, ProxyAgent, getGlobalDispatcher, request as undiciRequest } from 'undici';
 import type { Dispatcher } from 'undici';
+import { authorizationForms } from '../logging/knownSecrets';
+import { redactSecrets } from '../logging/redact';
 import { silentLogger } from '../ports';
 import type { Logger } from '../ports';
 import { SonarApiError, isSonarApiError } from './errors';
@@ -144,6 +146,8 @@ export interface SonarResponse {
   readonly status: number;
   /** Parsed JSON for `json`, the trimmed text for `text`, undefined for `none`. */
   readonly body: unknown;
+  /** `SonarQube-Authentication-Token-Expiration`: when the token the request was made with expires, if it does. */
+  readonly tokenExpiration?: string;
 }
 
 function definedEntries(values: Readonly<Record<string, string | number | undefined>> | undefined): string {
@@ -250,14 +254,20 @@ function parseJson(text: string): { ok: true; value: unknown } | { ok: false } {
   }
 }
 
-function statusError(endpoint: string, status: number, headers: Dispatcher.ResponseData['headers'], text: string): SonarApiError {
+/** A server or proxy may quote the request's `Authorization` header in its messages: what it echoes is masked. */
+function withoutEchoedCredentials(messages: readonly string[], authorization: string | undefined): string[] {
+  const forms = authorizationForms(authorization);
+  return messages.map((message) => redactSecrets(message, forms));
+}
+
+function statusError(endpoint: string, status: number, headers: Dispatcher.ResponseData['headers'], text: string, authorization: string | undefined): SonarApiError {
   if (status >= 300 && status < 400) {
     const location = headerValue(headers, 'location') ?? '';
     return invalidResponse(endpoint, status, /login|sessions|signin|sso|oauth|auth/i.test(location) ? 'a redirect to a login page' : 'a redirect');
   }
   const { kind, sentence } = statusKinds.find((candidate) => candidate.matches(status))!;
   const parsed = parseJson(text);
-  const serverMessages = parsed.ok ? serverMessagesOf(parsed.value) : [];
+  const serverMessages = parsed.ok ? withoutEchoedCredentials(serverMessagesOf(parsed.value), authorization) : [];
   const retryAfterSeconds = status === 429 || status === 503 ? parseRetryAfter(headerValue(headers, 'retry-after')) : undefined;
   const said = serverMessages.length > 0 ? `: ${serverMessages.join(' ')}` : '.';
   return new SonarApiError(kind, `${sentence} (HTTP ${status} from ${endpoint})${said}`, {
@@ -270,15 +280,17 @@ function statusError(endpoint: string, status: number, headers: Dispatcher.Respo
 }
 
 function interpret(request: SonarRequest, status: number, headers: Dispatcher.ResponseData['headers'], text: string): SonarResponse {
-  if (status < 200 || status >= 300) throw statusError(request.endpoint, status, headers, text);
+  if (status < 200 || status >= 300) throw statusError(request.endpoint, status, headers, text, request.authorization);
   const contentType = headerValue(headers, 'content-type');
   if (text.trim() !== '' && looksLikeHtml(text, contentType)) throw invalidResponse(request.endpoint, status, 'an HTML page');
-  if (request.expect === 'none') return { status, body: undefined };
+  const expiration = headerValue(headers, 'sonarqube-authentication-token-expiration')?.trim();
+  const tokenExpiration = expiration ? { tokenExpiration: expiration } : {};
+  if (request.expect === 'none') return { status, body: undefined, ...tokenExpiration };
   if (text.trim() === '') throw invalidResponse(request.endpoint, status, 'an empty body');
-  if (request.expect === 'text') return { status, body: text.trim() };
+  if (request.expect === 'text') return { status, body: text.trim(), ...tokenExpiration };
   const parsed = parseJson(text);
   if (!parsed.ok) throw invalidResponse(request.endpoint, status, 'a body that is not JSON');
-  return { status, body: parsed.value };
+  return { status, body: parsed.value, ...tokenExpiration };
 }
 
 /** The first `code` along the `cause` chain: undici wraps socket and TLS errors. */
@@ -299,12 +311,12 @@ function isTlsCode(code: string): boolean {
   return /CERT|^ERR_TLS_|^ERR_SSL_|^SSL_|SELF_SIGNED|UNABLE_TO_VERIFY|UNABLE_TO_GET_ISSUER/.test(code);
 }
 
-function transportError(endpoint: string, error: unknown): SonarApiError {
+function transportError(endpoint: string, error: unknown, changesSomething: boolean): SonarApiError {
   const code = errorCode(error) ?? 'UNKNOWN';
   if (isTlsCode(code)) {
     return new SonarApiError('tls', `The server's certificate for ${endpoint} is not trusted (${code}).`, { endpoint, code, maybeDelivered: false });
   }
-  const maybeDelivered = !connectPhaseCodes.has(code);
+  const maybeDelivered = changesSomething && !connectPhaseCodes.has(code);
   if (code === 'UND_ERR_CONNECT_TIMEOUT' || code === 'UND_ERR_HEADERS_TIMEOUT' || code === 'UND_ERR_BODY_TIMEOUT') {
     return new SonarApiError('timeout', `The request to ${endpoint} timed out (${code}).`, { endpoint, code, maybeDelivered });
   }
@@ -347,14 +359,16 @@ export async function sendRequest(request: SonarRequest, options: TransportOptio
     return result;
   } catch (error) {
     const cause = timer.cause();
+    // Only a request that changes something can leave the server in an unknown state when its answer is lost.
+    const changesSomething = request.method !== 'GET';
     const failure =
       cause === 'cancelled'
-        ? cancelledError(request.endpoint, true)
+        ? cancelledError(request.endpoint, changesSomething)
         : cause === 'timeout'
-          ? new SonarApiError('timeout', `The request to ${request.endpoint} took longer than ${timeoutMs} ms.`, { endpoint: request.endpoint, maybeDelivered: true })
+          ? new SonarApiError('timeout', `The request to ${request.endpoint} took longer than ${timeoutMs} ms.`, { endpoint: request.endpoint, maybeDelivered: changesSomething })
           : isSonarApiError(error)
             ? error
-            : transportError(request.endpoint, error);
+            : transportError(request.endpoint, error, changesSomething);
     logger.warn(logLine([failure.status, failure.kind, failure.code].filter((part) => part !== undefined).join(' ')));
     throw failure;
   } finally {

@@ -1,5 +1,6 @@
 // Plain data shapes of the SonarQube Web API as the rest of the extension sees them.
 // The zod schemas in schemas.ts turn raw responses into these; nothing here loads undici or zod.
+import type { ServerCapabilities } from './capabilities';
 
 export type Region = 'EU' | 'US';
 
@@ -69,6 +70,8 @@ export interface CurrentUser {
   readonly isAdmin: boolean;
   /** Execute Analysis (`scan` in the global permissions). */
   readonly canScan: boolean;
+  /** When the token this was asked with expires (the server's `SonarQube-Authentication-Token-Expiration`), if it does. */
+  readonly tokenExpiration?: string;
 }
 
 /** `sonar.auth.token.max.allowed.lifetime`: enforced only on Enterprise and Data Center editions. */
@@ -102,6 +105,8 @@ export interface CallOptions {
 /** What the rest of the extension needs from a SonarQube; `SonarClient` implements it, tests may fake it. */
 export interface TokenApi {
   serverInfo(options?: CallOptions): Promise<ServerInfo>;
+  /** What to offer on this server: token types, expiration, the browser sign-in route. */
+  capabilities(options?: CallOptions): Promise<ServerCapabilities>;
   currentUser(options?: CallOptions): Promise<CurrentUser>;
   searchTokens(login?: string, options?: CallOptions): Promise<TokenList>;
   /** Sent exactly once, never retried: a replay could create a second token whose value is lost. */

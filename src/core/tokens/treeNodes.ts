@@ -1,6 +1,7 @@
 // The Tokens view as plain data: which nodes exist under which, and how each one reads. The host maps a
 // `NodePresentation` onto a TreeItem one to one, so everything a person sees here is testable without an editor.
 import type { ConnectionRecord } from '../connections/connectionStore';
+import { redactSecrets } from '../logging/redact';
 import type { Translate } from '../ports';
 import { tokenContextValue } from '../policy/contextValue';
 import { describeToken, expiryWords, inactivityWarning, lastUseWords, tokenState, tokenTypeLabel } from '../policy/tokenState';
@@ -62,6 +63,8 @@ export interface TreeContext {
   readonly now: Date;
   readonly warningDays: number;
   readonly t: Translate;
+  /** Masks known token values in text from elsewhere (error messages); token-shaped text is masked without it. */
+  readonly redact?: (text: string) => string;
   /** Command ids the nodes trigger, passed in so the core stays free of the host's names. */
   readonly commands: { readonly signInAgain: string; readonly loadMoreUsers: string; readonly generateToken: string };
 }
@@ -94,9 +97,10 @@ function listChildren(
   error: unknown,
   parentId: string,
   connectionId: string,
-  t: Translate,
+  context: Pick<TreeContext, 't' | 'redact'>,
   whenOk: () => TreeNode[],
 ): TreeNode[] {
+  const { t } = context;
   switch (status) {
     case 'idle':
     case 'loading':
@@ -105,7 +109,8 @@ function listChildren(
       return [{ kind: 'signInAgain', id: `${parentId}/signIn`, connectionId }];
     case 'unreachable':
     case 'failed': {
-      const reason = error instanceof Error ? error.message : t('Unknown error');
+      // A server's own words can quote what was sent: never shown before the redaction filter saw them.
+      const reason = error instanceof Error ? (context.redact ?? redactSecrets)(error.message) : t('Unknown error');
       return [message(`${parentId}/error`, status === 'unreachable' ? t('Cannot reach the server') : t('Could not load'), 'error', reason)];
     }
     case 'ok':
@@ -123,7 +128,7 @@ export function childrenOf(node: TreeNode | undefined, context: TreeContext): Tr
     case 'connection': {
       const { connection } = node;
       const list = model.tokenList(connection.id);
-      return listChildren(list.status, list.error, node.id, connection.id, t, () => {
+      return listChildren(list.status, list.error, node.id, connection.id, context, () => {
         const tokens = tokenNodes(connection.id, list.login ?? connection.login, list.tokens, node.id);
         const generate = { command: context.commands.generateToken, node };
         const children: TreeNode[] =
@@ -141,11 +146,11 @@ export function childrenOf(node: TreeNode | undefined, context: TreeContext): Tr
         if (children.length === 0) children.push(message(`${node.id}/empty`, t('No users match'), 'info'));
         return children;
       }
-      return listChildren(users.status, users.error, node.id, node.connectionId, t, () => []);
+      return listChildren(users.status, users.error, node.id, node.connectionId, context, () => []);
     }
     case 'user': {
       const list = model.tokensOfUser(node.connectionId, node.user.login);
-      return listChildren(list.status, list.error, node.id, node.connectionId, t, () => {
+      return listChildren(list.status, list.error, node.id, node.connectionId, context, () => {
         const tokens = tokenNodes(node.connectionId, node.user.login, list.tokens, node.id);
         return tokens.length > 0 ? tokens : [message(`${node.id}/empty`, t('No tokens'), 'info')];
       });
@@ -326,7 +331,7 @@ export function presentNode(node: TreeNode, context: TreeContext): NodePresentat
     case 'message':
       return {
         label: node.text,
-        tooltip: () => node.tooltip,
+        tooltip: () => node.tooltip && escapeMarkdown(node.tooltip),
         icon: node.severity === 'loading' ? { id: 'loading~spin' } : node.severity === 'error' ? { id: 'error', color: ERROR } : { id: 'info' },
         contextValue: `message+${node.severity}`,
         collapsible: 'none',

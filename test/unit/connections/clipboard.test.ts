@@ -35,7 +35,7 @@ describe('copyWithAutoClear', () => {
   it('writes, then clears after the given seconds while the clipboard still holds the value', async () => {
     const clipboard = new FakeClipboard();
     const timers = new FakeTimers();
-    await copyWithAutoClear(clipboard, 'value-1', 45, timers);
+    await copyWithAutoClear(clipboard, 'value-1', 45, { timers });
     assert.equal(clipboard.text, 'value-1');
     assert.deepEqual([...timers.pending.values()].map((timer) => timer.milliseconds), [45_000]);
     await timers.fireAll();
@@ -45,7 +45,7 @@ describe('copyWithAutoClear', () => {
   it('leaves something the person copied since alone', async () => {
     const clipboard = new FakeClipboard();
     const timers = new FakeTimers();
-    await copyWithAutoClear(clipboard, 'value-1', 10, timers);
+    await copyWithAutoClear(clipboard, 'value-1', 10, { timers });
     clipboard.text = 'a shopping list';
     await timers.fireAll();
     assert.equal(clipboard.text, 'a shopping list');
@@ -54,9 +54,9 @@ describe('copyWithAutoClear', () => {
   it('never clears with 0 seconds, and disposing cancels the pending clear', async () => {
     const clipboard = new FakeClipboard();
     const timers = new FakeTimers();
-    await copyWithAutoClear(clipboard, 'value-1', 0, timers);
+    await copyWithAutoClear(clipboard, 'value-1', 0, { timers });
     assert.equal(timers.pending.size, 0);
-    const pending = await copyWithAutoClear(clipboard, 'value-2', 10, timers);
+    const pending = await copyWithAutoClear(clipboard, 'value-2', 10, { timers });
     pending.dispose();
     await timers.fireAll();
     assert.equal(clipboard.text, 'value-2');

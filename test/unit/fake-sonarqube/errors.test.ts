@@ -74,10 +74,20 @@ describe('fake SonarQube: error answers', () => {
       await expectError('api/user_tokens/revoke', { token: admin, form: { login: 'nobody', name: 'x' } }, 404, "User with login 'nobody' doesn't exist");
     });
 
-    it('403 for token management with an analysis token', async () => {
+    it('analysis tokens: 401 with no body outside the scanner endpoints on 9.x, served as their owner from 10.0', async () => {
       const analysis = fake.createToken('ada', { name: 'scanner', type: 'GLOBAL_ANALYSIS_TOKEN' });
-      await expectError('api/user_tokens/search', { token: analysis }, 403, 'Insufficient privileges');
-      await expectError('api/user_tokens/generate', generate(analysis, { name: 'x' }), 403, 'Insufficient privileges');
+      const listed = await call(fake, 'api/user_tokens/search', { token: analysis });
+      assert.equal(listed.status, 200);
+      assert.equal((listed.json() as { login: string }).login, 'ada');
+      await world({ version: '9.9.8.100196' });
+      const old = fake.createToken('ada', { name: 'scanner', type: 'PROJECT_ANALYSIS_TOKEN', projectKey: 'shop' });
+      for (const path of ['api/user_tokens/search', 'api/users/current']) {
+        const refused = await call(fake, path, { token: old, scheme: 'basic' });
+        assert.deepEqual([refused.status, refused.text], [401, ''], path);
+      }
+      const settings = await call(fake, 'api/settings/values', { token: old, scheme: 'basic' });
+      assert.equal(settings.status, 200, 'a scanner endpoint');
+      assert.equal(fake.requests.at(-1)!.authenticatedLogin, 'ada');
     });
 
     it('405 HTTP method POST is required for GET on the POST actions', async () => {

@@ -44,12 +44,82 @@ function nonceOf(html: string): string {
   return /"nonce":"([^"]+)"/.exec(html)![1]!;
 }
 
+// 2025-03-10 12:00 UTC: a year on is 2026-03-10.
+const now = () => new Date('2025-03-10T12:00:00Z');
+
+/** Views the page and presses its button without a browser: the token the page would hand to the IDE. */
+async function issueThroughPage(fake: FakeSonarQube, route: string, query: Record<string, string>): Promise<{ status: number; body: Record<string, string> }> {
+  const page = await call(fake, route, { query: { port: '64120', ...query } });
+  assert.equal(page.status, 200, page.text);
+  const issued = await call(fake, 'sonarlint/api/_issue', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ nonce: nonceOf(page.text) }) });
+  return { status: issued.status, body: issued.json() as Record<string, string> };
+}
+
+describe('fake SonarQube: the handshake page per version', () => {
+  const startFake = fakeLifecycle();
+
+  async function signedIn(options: Parameters<typeof startFake>[0]): Promise<FakeSonarQube> {
+    const fake = await startFake({ now, ...options });
+    fake.addUser({ login: 'ada', name: 'Ada' });
+    fake.setBrowserSignInUser('ada');
+    return fake;
+  }
+
+  const routes = async (fake: FakeSonarQube) => {
+    const served: string[] = [];
+    for (const route of ['sonarlint/auth', 'auth']) {
+      if ((await call(fake, route, { query: { ideName: 'Code', port: '64120' } })).status === 200) served.push(route);
+    }
+    return served;
+  };
+
+  it('serves sonarlint/auth from 9.7 and auth from 2026.2 and Community Build 26.2, both on Cloud', async () => {
+    const expected: Array<[Parameters<typeof startFake>[0], string[]]> = [
+      [{ version: '9.6.1.59531' }, []],
+      [{ version: '9.7.0.61563' }, ['sonarlint/auth']],
+      [{ version: '2025.1.0.102418' }, ['sonarlint/auth']],
+      [{ version: '2026.1.0.110000' }, ['sonarlint/auth']],
+      [{ version: '2026.2.0.119245' }, ['sonarlint/auth', 'auth']],
+      [{ version: '26.1.0.118079' }, ['sonarlint/auth']],
+      [{ version: '26.2.0.119303' }, ['sonarlint/auth', 'auth']],
+      [{ flavour: 'cloud' }, ['sonarlint/auth', 'auth']],
+    ];
+    for (const [options, served] of expected) assert.deepEqual(await routes(await signedIn(options)), served, JSON.stringify(options));
+  });
+
+  it('names tokens after the product, then -1, -2, and gives them a year', async () => {
+    const fake = await signedIn({ version: '2026.2.0.119245' });
+    const names: string[] = [];
+    for (let view = 0; view < 3; view++) names.push((await issueThroughPage(fake, 'auth', { ideName: 'Visual Studio Code' })).body.name!);
+    assert.deepEqual(names, ['SonarQube for IDE - Visual Studio Code', 'SonarQube for IDE - Visual Studio Code-1', 'SonarQube for IDE - Visual Studio Code-2']);
+    const cli = await issueThroughPage(fake, 'auth', { product: 'cli' });
+    assert.deepEqual([cli.body.name, cli.body.expirationDate, cli.body.type], ['SonarQube CLI', '2026-03-10T00:00:00+0000', 'USER_TOKEN']);
+    assert.equal((await issueThroughPage(fake, 'auth', {})).body.name, 'Unknown origin');
+  });
+
+  it('gives the longest lifetime an enforced maximum leaves', async () => {
+    const fake = await signedIn({ version: '2025.1.0.102418', edition: 'enterprise', maxTokenLifetime: '90 days' });
+    const issued = await issueThroughPage(fake, 'sonarlint/auth', { ideName: 'Code' });
+    assert.equal(issued.body.expirationDate, '2025-06-08T00:00:00+0000');
+    const { token } = issued.body;
+    const current = await call(fake, 'api/users/current', { token });
+    assert.equal(current.headers['sonarqube-authentication-token-expiration'], '2025-06-08T00:00:00+0000');
+  });
+
+  it('fails like the real page when the name would be longer than 100 characters', async () => {
+    const fake = await signedIn({});
+    const issued = await issueThroughPage(fake, 'sonarlint/auth', { ideName: 'x'.repeat(90) });
+    assert.equal(issued.status, 400);
+    assert.deepEqual(fake.tokenNames('ada'), []);
+  });
+});
+
 describe('fake SonarQube: /sonarlint/auth', () => {
   const startFake = fakeLifecycle();
   let fake: FakeSonarQube;
 
   beforeEach(async () => {
-    fake = await startFake({ contextPath: '/sonarqube' });
+    fake = await startFake({ contextPath: '/sonarqube', now });
     fake.addUser({ login: 'ada', name: 'Ada' });
   });
 
@@ -101,12 +171,23 @@ describe('fake SonarQube: /sonarlint/auth', () => {
       await browser.close();
       await ide.close();
     }
-    const tokenPost = ide.received.find((request) => request.path === 'POST /sonarlint/api/token')!;
-    assert.ok(ide.received.some((request) => request.path === 'GET /sonarlint/api/status'));
+    // As the real page: no /status probe, one text/plain POST of the whole new token.
+    assert.deepEqual(ide.received.map((request) => request.path), ['POST /sonarlint/api/token']);
+    const tokenPost = ide.received[0]!;
     assert.equal(tokenPost.headers.origin, fake.origin);
-    const { token } = JSON.parse(tokenPost.body) as { token: string };
-    assert.ok(fake.issuedTokenValues().includes(token));
-    assert.deepEqual(fake.tokenNames('ada'), ['SonarQube for IDE Visual Studio Code']);
+    assert.match(String(tokenPost.headers['content-type']), /^text\/plain/);
+    const body = JSON.parse(tokenPost.body) as Record<string, string>;
+    assert.deepEqual(Object.keys(body).sort(), ['createdAt', 'expirationDate', 'login', 'name', 'token', 'type']);
+    assert.deepEqual({ ...body, token: undefined, createdAt: undefined }, {
+      login: 'ada',
+      name: 'SonarQube for IDE - Visual Studio Code',
+      expirationDate: '2026-03-10T00:00:00+0000',
+      type: 'USER_TOKEN',
+      token: undefined,
+      createdAt: undefined,
+    });
+    assert.ok(fake.issuedTokenValues().includes(body.token!));
+    assert.deepEqual(fake.tokenNames('ada'), ['SonarQube for IDE - Visual Studio Code']);
     const issueRequest = fake.requests.find((request) => request.path === 'sonarlint/api/_issue')!;
     assert.equal(issueRequest.origin, fake.origin);
   });

@@ -41,12 +41,10 @@ describe('fake SonarQube: seeding and CLI', () => {
     });
   }
 
-  it('seedMany: thousands of users and tokens well under a second, all usable', async () => {
+  // How fast seeding is belongs to `npm run bench`, which seeds larger accounts; a timed unit test fails on a busy machine.
+  it('seedMany: thousands of users and tokens, all usable', async () => {
     const fake = await startFake();
-    const started = Date.now();
     const { logins } = seedMany(fake, { users: 2000, tokensPerUser: 5 });
-    const elapsed = Date.now() - started;
-    assert.ok(elapsed < 1000, `took ${elapsed} ms`);
     assert.equal(logins.length, 2000);
     assert.equal(fake.issuedTokenValues().length, 10_000);
     // The first token of user 1556 (tokens without an expiry: every third one expires).

@@ -38,7 +38,7 @@ describe('secret hygiene across every flow', () => {
       { tokens: { alice: [{ name: 'old', type: 'USER_TOKEN', createdAt: '2025-01-01T00:00:00+0000' }] } },
     );
     const thrown: unknown[] = [];
-    const logger = createRedactingLogger(env.logger, () => []);
+    const logger = createRedactingLogger(env.logger);
     const deps = { ...env.deps, logger };
 
     // Sign in, generate (kept and copied), bind to every MCP client file, rotate, revoke.

@@ -1,6 +1,7 @@
 import * as assert from 'node:assert/strict';
 import { ConfigFileError } from '../../../src/core/config/configFileError';
-import { describeSonarError } from '../../../src/core/flows/describeError';
+import { describeError, describeSonarError, isAmbiguous, isCancellation, WordedError } from '../../../src/core/flows/describeError';
+import { SecretStoreError } from '../../../src/core/tokens/heldTokens';
 import { SonarApiError } from '../../../src/core/sonar/errors';
 import type { SonarErrorKind } from '../../../src/core/sonar/errors';
 
@@ -49,5 +50,45 @@ describe('describeSonarError', () => {
 
   it('words other errors with the connection', () => {
     assert.equal(describeSonarError(new Error('boom'), label), 'Something went wrong with sonar.example.com: boom');
+  });
+});
+
+describe('isCancellation and isAmbiguous', () => {
+  const named = (name: string) => Object.assign(new Error(name), { name });
+  const cases: Array<[string, unknown, boolean, boolean]> = [
+    ['a cancelled read', new SonarApiError('cancelled', 'x', { maybeDelivered: false }), true, false],
+    ['a cancelled change that may have reached the server', new SonarApiError('cancelled', 'x', { maybeDelivered: true }), true, true],
+    ['an AbortError', named('AbortError'), true, false],
+    ["the host's cancellation (VS Code's CancellationError)", named('Canceled'), true, false],
+    ['a lost answer to a change', new SonarApiError('network', 'x', { maybeDelivered: true }), false, true],
+    ['a timed-out read', new SonarApiError('timeout', 'x', { maybeDelivered: false }), false, false],
+    ['any other error', new Error('boom'), false, false],
+  ];
+  for (const [what, error, cancelled, ambiguous] of cases) {
+    it(`${what}: cancellation ${cancelled}, ambiguous ${ambiguous}`, () => {
+      assert.equal(isCancellation(error), cancelled);
+      assert.equal(isAmbiguous(error), ambiguous);
+    });
+  }
+});
+
+describe('describeError (no connection known: the command runner, a failed search)', () => {
+  it('names "the SonarQube server" for a server error', () => {
+    assert.equal(describeError(new SonarApiError('forbidden', 'x')), 'the SonarQube server refused: your account lacks the permission for this.');
+  });
+
+  it('words a locked keychain as secure storage, not as internal English', () => {
+    const words = describeError(new SecretStoreError('read', new Error('Cannot create an item in a locked collection')));
+    assert.match(words, /^Secure storage is not available \(.*locked collection\)\. Check that your system keychain is unlocked, then try again\.$/);
+  });
+
+  it('passes a worded error through unchanged, translated where it was thrown', () => {
+    const t = (message: string, ...args: Array<string | number | boolean>) => `[fr] ${message.replace(/\{(\d+)\}/g, (_m, i: string) => String(args[Number(i)]))}`;
+    assert.equal(describeError(new WordedError(t('The connection no longer exists.')), t), '[fr] The connection no longer exists.');
+  });
+
+  it('says something went wrong, in the translated sentence, for anything else', () => {
+    const t = (message: string, ...args: Array<string | number | boolean>) => `<${message}|${args.join(',')}>`;
+    assert.equal(describeError(new TypeError('x is undefined'), t), '<Something went wrong: {0}|x is undefined>');
   });
 });

@@ -2,17 +2,12 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { tokenContextValue } from '../../../src/core/policy/contextValue';
+import { CommandId } from '../../../src/vscode/commandIds';
 
 const root = path.resolve(__dirname, '../../../..');
 const manifest = JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf8'));
 const nls = JSON.parse(fs.readFileSync(path.join(root, 'package.nls.json'), 'utf8')) as Record<string, string>;
 
-/** Reads the command ids from the host's module as text: it imports `vscode`, which plain mocha cannot load. */
-function registeredCommandIds(): string[] {
-  const source = fs.readFileSync(path.join(root, 'src/vscode/commandIds.ts'), 'utf8');
-  const block = /export const CommandId = \{([\s\S]*?)\} as const/.exec(source)?.[1] ?? '';
-  return [...block.matchAll(/'(sonarqubeTokens\.[A-Za-z]+)'/g)].map((match) => match[1]);
-}
 
 function whenRegex(when: string): RegExp | undefined {
   const match = /viewItem =~ \/(.+?)\//.exec(when);
@@ -23,7 +18,7 @@ describe('manifest', () => {
   const contributed: Array<{ command: string; title: string; category: string }> = manifest.contributes.commands;
 
   it('contributes exactly the commands the extension registers', () => {
-    assert.deepEqual(contributed.map((command) => command.command).sort(), registeredCommandIds().sort());
+    assert.deepEqual(contributed.map((command) => command.command).sort(), Object.values(CommandId).sort());
   });
 
   it('keeps the public command titles', () => {
@@ -69,5 +64,24 @@ describe('manifest', () => {
     assert.equal(manifest.contributes.mcpServerDefinitionProviders[0].id, 'sonarqubeTokens.mcp');
     assert.equal(manifest.engines.vscode, '^1.101.0');
     assert.equal(manifest.main, './dist/extension.js');
+  });
+
+  describe('settings a repository must not choose', () => {
+    const properties: Record<string, { scope?: string }> = manifest.contributes.configuration.properties;
+    const userOnly = Object.keys(properties).filter((key) => key.startsWith('sonarqubeTokens.mcp.') || key === 'sonarqubeTokens.clipboardClearSeconds');
+
+    it('scopes the MCP program and the clipboard clearing to the machine', () => {
+      assert.ok(userOnly.includes('sonarqubeTokens.mcp.customCommand') && userOnly.includes('sonarqubeTokens.mcp.customArgs'));
+      for (const key of userOnly) assert.equal(properties[key].scope, 'machine', `${key} must not be settable by a workspace`);
+    });
+
+    it('declares Restricted Mode and virtual workspaces deliberately', () => {
+      const untrusted = manifest.capabilities.untrustedWorkspaces;
+      assert.equal(untrusted.supported, 'limited');
+      assert.deepEqual([...untrusted.restrictedConfigurations].sort(), [...userOnly].sort());
+      assert.ok(nls[untrusted.description.replace(/^%|%$/g, '')]);
+      assert.equal(manifest.capabilities.virtualWorkspaces.supported, 'limited');
+      assert.ok(nls[manifest.capabilities.virtualWorkspaces.description.replace(/^%|%$/g, '')]);
+    });
   });
 });

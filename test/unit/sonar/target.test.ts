@@ -1,7 +1,7 @@
 import * as assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
-import { apiBaseUrl, cloudBaseUrl, describeTarget, isCloudHost, parseServerUrl, targetOrigin } from '../../../src/core/sonar/target';
+import { apiBaseUrl, cloudBaseUrl, cloudRegionOf, parseServerUrl, targetOrigin } from '../../../src/core/sonar/target';
 import type { SonarTarget } from '../../../src/core/sonar/types';
 
 function parsedTarget(input: string): SonarTarget {
@@ -73,27 +73,23 @@ describe('sonar target', () => {
     });
   });
 
-  it('isCloudHost covers the two domains and their subdomains only', () => {
-    assert.equal(isCloudHost('sonarcloud.io'), true);
-    assert.equal(isCloudHost('eu.SONARCLOUD.io'), true);
-    assert.equal(isCloudHost('sonarqube.us'), true);
-    assert.equal(isCloudHost('sonarqube.example.us'), false);
-    assert.equal(isCloudHost('sonar.example.com'), false);
+  it('cloudRegionOf covers the two domains and their subdomains only', () => {
+    assert.notEqual(cloudRegionOf('sonarcloud.io'), undefined);
+    assert.notEqual(cloudRegionOf('eu.SONARCLOUD.io'), undefined);
+    assert.notEqual(cloudRegionOf('sonarqube.us'), undefined);
+    assert.equal(cloudRegionOf('sonarqube.example.us'), undefined);
+    assert.equal(cloudRegionOf('sonar.example.com'), undefined);
   });
 
   it('gives base URLs, origins and descriptions', () => {
     const server: SonarTarget = { kind: 'server', serverUrl: 'https://host:8443/sonarqube' };
     assert.equal(apiBaseUrl(server), 'https://host:8443/sonarqube');
     assert.equal(targetOrigin(server), 'https://host:8443');
-    assert.equal(describeTarget(server), 'host:8443/sonarqube');
-    assert.equal(describeTarget({ kind: 'server', serverUrl: 'http://localhost:9000' }), 'http://localhost:9000');
 
     assert.equal(cloudBaseUrl('EU'), 'https://sonarcloud.io');
     assert.equal(cloudBaseUrl('US'), 'https://sonarqube.us');
     assert.equal(apiBaseUrl({ kind: 'cloud', region: 'US' }), 'https://sonarqube.us');
     assert.equal(targetOrigin({ kind: 'cloud', region: 'EU', organization: 'o' }), 'https://sonarcloud.io');
-    assert.equal(describeTarget({ kind: 'cloud', region: 'EU' }), 'SonarQube Cloud (EU)');
-    assert.equal(describeTarget({ kind: 'cloud', region: 'US', organization: 'acme' }), 'SonarQube Cloud (US), organization acme');
   });
 
   it('stays loadable at activation: no undici or zod import', () => {

@@ -1,4 +1,6 @@
 import { randomBytes } from 'node:crypto';
+import { cloudCapabilities, serverCapabilities } from '../../../src/core/sonar/capabilities';
+import type { ServerCapabilities } from '../../../src/core/sonar/capabilities';
 import { SonarApiError } from '../../../src/core/sonar/errors';
 import type {
   CallOptions,
@@ -33,6 +35,8 @@ export interface FakeTokenApiOptions {
   readonly organizations?: Organization[];
   readonly projects?: ProjectRef[];
   readonly version?: string;
+  /** Default `server`: what `capabilities()` answers follows `version` there. */
+  readonly product?: 'server' | 'cloud';
   /** The name of the token the client signs in with: once it is revoked, calls are refused as unauthorized. */
   readonly signInTokenName?: string;
 }
@@ -86,6 +90,12 @@ export class FakeTokenApi implements TokenApi {
 
   serverInfo(_options?: CallOptions): Promise<ServerInfo> {
     return this.call('serverInfo', undefined, () => ({ product: 'server' as const, version: this.options.version ?? '2025.1.0.102418', authScheme: 'bearer' as const }));
+  }
+
+  capabilities(_options?: CallOptions): Promise<ServerCapabilities> {
+    return this.call('capabilities', undefined, () =>
+      this.options.product === 'cloud' ? cloudCapabilities : serverCapabilities(this.options.version ?? '2025.1.0.102418'),
+    );
   }
 
   currentUser(_options?: CallOptions): Promise<CurrentUser> {

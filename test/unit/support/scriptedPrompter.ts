@@ -22,7 +22,12 @@ export type ScriptStep =
   | { readonly confirm: boolean }
   | { readonly info: string | undefined }
   | { readonly warn: string | undefined }
-  | { readonly error: string | undefined };
+  | { readonly error: string | undefined }
+  /**
+   * Presses Cancel on the progress notification whose title contains `cancelProgress`, once `when` resolved
+   * (e.g. once the request under it reached the server). Progress with no such step runs to its end.
+   */
+  | { readonly cancelProgress: string; readonly when?: () => Promise<void> };
 
 export interface RecordedCall {
   readonly kind: 'pick' | 'pickMany' | 'searchPick' | 'input' | 'confirm' | 'info' | 'warn' | 'error' | 'progress';
@@ -127,7 +132,13 @@ export class ScriptedPrompter implements Prompter {
 
   async withProgress<T>(title: string, task: (signal: AbortSignal, progress: ProgressReporter) => Promise<T>): Promise<T> {
     this.calls.push({ kind: 'progress', text: title });
-    return task(new AbortController().signal, { report: (message) => this.calls.push({ kind: 'progress', text: message }) });
+    const controller = new AbortController();
+    const next = this.script[0];
+    if (next && 'cancelProgress' in next && title.includes(next.cancelProgress)) {
+      const { when } = this.take('cancelProgress');
+      void (when ?? (() => Promise.resolve()))().then(() => controller.abort());
+    }
+    return task(controller.signal, { report: (message) => this.calls.push({ kind: 'progress', text: message }) });
   }
 }
 

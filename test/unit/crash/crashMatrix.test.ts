@@ -1,0 +1,179 @@
+// Crash consistency: every journaled operation is killed before and after each effect it awaits (a state write, a
+// secret write or delete, a file write, rename, chmod or unlink, a generate or revoke on the server), then a fresh
+// extension host runs recovery over the same globalState, secret store, files and fake SonarQube. Afterwards the
+// invariants hold (see `World.assertConsistent`) and nothing outside the operation changed.
+import * as assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import * as os from 'node:os';
+import { Agent } from 'undici';
+import { generateTokenFlow } from '../../../src/core/flows/generateToken';
+import { revokeTokenFlow } from '../../../src/core/flows/revokeToken';
+import { rotateToken } from '../../../src/core/flows/rotateToken';
+import { recoverOperations } from '../../../src/core/journal/recovery';
+import type { RecoverySummary } from '../../../src/core/journal/recovery';
+import { englishMessage } from '../../../src/core/ports';
+import { BindingStore } from '../../../src/core/tokens/bindingStore';
+import { FakeSonarQube } from '../../fake-sonarqube';
+import { FakeClipboard, manualTimers } from '../flows/harness';
+import { ScriptedPrompter } from '../support/scriptedPrompter';
+import { Killed, KillSwitch, World } from './world';
+import type { Session, WorldFixture } from './world';
+
+/** Answers the one recovery notification with Revoke whenever it offers it. */
+class RevokingPrompter extends ScriptedPrompter {
+  constructor() {
+    super([]);
+  }
+  override async warn(message: string, ...actions: string[]): Promise<string | undefined> {
+    await super.warn(message, ...actions);
+    return actions.find((action) => action.startsWith('Revoke'));
+  }
+}
+
+interface Operation {
+  readonly name: string;
+  run(session: Session, world: World): Promise<unknown>;
+  /** What this operation's own outcome must be: all or nothing. */
+  check(world: World): void;
+}
+
+const clock = { now: () => new Date() };
+
+function flowDeps(session: Session, prompter: ScriptedPrompter) {
+  return { prompter, vault: session.vault, clock, t: englishMessage, logger: session.logger, api: session.api, journal: session.journal };
+}
+
+function boundNames(world: World): string[] {
+  return new BindingStore(world.state).list().filter((binding) => binding.token.name !== 'other').map((binding) => binding.token.name);
+}
+
+const operations: Operation[] = [
+  {
+    name: 'generate → store',
+    run: (session, world) =>
+      generateTokenFlow(
+        { ...flowDeps(session, new ScriptedPrompter([{ input: 'fresh' }, { pick: 'User' }, { pick: '30 days' }, { pick: 'Keep in secure storage' }])), machineName: 'box', clipboard: { clipboard: new FakeClipboard(), clearSeconds: 30, timers: manualTimers } },
+        world.connection,
+      ),
+    check: (world) => assert.deepEqual(boundNames(world), ['ide', 'ide']),
+  },
+  {
+    name: 'rotate',
+    async run(session, world) {
+      const token = (await session.api.searchTokens()).tokens.find((listed) => listed.name === 'ide');
+      assert.ok(token);
+      return rotateToken(
+        { old: world.ide, token, bindings: session.store.forToken(world.ide), newName: 'ide-next', now: new Date() },
+        {
+          generate: (request) => session.api.generateToken(request),
+          storeValue: (to, value) => session.vault.store(to, value),
+          deleteValue: (which) => session.vault.delete(which),
+          switchBinding: (binding, _from, to) => session.bindings.switchToken(binding, to),
+          revoke: (which) => session.api.revokeToken({ name: which.name }),
+          journal: { log: session.journal, bindingId: (binding) => binding.id },
+        },
+      );
+    },
+    check(world) {
+      // Never half rotated: the old token valid and bound with no replacement, or revoked and replaced everywhere.
+      const names = world.serverTokens();
+      if (names.includes('ide')) {
+        assert.ok(!names.includes('ide-next'), 'no replacement left next to the old token');
+        assert.deepEqual(boundNames(world), ['ide', 'ide']);
+      } else {
+        assert.ok(names.includes('ide-next'), 'the replacement exists once the old token is revoked');
+        assert.deepEqual(boundNames(world), ['ide-next', 'ide-next']);
+      }
+    },
+  },
+  {
+    name: 'revoke + clean-up',
+    run: (session, world) =>
+      revokeTokenFlow(flowDeps(session, new ScriptedPrompter([{ confirm: true }])), world.connection, { login: world.login, name: 'ide' }, {
+        usedBy: [],
+        cleanUp: async (ref) => {
+          for (const binding of session.store.forToken(ref)) await session.bindings.remove(binding);
+        },
+      }),
+    check(world) {
+      assert.deepEqual(boundNames(world), world.serverTokens().includes('ide') ? ['ide', 'ide'] : []);
+    },
+  },
+];
+
+function isKilled(error: unknown): boolean {
+  return error instanceof Killed || (error instanceof Error && error.cause instanceof Killed);
+}
+
+describe('crash consistency: every operation killed before and after each effect', function () {
+  this.timeout(120_000);
+  let fixture: WorldFixture;
+  let worlds = 0;
+  let crashPoints = 0;
+
+  before(async () => {
+    const fake = await FakeSonarQube.start();
+    const ended = spawnSync(process.execPath, ['-e', '']);
+    fixture = { fake, dispatcher: new Agent(), deadOwner: { host: os.hostname(), pid: ended.pid! } };
+  });
+
+  after(async () => {
+    console.log(`      crash consistency: ${crashPoints} crash points tried`);
+    await fixture.dispatcher.close();
+    await fixture.fake.close();
+  });
+
+  async function recover(world: World): Promise<{ summary: RecoverySummary; prompter: ScriptedPrompter }> {
+    const session = world.session();
+    const prompter = new RevokingPrompter();
+    const summary = await recoverOperations({ ...flowDeps(session, prompter), connections: session.connections, bindings: session.bindings, apiFor: async () => session.api, journal: session.journal });
+    return { summary, prompter };
+  }
+
+  for (const operation of operations) {
+    it(`${operation.name}: completes without a crash and leaves nothing to recover`, async () => {
+      const world = await World.create(fixture, `user-${++worlds}`);
+      const session = world.session();
+      await operation.run(session, world);
+      assert.ok(session.kill.effects > 3, `${operation.name} has several steps: ${session.kill.trail.join(', ')}`);
+      operation.check(world);
+      world.assertConsistent();
+      assert.deepEqual((await recover(world)).summary, { resolved: 0, pending: 0 });
+      world.dispose();
+    });
+
+    for (const when of ['before', 'after'] as const) {
+      it(`${operation.name}: killed ${when} each effect, then recovered`, async () => {
+        const effects = await (async () => {
+          const world = await World.create(fixture, `user-${++worlds}`);
+          const session = world.session();
+          await operation.run(session, world);
+          world.dispose();
+          return session.kill.trail;
+        })();
+        for (let index = 1; index <= effects.length; index++) {
+          const world = await World.create(fixture, `user-${++worlds}`);
+          const untouched = world.unrelated();
+          const session = world.session(new KillSwitch({ index, when }));
+          await operation.run(session, world).catch((error: unknown) => {
+            if (!isKilled(error)) throw error;
+          });
+          const where = `${when} effect ${index} (${effects[index - 1]}) of ${effects.join(', ')}`;
+          assert.ok(session.kill.dead, `the host was killed ${where}`);
+          try {
+            const { prompter } = await recover(world);
+            operation.check(world);
+            world.assertConsistent();
+            assert.deepEqual(world.unrelated(), untouched, 'nothing outside the operation changed');
+            world.assertNoLeak(prompter.shownText + session.logger.lines.join('\n'));
+            assert.deepEqual((await recover(world)).summary, { resolved: 0, pending: 0 }, 'a second start finds nothing to do');
+          } catch (error) {
+            throw new Error(`killed ${where}: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
+          }
+          crashPoints++;
+          world.dispose();
+        }
+      });
+    }
+  }
+});

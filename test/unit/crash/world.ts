@@ -1,0 +1,290 @@
+// One person's persisted world for the crash matrix: globalState, secret store and config files in a temp folder,
+// their user and tokens on the fake SonarQube. A kill switch wraps every collaborator that changes something.
+import * as assert from 'node:assert/strict';
+import * as fsSync from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { parse } from 'jsonc-parser';
+import type { Dispatcher } from 'undici';
+import { ConnectionStore } from '../../../src/core/connections/connectionStore';
+import type { ConnectionRecord } from '../../../src/core/connections/connectionStore';
+import { nodeFileSystem } from '../../../src/core/config/fileSystem';
+import type { FileSystem } from '../../../src/core/config/fileSystem';
+import { OperationJournal } from '../../../src/core/journal/journal';
+import type { JournalOwner } from '../../../src/core/journal/journal';
+import type { RecoveryBindings } from '../../../src/core/journal/recovery';
+import { applyMcpFileBinding, removeMcpFileBinding, rewritePlainTextToken } from '../../../src/core/mcp/fileBinding';
+import { buildMcpLaunch, TOKEN_ENV } from '../../../src/core/mcp/launch';
+import { mcpTarget } from '../../../src/core/mcp/targets';
+import type { McpTargetId } from '../../../src/core/mcp/targets';
+import type { KeyValueStore, SecretStore } from '../../../src/core/ports';
+import { parseSecretKey, sameTokenRef, signInSecretKey } from '../../../src/core/secrets/keys';
+import type { TokenRef } from '../../../src/core/secrets/keys';
+import { SonarClient } from '../../../src/core/sonar/client';
+import type { TokenApi } from '../../../src/core/sonar/types';
+import { BindingStore } from '../../../src/core/tokens/bindingStore';
+import type { McpBinding } from '../../../src/core/tokens/bindingStore';
+import { HeldTokens, TokenVault } from '../../../src/core/tokens/heldTokens';
+import type { FakeSonarQube } from '../../fake-sonarqube';
+import { MemorySecretStore } from '../support/memorySecretStore';
+import { MemoryState } from '../support/memoryState';
+import { RecordingLogger } from '../support/recordingLogger';
+
+/** What the kill switch throws: the extension host is gone, nothing after this point happens. */
+export class Killed extends Error {
+  constructor() {
+    super('extension host killed');
+    this.name = 'Killed';
+  }
+}
+
+/** Counts effects; at effect `at` it kills the host before or after the effect, and refuses every later one. */
+export class KillSwitch {
+  effects = 0;
+  dead = false;
+  readonly trail: string[] = [];
+
+  constructor(private readonly at?: { readonly index: number; readonly when: 'before' | 'after' }) {}
+
+  async effect<T>(label: string, run: () => Promise<T>): Promise<T> {
+    if (this.dead) throw new Killed();
+    this.effects++;
+    this.trail.push(label);
+    const here = this.at?.index === this.effects;
+    if (here && this.at?.when === 'before') this.die();
+    const result = await run();
+    if (here && this.at?.when === 'after') this.die();
+    return result;
+  }
+
+  private die(): never {
+    this.dead = true;
+    throw new Killed();
+  }
+}
+
+function killableState(inner: KeyValueStore, kill: KillSwitch): KeyValueStore {
+  return { get: (key) => inner.get(key), update: (key, value) => kill.effect(`state ${key.replace('sonarqubeTokens.', '')}`, () => inner.update(key, value)) };
+}
+
+function killableSecrets(inner: SecretStore, kill: KillSwitch): SecretStore {
+  return {
+    get: (key) => inner.get(key),
+    store: (key, value) => kill.effect('secret store', () => inner.store(key, value)),
+    delete: (key) => kill.effect('secret delete', () => inner.delete(key)),
+  };
+}
+
+function killableFiles(inner: FileSystem, kill: KillSwitch): FileSystem {
+  return {
+    readFile: (file) => inner.readFile(file),
+    stat: (file) => inner.stat(file),
+    realpath: (file) => inner.realpath(file),
+    writeFile: (file, data, options) => kill.effect(`write ${path.basename(file)}`, () => inner.writeFile(file, data, options)),
+    rename: (from, to) => kill.effect(`rename ${path.basename(to)}`, () => inner.rename(from, to)),
+    unlink: (file) => kill.effect(`unlink ${path.basename(file)}`, () => inner.unlink(file)),
+    mkdir: (folder) => kill.effect('mkdir', () => inner.mkdir(folder)),
+    rmdirIfEmpty: (folder) => kill.effect('rmdir', () => inner.rmdirIfEmpty(folder)),
+    chmod: (file, mode) => kill.effect(`chmod ${path.basename(file)}`, () => inner.chmod(file, mode)),
+  };
+}
+
+/** The server's answers pass; generate and revoke count as effects (after: done on the server, answer lost). */
+function killableApi(inner: TokenApi, kill: KillSwitch): TokenApi {
+  return new Proxy(inner, {
+    get(target, property, receiver) {
+      const value = Reflect.get(target, property, receiver) as unknown;
+      if (typeof value !== 'function') return value;
+      const method = value as (...args: unknown[]) => Promise<unknown>;
+      if (property === 'generateToken' || property === 'revokeToken') {
+        return (...args: unknown[]) => kill.effect(`server ${String(property)}`, () => method.apply(target, args));
+      }
+      return (...args: unknown[]) => method.apply(target, args);
+    },
+  });
+}
+
+/** Unbind and rotation's binding effects for MCP files, as the host's binding manager does them. */
+export function fileBindings(files: FileSystem, store: BindingStore, vault: TokenVault): RecoveryBindings {
+  return {
+    store,
+    async remove(binding) {
+      if (binding.kind === 'mcp' && binding.path && binding.serverName) {
+        await removeMcpFileBinding(files, { target: binding.target as McpTargetId, path: binding.path, serverName: binding.serverName, inputId: binding.inputId, createdFile: binding.createdFile, createdDirs: binding.createdDirs, createdKeys: binding.createdKeys });
+      }
+      await store.remove(binding.id);
+    },
+    async switchToken(binding, to) {
+      if (binding.kind === 'mcp' && binding.plainText && binding.path && binding.serverName) {
+        const value = await vault.read(to);
+        if (value === undefined) throw new Error(`no value for ${to.name}`);
+        await rewritePlainTextToken(files, { path: binding.path, serverName: binding.serverName, token: value });
+      }
+      await store.retarget(binding.id, to);
+    },
+  };
+}
+
+/** The collaborators one extension host run gets: over the world's persisted state, optionally killable. */
+export interface Session {
+  readonly kill: KillSwitch;
+  readonly logger: RecordingLogger;
+  readonly state: KeyValueStore;
+  readonly files: FileSystem;
+  readonly vault: TokenVault;
+  readonly connections: ConnectionStore;
+  readonly store: BindingStore;
+  readonly journal: OperationJournal;
+  readonly api: TokenApi;
+  readonly bindings: RecoveryBindings;
+}
+
+export interface WorldFixture {
+  readonly fake: FakeSonarQube;
+  readonly dispatcher: Dispatcher;
+  /** The extension host that crashes: a process that has ended. */
+  readonly deadOwner: JournalOwner;
+}
+
+/** Text of every file and every persisted value that the operation must not touch. */
+type Snapshot = Record<string, string | undefined>;
+
+export class World {
+  readonly state = new MemoryState();
+  readonly secrets = new MemorySecretStore();
+  readonly dir: string;
+  readonly connection: ConnectionRecord;
+  readonly ide: TokenRef;
+  readonly other: TokenRef;
+  /** Claude Desktop (plain text) and VS Code workspace bindings of `ide`, and a Cursor binding of `other`. */
+  readonly bindingFiles: { readonly claude: string; readonly vscode: string; readonly cursor: string };
+  private readonly signInToken: string;
+  private readonly seededValues: string[];
+
+  private constructor(
+    private readonly fixture: WorldFixture,
+    readonly login: string,
+  ) {
+    const { fake } = fixture;
+    fake.addUser({ login, name: login });
+    this.signInToken = fake.createToken(login, { name: 'sign-in' });
+    this.dir = fsSync.mkdtempSync(path.join(os.tmpdir(), 'sqt-crash-'));
+    this.connection = { id: 'conn', target: { kind: 'server', serverUrl: fake.url }, label: 'crash.example', login, addedAt: '2026-01-01T00:00:00.000Z' };
+    this.ide = { connectionId: 'conn', login, name: 'ide' };
+    this.other = { connectionId: 'conn', login, name: 'other' };
+    this.bindingFiles = {
+      claude: path.join(this.dir, 'Claude', 'claude_desktop_config.json'),
+      vscode: path.join(this.dir, 'project', '.vscode', 'mcp.json'),
+      cursor: path.join(this.dir, 'other', '.cursor', 'mcp.json'),
+    };
+    this.seededValues = [this.signInToken, fake.createToken(login, { name: 'ide' }), fake.createToken(login, { name: 'other' })];
+  }
+
+  static async create(fixture: WorldFixture, login: string): Promise<World> {
+    const world = new World(fixture, login);
+    const session = world.session();
+    await new ConnectionStore(world.state).add(world.connection, world.connection.id);
+    await world.secrets.store(signInSecretKey('conn'), world.signInToken);
+    await session.vault.store(world.ide, world.seededValues[1]);
+    await session.vault.store(world.other, world.seededValues[2]);
+    await world.bind(session, world.ide, 'claudeDesktop', world.bindingFiles.claude);
+    await world.bind(session, world.ide, 'vscodeWorkspace', world.bindingFiles.vscode);
+    await world.bind(session, world.other, 'cursorWorkspace', world.bindingFiles.cursor);
+    return world;
+  }
+
+  private async bind(session: Session, ref: TokenRef, target: McpTargetId, file: string): Promise<void> {
+    const launch = buildMcpLaunch({ launcher: 'docker', dockerImage: 'mcp/sonarqube' }, this.connection.target);
+    const plainTextToken = mcpTarget(target).secret === 'plainText' ? await session.vault.read(ref) : undefined;
+    const result = await applyMcpFileBinding(session.files, { target, path: file, launch, connectionSlug: 'crash', plainTextToken });
+    assert.equal(result.kind, 'written');
+    if (result.kind !== 'written') return;
+    await session.store.add({ kind: 'mcp', token: ref, target, path: file, serverName: result.serverName, inputId: result.inputId, createdFile: result.createdFile, createdDirs: result.createdDirs, createdKeys: result.createdKeys, plainText: plainTextToken !== undefined });
+  }
+
+  /** A fresh extension host over the same persisted world; `kill` makes it crash at one effect. */
+  session(kill = new KillSwitch(), owner?: JournalOwner): Session {
+    const logger = new RecordingLogger();
+    const state = killableState(this.state, kill);
+    const files = killableFiles(nodeFileSystem, kill);
+    const vault = new TokenVault(killableSecrets(this.secrets, kill), new HeldTokens(state, logger));
+    const store = new BindingStore(state, logger);
+    const client = new SonarClient({ target: this.connection.target, token: this.signInToken, dispatcher: this.fixture.dispatcher, serverVersion: this.fixture.fake.version, retry: { maxRetries: 0 }, logger });
+    return {
+      kill,
+      logger,
+      state,
+      files,
+      vault,
+      connections: new ConnectionStore(state, { logger }),
+      store,
+      journal: new OperationJournal(state, owner ?? this.fixture.deadOwner, { now: () => new Date() }, logger),
+      api: killableApi(client, kill),
+      bindings: fileBindings(files, store, vault),
+    };
+  }
+
+  serverTokens(): string[] {
+    return this.fixture.fake.tokenNames(this.login);
+  }
+
+  /** What belongs to `other` and the connection: an operation on `ide` must leave it exactly so. */
+  unrelated(): Snapshot {
+    const snapshot: Snapshot = {
+      cursorFile: fsSync.existsSync(this.bindingFiles.cursor) ? fsSync.readFileSync(this.bindingFiles.cursor, 'utf8') : undefined,
+      connections: this.state.values.get('sonarqubeTokens.connections'),
+      otherBindings: JSON.stringify(new BindingStore(this.state).forToken(this.other)),
+      otherHeld: String(new HeldTokens(this.state).has(this.other)),
+      signIn: this.secrets.values.get(signInSecretKey('conn')),
+      otherValue: [...this.secrets.values.entries()].find(([key]) => { const parsed = parseSecretKey(key); return parsed?.kind === 'token' && sameTokenRef(parsed.ref, this.other); })?.[1],
+    };
+    return snapshot;
+  }
+
+  /** The invariants every crash point must end in, after recovery. */
+  assertConsistent(): void {
+    const store = new BindingStore(this.state);
+    const held = new HeldTokens(this.state).list();
+    const onServer = new Set(this.serverTokens());
+    const tokenSecrets = [...this.secrets.values.entries()].flatMap(([key, value]) => {
+      const parsed = parseSecretKey(key);
+      return parsed?.kind === 'token' ? [{ ref: parsed.ref, value }] : [];
+    });
+    const valueOf = (ref: TokenRef) => tokenSecrets.find((secret) => sameTokenRef(secret.ref, ref))?.value;
+
+    // Every record matches its file entry, and every entry in the files has its record.
+    const records = store.list() as McpBinding[];
+    for (const record of records) {
+      const file = parse(fsSync.readFileSync(record.path!, 'utf8')) as Record<string, Record<string, { env: Record<string, string> }>>;
+      const entry = file[mcpTarget(record.target as McpTargetId).topKey!]?.[record.serverName!];
+      assert.ok(entry, `binding ${record.target} of ${record.token.name} has its entry in ${record.path}`);
+      if (record.plainText) assert.equal(entry.env[TOKEN_ENV], valueOf(record.token), `the plain-text file holds the value of ${record.token.name}`);
+    }
+    for (const file of Object.values(this.bindingFiles)) {
+      if (!fsSync.existsSync(file)) continue;
+      const parsed = parse(fsSync.readFileSync(file, 'utf8')) as Record<string, Record<string, unknown> | undefined>;
+      for (const name of Object.keys(parsed.mcpServers ?? parsed.servers ?? {})) {
+        assert.ok(records.some((record) => record.path === file && record.serverName === name), `entry ${name} in ${file} has its binding record`);
+      }
+    }
+    // No entry points at a missing secret; the index and the secrets agree.
+    for (const record of records) assert.ok(valueOf(record.token) !== undefined, `binding of ${record.token.name} has its value`);
+    assert.deepEqual(held.map((ref) => ref.name).sort(), tokenSecrets.map((secret) => secret.ref.name).sort(), 'held index and secrets agree');
+    // No secret is kept for a revoked token, and no generated token is left without its value.
+    for (const secret of tokenSecrets) assert.ok(onServer.has(secret.ref.name), `value of ${secret.ref.name} kept, but the token is revoked`);
+    for (const name of onServer) assert.ok(name === 'sign-in' || held.some((ref) => ref.name === name), `token ${name} exists on the server without its value`);
+    // Nothing is left in the journal, and no token value reached globalState or the logs.
+    assert.equal(this.state.values.get('sonarqubeTokens.journal'), undefined, 'journal empty');
+    this.assertNoLeak(this.state.dump());
+  }
+
+  /** `text` contains none of the values the fake handed out for this world. */
+  assertNoLeak(text: string): void {
+    const values = this.fixture.fake.issuedTokenValues();
+    for (const value of values) assert.ok(!text.includes(value), 'a token value leaked');
+  }
+
+  dispose(): void {
+    fsSync.rmSync(this.dir, { recursive: true, force: true });
+  }
+}

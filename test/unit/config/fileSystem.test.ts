@@ -15,6 +15,12 @@ describe('node file system port', () => {
   beforeEach(() => (dir = fs.mkdtempSync(path.join(os.tmpdir(), 'fsport-'))));
   afterEach(() => fs.rmSync(dir, { recursive: true, force: true }));
 
+  it('creates a file exclusively: never over an existing one', async () => {
+    fs.writeFileSync(path.join(dir, 'a.json'), 'mine');
+    await assert.rejects(nodeFileSystem.writeFile(path.join(dir, 'a.json'), 'new'), code('EEXIST'));
+    assert.equal(fs.readFileSync(path.join(dir, 'a.json'), 'utf8'), 'mine');
+  });
+
   it('reads a missing file as undefined and an existing one as its bytes', async () => {
     assert.equal(await nodeFileSystem.readFile(path.join(dir, 'missing.json')), undefined);
     fs.writeFileSync(path.join(dir, 'a.json'), '{"a":1}');
@@ -67,12 +73,12 @@ describe('node file system port', () => {
 
   it('closes the file it wrote (no descriptor left open per write)', async function () {
     if (!fs.existsSync('/proc/self/fd')) this.skip();
-    const target = path.join(dir, 'a.json');
-    await nodeFileSystem.writeFile(target, 'warm-up');
+    const target = (n: number) => path.join(dir, `${n}.json`);
+    await nodeFileSystem.writeFile(target(-1), 'warm-up');
     const before = fs.readdirSync('/proc/self/fd').length;
-    for (let i = 0; i < 20; i++) await nodeFileSystem.writeFile(target, `{"n": ${i}}`);
+    for (let i = 0; i < 20; i++) await nodeFileSystem.writeFile(target(i), `{"n": ${i}}`);
     // Other tests' sockets may close meanwhile: allow some noise, far below one descriptor per write.
     assert.ok(fs.readdirSync('/proc/self/fd').length - before < 10);
-    assert.equal(fs.readFileSync(target, 'utf8'), '{"n": 19}');
+    assert.equal(fs.readFileSync(target(19), 'utf8'), '{"n": 19}');
   });
 });

@@ -5,6 +5,7 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { isConfigFileError } from '../../../src/core/config/configFileError';
 import { nodeFileSystem } from '../../../src/core/config/fileSystem';
 import { editJsoncFile } from '../../../src/core/config/jsoncFile';
 
@@ -35,7 +36,8 @@ describe('node file system port', () => {
     const folder = path.join(dir, 'mcp.json');
     fs.mkdirSync(folder);
     fs.writeFileSync(path.join(folder, 'inside.txt'), 'mine');
-    await assert.rejects(editJsoncFile(nodeFileSystem, folder, (document) => document.set(['servers'], {})), code('EISDIR'));
+    // Said in words (a folder is in the way), not as a raw EISDIR: see test/unit/security/configFiles.test.ts.
+    await assert.rejects(editJsoncFile(nodeFileSystem, folder, (document) => document.set(['servers'], {})), (error: unknown) => isConfigFileError(error) && error.reason === 'notAFile');
     assert.deepEqual(fs.readdirSync(folder), ['inside.txt']);
   });
 

@@ -3,6 +3,7 @@ import type { ConnectionRecord } from '../core/connections/connectionStore';
 import { copyTokenFlow } from '../core/flows/copyToken';
 import { generateTokenFlow } from '../core/flows/generateToken';
 import type { ExtraAfterAction, GenerateTokenResult } from '../core/flows/generateToken';
+import { removeConnectionData } from '../core/flows/removeConnection';
 import { renewSignIn } from '../core/flows/renewSignIn';
 import { revokeTokenFlow } from '../core/flows/revokeToken';
 import { askSignInTarget, completeSignIn, signInWithToken } from '../core/flows/signIn';
@@ -119,10 +120,7 @@ export function registerTokenCommands(runner: CommandRegistry, services: Service
       ),
     });
     if (!confirmed) return;
-    await hooks.afterRemoveConnection(connection.id);
-    await services.vault.deleteConnection(connection.id);
-    await services.vault.deleteSignIn(connection.id);
-    await services.connections.remove(connection.id);
+    await removeConnectionData({ vault: services.vault, connections: services.connections, journal: services.journal, removeBindings: (id) => hooks.afterRemoveConnection(id) }, connection.id);
     services.resetClients(connection.id);
     model.forget(connection.id);
   });

@@ -200,3 +200,20 @@ export async function scanPlaces(deps: ScanDeps, places: readonly KnownPlace[]):
   });
   return { findings, skipped, filesRead };
 }
+
+export interface LocatedValue {
+  /** The file's text as scanned (`decodePlace`), for an edit that keeps every other byte. */
+  readonly text: string;
+  readonly offset: number;
+  readonly length: number;
+  readonly value: string;
+}
+
+/** Reads the finding's value again from its file; undefined when the file changed and the value is no longer there. */
+export async function locateFinding(files: ScanFiles, finding: Finding): Promise<LocatedValue | undefined> {
+  const raw = await files.read(finding.place.path);
+  if (raw === undefined) return undefined;
+  const text = decodePlace(finding.place, raw);
+  const match = findingsInText(finding.place, text).find((candidate) => candidate.id === finding.id);
+  return match && { text, offset: match.offset, length: match.length, value: text.slice(match.offset, match.offset + match.length) };
+}

@@ -45,7 +45,14 @@ export interface RevokeRecord {
   readonly signedOut?: boolean;
 }
 
-export type OperationRecord = GenerateRecord | RotateRecord | RevokeRecord;
+/** Remove connection: bindings, then values and sign-in, then the record; always finished, never undone. */
+export interface RemoveConnectionRecord {
+  readonly op: 'removeConnection';
+  readonly step: 'removing';
+  readonly connectionId: string;
+}
+
+export type OperationRecord = GenerateRecord | RotateRecord | RevokeRecord | RemoveConnectionRecord;
 
 export type JournalEntry = OperationRecord & {
   readonly id: string;
@@ -74,6 +81,7 @@ const STEPS: { readonly [Op in OperationRecord['op']]: readonly string[] } = {
   generate: ['generating', 'generated'],
   rotate: ['generating', 'generated', 'stored', 'switching', 'revokingOld', 'revokedOld'],
   revoke: ['revoking', 'revoked'],
+  removeConnection: ['removing'],
 };
 
 /** An entry as this version writes it; anything else (hand-edited, from a future version) is ignored. */
@@ -96,6 +104,8 @@ export function isJournalEntry(value: unknown): value is JournalEntry {
         entry.bindingIds.every((id) => typeof id === 'string') &&
         (entry.replacement === undefined || isTokenRef(entry.replacement))
       );
+    case 'removeConnection':
+      return typeof entry.connectionId === 'string';
     default:
       return false;
   }

@@ -3,6 +3,7 @@
 import type { ConnectionStore, ConnectionRecord } from '../connections/connectionStore';
 import type { Prompter } from '../flows/prompter';
 import { errorSummary } from '../flows/describeError';
+import { removeConnectionData } from '../flows/removeConnection';
 import { signInRefused } from '../flows/revokeToken';
 import type { Clock, Logger, Translate } from '../ports';
 import { sameTokenRef } from '../secrets/keys';
@@ -10,7 +11,7 @@ import type { TokenRef } from '../secrets/keys';
 import type { TokenApi } from '../sonar/types';
 import type { BindingRecord, BindingStore } from '../tokens/bindingStore';
 import type { TokenVault } from '../tokens/heldTokens';
-import type { GenerateRecord, JournalEntry, JournalOwner, OperationJournal, RevokeRecord, RotateRecord } from './journal';
+import type { GenerateRecord, JournalEntry, JournalOwner, OperationJournal, RemoveConnectionRecord, RevokeRecord, RotateRecord } from './journal';
 import { currentOwner } from './journal';
 
 /** What recovery does to bindings: the same effects as unbind and rotation. */
@@ -82,9 +83,9 @@ export async function recoverOperations(deps: RecoveryDeps): Promise<RecoverySum
 
   const outcomes: Outcome[] = [];
   for (const entry of entries) {
-    const connection = deps.connections.get(tokenOf(entry).connectionId);
+    const connection = deps.connections.get(connectionIdOf(entry));
     if (!connection) {
-      // Removing the connection removed its values and bindings: nothing is left to repair.
+      // The connection's record goes last when it is removed, after its values and bindings: nothing is left.
       await journal.remove(entry.id);
       continue;
     }
@@ -93,7 +94,7 @@ export async function recoverOperations(deps: RecoveryDeps): Promise<RecoverySum
       if (!outcome.decision) await journal.remove(entry.id);
       outcomes.push(outcome);
     } catch (error) {
-      logger.warn(`[recovery] ${entry.op} of "${tokenOf(entry).name}" could not be repaired: ${errorSummary(error)}`);
+      logger.warn(`[recovery] ${entry.op} at ${entry.step} could not be repaired: ${errorSummary(error)}`);
       outcomes.push({ message: t('{0} on {1} could not be repaired now; this is tried again at the next start.', operationName(entry, t), connection.label), failed: true });
     }
   }
@@ -122,21 +123,45 @@ export async function recoverOperations(deps: RecoveryDeps): Promise<RecoverySum
   return { resolved: entries.length - failed - unresolved, pending: failed + unresolved };
 }
 
-function tokenOf(entry: JournalEntry): TokenRef {
-  return entry.op === 'rotate' ? entry.old : entry.ref;
+function connectionIdOf(entry: JournalEntry): string {
+  if (entry.op === 'removeConnection') return entry.connectionId;
+  return (entry.op === 'rotate' ? entry.old : entry.ref).connectionId;
 }
 
 function operationName(entry: JournalEntry, t: Translate): string {
-  const name = tokenOf(entry).name;
-  if (entry.op === 'generate') return t('Generating token {0}', name);
-  if (entry.op === 'rotate') return t('Rotating token {0}', name);
-  return t('Revoking token {0}', name);
+  switch (entry.op) {
+    case 'generate':
+      return t('Generating token {0}', entry.ref.name);
+    case 'rotate':
+      return t('Rotating token {0}', entry.old.name);
+    case 'revoke':
+      return t('Revoking token {0}', entry.ref.name);
+    case 'removeConnection':
+      return t('Removing the connection');
+  }
 }
 
 function recoverEntry(deps: RecoveryDeps, entry: JournalEntry, connection: ConnectionRecord): Promise<Outcome> {
-  if (entry.op === 'generate') return recoverGenerate(deps, entry, connection);
-  if (entry.op === 'rotate') return recoverRotate(deps, entry, connection);
-  return recoverRevoke(deps, entry, connection);
+  switch (entry.op) {
+    case 'generate':
+      return recoverGenerate(deps, entry, connection);
+    case 'rotate':
+      return recoverRotate(deps, entry, connection);
+    case 'revoke':
+      return recoverRevoke(deps, entry, connection);
+    case 'removeConnection':
+      return recoverRemoveConnection(deps, entry, connection);
+  }
+}
+
+/** The person confirmed the removal: finish it. */
+async function recoverRemoveConnection(deps: RecoveryDeps, entry: JournalEntry & RemoveConnectionRecord, connection: ConnectionRecord): Promise<Outcome> {
+  await removeConnectionData({ vault: deps.vault, connections: deps.connections, removeBindings: (id) => removeAll(deps, deps.bindings.store.forConnection(id)) }, entry.connectionId);
+  return { message: deps.t('The connection to {0} was removed from this computer, with its token values and bindings.', connection.label) };
+}
+
+async function removeAll(deps: RecoveryDeps, bindings: readonly BindingRecord[]): Promise<void> {
+  for (const binding of bindings) await deps.bindings.remove(binding);
 }
 
 async function listed(deps: RecoveryDeps, ref: TokenRef, forLogin: string | undefined): Promise<boolean> {
@@ -177,7 +202,7 @@ async function recoverRevoke(deps: RecoveryDeps, entry: JournalEntry & RevokeRec
 async function forgetRevoked(deps: RecoveryDeps, ref: TokenRef, signedOut: boolean): Promise<void> {
   await deps.vault.delete(ref);
   if (signedOut) await deps.vault.deleteSignIn(ref.connectionId);
-  for (const binding of deps.bindings.store.forToken(ref)) await deps.bindings.remove(binding);
+  await removeAll(deps, deps.bindings.store.forToken(ref));
 }
 
 async function revokeDecided(deps: RecoveryDeps, decision: Decision): Promise<boolean> {

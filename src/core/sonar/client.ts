@@ -3,6 +3,7 @@ import type { Dispatcher } from 'undici';
 import type { Logger } from '../ports';
 import { SonarApiError, isSonarApiError } from './errors';
 import {
+  authenticationValidateSchema,
   componentsSearchSchema,
   currentUserSchema,
   generatedTokenSchema,
@@ -121,6 +122,12 @@ export class SonarClient implements TokenApi {
       status: status.status,
       authScheme: (await this.capabilities(options)).authScheme,
     };
+  }
+
+  /** `api/authentication/validate`: whether the server accepts this client's token (false for revoked or expired). */
+  async validateCredentials(options: CallOptions = {}): Promise<boolean> {
+    const endpoint = 'api/authentication/validate';
+    return parseResponse(authenticationValidateSchema, (await this.get(endpoint, {}, options)).body, endpoint).valid;
   }
 
   /** SonarQube Cloud's are fixed; a Server's follow from its version (asked once, without credentials). */

@@ -27,6 +27,8 @@ const paging = z.object({ pageIndex: z.int(), pageSize: z.int(), total: z.int() 
 
 export const errorBodySchema = z.object({ errors: z.array(z.object({ msg: z.string() })) });
 
+export const authenticationValidateSchema = z.object({ valid: z.boolean() });
+
 export const systemStatusSchema = z.object({
   id: z.optional(z.string()),
   version: z.optional(z.string()),

@@ -6,12 +6,15 @@ import * as assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import * as os from 'node:os';
 import { Agent } from 'undici';
+import { ConnectionStore } from '../../../src/core/connections/connectionStore';
 import { generateTokenFlow } from '../../../src/core/flows/generateToken';
+import { removeConnectionData } from '../../../src/core/flows/removeConnection';
 import { revokeTokenFlow } from '../../../src/core/flows/revokeToken';
 import { rotateToken } from '../../../src/core/flows/rotateToken';
 import { recoverOperations } from '../../../src/core/journal/recovery';
 import type { RecoverySummary } from '../../../src/core/journal/recovery';
 import { englishMessage } from '../../../src/core/ports';
+import { parseSecretKey, signInSecretKey } from '../../../src/core/secrets/keys';
 import { BindingStore } from '../../../src/core/tokens/bindingStore';
 import { FakeSonarQube } from '../../fake-sonarqube';
 import { FakeClipboard, manualTimers } from '../flows/harness';
@@ -32,6 +35,8 @@ class RevokingPrompter extends ScriptedPrompter {
 
 interface Operation {
   readonly name: string;
+  /** What it may change: one token (`ide`) or the whole connection. */
+  readonly scope: 'token' | 'connection';
   run(session: Session, world: World): Promise<unknown>;
   /** What this operation's own outcome must be: all or nothing. */
   check(world: World): void;
@@ -50,6 +55,7 @@ function boundNames(world: World): string[] {
 const operations: Operation[] = [
   {
     name: 'generate → store',
+    scope: 'token',
     run: (session, world) =>
       generateTokenFlow(
         { ...flowDeps(session, new ScriptedPrompter([{ input: 'fresh' }, { pick: 'User' }, { pick: '30 days' }, { pick: 'Keep in secure storage' }])), machineName: 'box', clipboard: { clipboard: new FakeClipboard(), clearSeconds: 30, timers: manualTimers } },
@@ -59,6 +65,7 @@ const operations: Operation[] = [
   },
   {
     name: 'rotate',
+    scope: 'token',
     async run(session, world) {
       const token = (await session.api.searchTokens()).tokens.find((listed) => listed.name === 'ide');
       assert.ok(token);
@@ -88,6 +95,7 @@ const operations: Operation[] = [
   },
   {
     name: 'revoke + clean-up',
+    scope: 'token',
     run: (session, world) =>
       revokeTokenFlow(flowDeps(session, new ScriptedPrompter([{ confirm: true }])), world.connection, { login: world.login, name: 'ide' }, {
         usedBy: [],
@@ -97,6 +105,29 @@ const operations: Operation[] = [
       }),
     check(world) {
       assert.deepEqual(boundNames(world), world.serverTokens().includes('ide') ? ['ide', 'ide'] : []);
+    },
+  },
+  {
+    name: 'remove connection',
+    scope: 'connection',
+    run: (session) =>
+      removeConnectionData(
+        {
+          vault: session.vault,
+          connections: session.connections,
+          journal: session.journal,
+          removeBindings: async (id) => {
+            for (const binding of session.store.forConnection(id)) await session.bindings.remove(binding);
+          },
+        },
+        'conn',
+      ),
+    check(world) {
+      // All or nothing: the connection with its sign-in, values and three bindings, or none of them.
+      const kept = new ConnectionStore(world.state).get('conn') !== undefined;
+      const values = [...world.secrets.values.keys()].filter((key) => key === signInSecretKey('conn') || (parseSecretKey(key)?.kind === 'token' && key.includes(':conn|')));
+      assert.equal(values.length, kept ? 3 : 0, 'sign-in and held values of the connection');
+      assert.equal(new BindingStore(world.state).list().length, kept ? 3 : 0, 'bindings of the connection');
     },
   },
 ];
@@ -153,7 +184,7 @@ describe('crash consistency: every operation killed before and after each effect
         })();
         for (let index = 1; index <= effects.length; index++) {
           const world = await World.create(fixture, `user-${++worlds}`);
-          const untouched = world.unrelated();
+          const untouched = world.unrelated(operation.scope);
           const session = world.session(new KillSwitch({ index, when }));
           await operation.run(session, world).catch((error: unknown) => {
             if (!isKilled(error)) throw error;
@@ -164,7 +195,7 @@ describe('crash consistency: every operation killed before and after each effect
             const { prompter } = await recover(world);
             operation.check(world);
             world.assertConsistent();
-            assert.deepEqual(world.unrelated(), untouched, 'nothing outside the operation changed');
+            assert.deepEqual(world.unrelated(operation.scope), untouched, 'nothing outside the operation changed');
             world.assertNoLeak(prompter.shownText + session.logger.lines.join('\n'));
             assert.deepEqual((await recover(world)).summary, { resolved: 0, pending: 0 }, 'a second start finds nothing to do');
           } catch (error) {

@@ -15,7 +15,6 @@ import type { JournalOwner } from '../../../src/core/journal/journal';
 import type { RecoveryBindings } from '../../../src/core/journal/recovery';
 import { applyMcpFileBinding, removeMcpFileBinding, rewritePlainTextToken } from '../../../src/core/mcp/fileBinding';
 import { buildMcpLaunch, TOKEN_ENV } from '../../../src/core/mcp/launch';
-import { mcpTarget } from '../../../src/core/mcp/targets';
 import type { McpTargetId } from '../../../src/core/mcp/targets';
 import type { KeyValueStore, SecretStore } from '../../../src/core/ports';
 import { parseSecretKey, sameTokenRef, signInSecretKey } from '../../../src/core/secrets/keys';
@@ -104,6 +103,9 @@ function killableApi(inner: TokenApi, kill: KillSwitch): TokenApi {
   });
 }
 
+/** Where each client's file keeps its servers (literal: the test states what the files must look like). */
+const SERVERS_KEY: Partial<Record<McpTargetId, string>> = { claudeDesktop: 'mcpServers', vscodeWorkspace: 'servers', cursorWorkspace: 'mcpServers' };
+
 /** Unbind and rotation's binding effects for MCP files, as the host's binding manager does them. */
 export function fileBindings(files: FileSystem, store: BindingStore, vault: TokenVault): RecoveryBindings {
   return {
@@ -156,6 +158,9 @@ export class World {
   readonly connection: ConnectionRecord;
   readonly ide: TokenRef;
   readonly other: TokenRef;
+  /** Another connection (another user on the same server) with a held token: removing `connection` keeps it. */
+  readonly second: ConnectionRecord;
+  readonly spare: TokenRef;
   /** Claude Desktop (plain text) and VS Code workspace bindings of `ide`, and a Cursor binding of `other`. */
   readonly bindingFiles: { readonly claude: string; readonly vscode: string; readonly cursor: string };
   private readonly signInToken: string;
@@ -177,7 +182,10 @@ export class World {
       vscode: path.join(this.dir, 'project', '.vscode', 'mcp.json'),
       cursor: path.join(this.dir, 'other', '.cursor', 'mcp.json'),
     };
-    this.seededValues = [this.signInToken, fake.createToken(login, { name: 'ide' }), fake.createToken(login, { name: 'other' })];
+    this.second = { id: 'conn-2', target: this.connection.target, label: 'second.example', login: `${login}-b`, addedAt: '2026-01-01T00:00:00.000Z' };
+    this.spare = { connectionId: 'conn-2', login: this.second.login, name: 'spare' };
+    fake.addUser({ login: this.second.login, name: this.second.login });
+    this.seededValues = [this.signInToken, fake.createToken(login, { name: 'ide' }), fake.createToken(login, { name: 'other' }), fake.createToken(this.second.login, { name: 'sign-in' }), fake.createToken(this.second.login, { name: 'spare' })];
   }
 
   static async create(fixture: WorldFixture, login: string): Promise<World> {
@@ -185,6 +193,9 @@ export class World {
     const session = world.session();
     await new ConnectionStore(world.state).add(world.connection, world.connection.id);
     await world.secrets.store(signInSecretKey('conn'), world.signInToken);
+    await new ConnectionStore(world.state).add(world.second, world.second.id);
+    await world.secrets.store(signInSecretKey('conn-2'), world.seededValues[3]);
+    await session.vault.store(world.spare, world.seededValues[4]);
     await session.vault.store(world.ide, world.seededValues[1]);
     await session.vault.store(world.other, world.seededValues[2]);
     await world.bind(session, world.ide, 'claudeDesktop', world.bindingFiles.claude);
@@ -195,7 +206,7 @@ export class World {
 
   private async bind(session: Session, ref: TokenRef, target: McpTargetId, file: string): Promise<void> {
     const launch = buildMcpLaunch({ launcher: 'docker', dockerImage: 'mcp/sonarqube' }, this.connection.target);
-    const plainTextToken = mcpTarget(target).secret === 'plainText' ? await session.vault.read(ref) : undefined;
+    const plainTextToken = target === 'claudeDesktop' ? await session.vault.read(ref) : undefined;
     const result = await applyMcpFileBinding(session.files, { target, path: file, launch, connectionSlug: 'crash', plainTextToken });
     assert.equal(result.kind, 'written');
     if (result.kind !== 'written') return;
@@ -228,17 +239,28 @@ export class World {
     return this.fixture.fake.tokenNames(this.login);
   }
 
-  /** What belongs to `other` and the connection: an operation on `ide` must leave it exactly so. */
-  unrelated(): Snapshot {
-    const snapshot: Snapshot = {
+  /**
+   * What an operation must leave exactly so: for one on `ide`, the `other` token, its binding file and the
+   * connection; for one on the whole connection, the second connection.
+   */
+  unrelated(scope: 'token' | 'connection'): Snapshot {
+    const valueOf = (ref: TokenRef) => [...this.secrets.values.entries()].find(([key]) => { const parsed = parseSecretKey(key); return parsed?.kind === 'token' && sameTokenRef(parsed.ref, ref); })?.[1];
+    const second: Snapshot = {
+      secondConnection: JSON.stringify(new ConnectionStore(this.state).get('conn-2')),
+      secondSignIn: this.secrets.values.get(signInSecretKey('conn-2')),
+      spareHeld: String(new HeldTokens(this.state).has(this.spare)),
+      spareValue: valueOf(this.spare),
+    };
+    if (scope === 'connection') return second;
+    return {
+      ...second,
       cursorFile: fsSync.existsSync(this.bindingFiles.cursor) ? fsSync.readFileSync(this.bindingFiles.cursor, 'utf8') : undefined,
       connections: this.state.values.get('sonarqubeTokens.connections'),
       otherBindings: JSON.stringify(new BindingStore(this.state).forToken(this.other)),
       otherHeld: String(new HeldTokens(this.state).has(this.other)),
       signIn: this.secrets.values.get(signInSecretKey('conn')),
-      otherValue: [...this.secrets.values.entries()].find(([key]) => { const parsed = parseSecretKey(key); return parsed?.kind === 'token' && sameTokenRef(parsed.ref, this.other); })?.[1],
+      otherValue: valueOf(this.other),
     };
-    return snapshot;
   }
 
   /** The invariants every crash point must end in, after recovery. */
@@ -256,7 +278,7 @@ export class World {
     const records = store.list() as McpBinding[];
     for (const record of records) {
       const file = parse(fsSync.readFileSync(record.path!, 'utf8')) as Record<string, Record<string, { env: Record<string, string> }>>;
-      const entry = file[mcpTarget(record.target as McpTargetId).topKey!]?.[record.serverName!];
+      const entry = file[SERVERS_KEY[record.target as McpTargetId]!]?.[record.serverName!];
       assert.ok(entry, `binding ${record.target} of ${record.token.name} has its entry in ${record.path}`);
       if (record.plainText) assert.equal(entry.env[TOKEN_ENV], valueOf(record.token), `the plain-text file holds the value of ${record.token.name}`);
     }
@@ -269,10 +291,13 @@ export class World {
     }
     // No entry points at a missing secret; the index and the secrets agree.
     for (const record of records) assert.ok(valueOf(record.token) !== undefined, `binding of ${record.token.name} has its value`);
-    assert.deepEqual(held.map((ref) => ref.name).sort(), tokenSecrets.map((secret) => secret.ref.name).sort(), 'held index and secrets agree');
+    const refKey = (ref: TokenRef) => `${ref.connectionId}|${ref.login}|${ref.name}`;
+    assert.deepEqual(held.map(refKey).sort(), tokenSecrets.map((secret) => refKey(secret.ref)).sort(), 'held index and secrets agree');
     // No secret is kept for a revoked token, and no generated token is left without its value.
-    for (const secret of tokenSecrets) assert.ok(onServer.has(secret.ref.name), `value of ${secret.ref.name} kept, but the token is revoked`);
-    for (const name of onServer) assert.ok(name === 'sign-in' || held.some((ref) => ref.name === name), `token ${name} exists on the server without its value`);
+    for (const { ref } of tokenSecrets) assert.ok(this.fixture.fake.tokenNames(ref.login).includes(ref.name), `value of ${ref.name} kept, but the token is revoked`);
+    // (Removing a connection keeps its tokens valid on the server, by design: only while it exists are they checked.)
+    const connected = new ConnectionStore(this.state).get('conn') !== undefined;
+    for (const name of connected ? onServer : []) assert.ok(name === 'sign-in' || held.some((ref) => ref.name === name), `token ${name} exists on the server without its value`);
     // Nothing is left in the journal, and no token value reached globalState or the logs.
     assert.equal(this.state.values.get('sonarqubeTokens.journal'), undefined, 'journal empty');
     this.assertNoLeak(this.state.dump());

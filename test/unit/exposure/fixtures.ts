@@ -3,6 +3,8 @@
 import { randomBytes } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { classifyWorkspaceFile, userPlaces } from '../../../src/core/exposure/places';
+import type { KnownPlace } from '../../../src/core/exposure/places';
 
 export function userTokenValue(): string {
   return `squ_${randomBytes(20).toString('hex')}`;
@@ -124,3 +126,16 @@ export function allFileText(root: string): string {
     .map((entry) => fs.readFileSync(path.join(entry.parentPath, entry.name), 'latin1'))
     .join('\n');
 }
+
+/** What the editor's file search would hand over: the workspace's files, classified (unknown ones dropped). */
+export function workspacePlaces(folder: string): KnownPlace[] {
+  return fs
+    .readdirSync(folder, { recursive: true, withFileTypes: true })
+    .filter((entry) => entry.isFile())
+    .flatMap((entry) => classifyWorkspaceFile(folder, path.join(entry.parentPath, entry.name)) ?? []);
+}
+
+export function fixturePlaces(home: string, workspace: string): KnownPlace[] {
+  return [...userPlaces({ platform: 'linux', home, env: {}, vscodeUserDir: path.join(home, 'vscode-user') }), ...workspacePlaces(workspace)];
+}
+

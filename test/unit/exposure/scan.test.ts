@@ -7,26 +7,13 @@ import { detectTokens, maskValue } from '../../../src/core/exposure/detect';
 import { createGitProbe } from '../../../src/core/exposure/gitTracked';
 import { IgnoreList } from '../../../src/core/exposure/ignoreList';
 import { classifyWorkspaceFile, userPlaces, workspaceGlob } from '../../../src/core/exposure/places';
-import type { KnownPlace } from '../../../src/core/exposure/places';
 import { fingerprintOf, nodeScanFiles, scanPlaces } from '../../../src/core/exposure/scan';
 import type { Finding, ScanDeps } from '../../../src/core/exposure/scan';
 import { memoryState } from '../support/memoryState';
-import { USER_FILES, WORKSPACE_FILES, tokenValues, writeFixtures } from './fixtures';
+import { USER_FILES, WORKSPACE_FILES, fixturePlaces, tokenValues, workspacePlaces, writeFixtures } from './fixtures';
 import type { TokenValues } from './fixtures';
 
 const SERVER_URL = 'https://sonar.example.com';
-
-/** What the editor's file search would hand over: the workspace's files, classified (unknown ones dropped). */
-export function workspacePlaces(folder: string): KnownPlace[] {
-  return fs
-    .readdirSync(folder, { recursive: true, withFileTypes: true })
-    .filter((entry) => entry.isFile())
-    .flatMap((entry) => classifyWorkspaceFile(folder, path.join(entry.parentPath, entry.name)) ?? []);
-}
-
-export function fixturePlaces(home: string, workspace: string): KnownPlace[] {
-  return [...userPlaces({ platform: 'linux', home, env: {}, vscodeUserDir: path.join(home, 'vscode-user') }), ...workspacePlaces(workspace)];
-}
 
 function describeFindings(findings: readonly Finding[], home: string, workspace: string): string[] {
   return findings

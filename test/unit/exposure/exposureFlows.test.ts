@@ -1,0 +1,225 @@
+import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import type { ConnectionRecord } from '../../../src/core/connections/connectionStore';
+import { nodeFileSystem } from '../../../src/core/config/fileSystem';
+import { ExposureModel } from '../../../src/core/exposure/exposureModel';
+import type { ExposureFlowDeps } from '../../../src/core/exposure/exposureFlows';
+import { checkOnNamedServer, ignoreFinding, moveToSecureStorage, replaceFound, revokeFound } from '../../../src/core/exposure/exposureFlows';
+import { IgnoreList } from '../../../src/core/exposure/ignoreList';
+import { userPlaces } from '../../../src/core/exposure/places';
+import { nodeScanFiles, scanPlaces } from '../../../src/core/exposure/scan';
+import type { Finding } from '../../../src/core/exposure/scan';
+import { englishMessage } from '../../../src/core/ports';
+import type { TokenRef } from '../../../src/core/secrets/keys';
+import { SonarClient } from '../../../src/core/sonar/client';
+import { parseServerUrl } from '../../../src/core/sonar/target';
+import type { SonarTarget } from '../../../src/core/sonar/types';
+import { HeldTokens, TokenVault } from '../../../src/core/tokens/heldTokens';
+import { FakeSonarQube } from '../../fake-sonarqube';
+import { memorySecretStore } from '../support/memorySecretStore';
+import { memoryState } from '../support/memoryState';
+import { RecordingLogger } from '../support/recordingLogger';
+import { ScriptedPrompter } from '../support/scriptedPrompter';
+import type { ScriptStep } from '../support/scriptedPrompter';
+import { allFileText, fill, userTokenValue, workspacePlaces, writeFixtures } from './fixtures';
+
+const FILES: Readonly<Record<string, string>> = {
+  'home/.cursor/mcp.json':
+    '{\n  // mine\n  "mcpServers": {\n    "other": { "command": "x" },\n    "sonarqube": { "command": "docker", "env": { "SONARQUBE_URL": "{knownUrl}", "SONARQUBE_TOKEN": "{cursor}" } }\n  }\n}\n',
+  'home/vscode-user/settings.json': '{\r\n  "sonarlint.connectedMode.connections.sonarqube": [\r\n    { "connectionId": "work", "serverUrl": "{knownUrl}", "token": "{sonarlint}" }\r\n  ]\r\n}\r\n',
+  'home/.bashrc': 'export SONARQUBE_URL={knownUrl}\nexport SONARQUBE_TOKEN={dead}\nalias ll="ls -l"\n',
+  'home/.profile': 'SONAR_HOST_URL={otherUrl}\nSONAR_TOKEN={onOther}\n',
+  'project/.env': '\uFEFFSONARQUBE_URL={knownUrl}\r\nSONAR_TOKEN={dotenv}\r\nDEBUG=1\r\n',
+};
+
+describe('exposure flows: move, revoke, replace, ignore', () => {
+  let known: FakeSonarQube;
+  let other: FakeSonarQube;
+  let signInToken: string;
+  let root: string;
+  let values: Record<string, string>;
+  let names: Record<string, string>;
+  let counter = 0;
+
+  before(async () => {
+    [known, other] = await Promise.all([FakeSonarQube.start(), FakeSonarQube.start()]);
+    for (const fake of [known, other]) fake.addUser({ login: 'ada', name: 'Ada' });
+    signInToken = known.createToken('ada', { name: 'sign-in' });
+  });
+  after(() => Promise.all([known.close(), other.close()]));
+
+  beforeEach(() => {
+    counter++;
+    root = fs.mkdtempSync(path.join(os.tmpdir(), 'exposure-flow-'));
+    names = { cursor: `cursor-${counter}`, sonarlint: `ide-${counter}`, dotenv: `env-${counter}`, onOther: `team-${counter}` };
+    values = {
+      cursor: known.createToken('ada', { name: names.cursor }),
+      sonarlint: known.createToken('ada', { name: names.sonarlint }),
+      dotenv: known.createToken('ada', { name: names.dotenv }),
+      onOther: other.createToken('ada', { name: names.onOther }),
+      dead: userTokenValue(),
+      knownUrl: known.url,
+      otherUrl: other.url,
+    };
+    writeFixtures(root, FILES, values);
+    other.requests.length = 0;
+  });
+  afterEach(() => fs.rmSync(root, { recursive: true, force: true }));
+
+  async function setUp(script: ScriptStep[]) {
+    const target = (parseServerUrl(known.url) as { ok: true; target: SonarTarget }).target;
+    const connection: ConnectionRecord = { id: 'c-1', target, label: 'known', login: 'ada', serverVersion: '2025.1.0.102418', addedAt: '2025-01-01T00:00:00.000Z' };
+    const state = memoryState();
+    const secrets = memorySecretStore();
+    const vault = new TokenVault(secrets, new HeldTokens(state));
+    await vault.storeSignIn(connection.id, signInToken);
+    const logger = new RecordingLogger();
+    const prompter = new ScriptedPrompter(script);
+    const client = (clientTarget: SonarTarget, token: string, serverVersion?: string) => new SonarClient({ target: clientTarget, token, serverVersion, retry: { maxRetries: 0 } });
+    const places = [...userPlaces({ platform: 'linux', home: path.join(root, 'home'), env: {}, vscodeUserDir: path.join(root, 'home', 'vscode-user') }), ...workspacePlaces(path.join(root, 'project'))];
+    const model = new ExposureModel({
+      scan: () => scanPlaces({ files: nodeScanFiles, git: { trackedFiles: async () => undefined }, ignored: new IgnoreList(state).fingerprints(), ownPlainText: [] }, places),
+      files: nodeScanFiles,
+      liveness: () => ({ connections: [connection], checkerFor: client, logger }),
+      logger,
+    });
+    await model.scan();
+    const bound: Array<{ kind: string; ref: TokenRef; detail?: string }> = [];
+    const opened: string[] = [];
+    const deps: ExposureFlowDeps = {
+      prompter,
+      vault,
+      clock: { now: () => new Date('2026-12-02T10:00:00Z') },
+      t: englishMessage,
+      logger,
+      model,
+      files: nodeScanFiles,
+      fs: nodeFileSystem,
+      ignoreList: new IgnoreList(state),
+      connection: (id) => (id === connection.id ? connection : undefined),
+      apiFor: async () => client(connection.target, signInToken, connection.serverVersion),
+      apiWithValue: client,
+      displayPath: (file) => path.relative(root, file),
+      bindProvider: async (_connection, ref) => void bound.push({ kind: 'provider', ref }),
+      handOffToSonarlint: async (ref, section, id) => void bound.push({ kind: 'sonarlint', ref, detail: `${section}/${id}` }),
+      openFile: async (file, line) => void opened.push(`${path.relative(root, file)}:${line}`),
+    };
+    const finding = (suffix: string): Finding => {
+      const found = model.findings.find((candidate) => candidate.place.path.endsWith(suffix));
+      assert.ok(found, suffix);
+      return found;
+    };
+    /** The canary: no moved or revoked value in any file, log line, message or non-secret state. */
+    const assertGone = (...gone: string[]) => {
+      const text = allFileText(root);
+      for (const value of gone) {
+        assert.ok(!text.includes(value), 'the value is still in a file');
+        assert.ok(!logger.lines.join('\n').includes(value), 'the value is in the log');
+        assert.ok(!prompter.shownText.includes(value), 'the value was shown');
+        assert.ok(!state.dump().includes(value), 'the value is in non-secret state');
+      }
+    };
+    const read = (relative: string) => fs.readFileSync(path.join(root, relative), 'utf8');
+    return { deps, model, vault, secrets, prompter, bound, opened, finding, assertGone, read, connection };
+  }
+
+  it('moves an MCP entry to secure storage: the entry leaves the file, the value is held, the server is bound to VS Code', async () => {
+    const env = await setUp([{ pick: `cursor-${counter}` }, { confirm: true }]);
+    await moveToSecureStorage(env.deps, env.finding('.cursor/mcp.json'));
+    env.prompter.assertDone();
+    assert.equal(env.read('home/.cursor/mcp.json'), '{\n  // mine\n  "mcpServers": {\n    "other": { "command": "x" }\n  }\n}\n');
+    const ref = { connectionId: 'c-1', login: 'ada', name: names.cursor };
+    assert.equal(await env.vault.read(ref), values.cursor);
+    assert.deepEqual(env.bound, [{ kind: 'provider', ref }]);
+    assert.match(env.prompter.calls.find((call) => call.kind === 'confirm')!.text, /The MCP server "sonarqube" is removed from home\/.cursor\/mcp.json/);
+    assert.ok(!env.model.findings.some((finding) => finding.place.path.endsWith('.cursor/mcp.json')));
+    env.assertGone(values.cursor);
+  });
+
+  it('moves a .env line to secure storage byte for byte, BOM and CRLF kept', async () => {
+    const env = await setUp([{ pick: `env-${counter}` }, { confirm: true }]);
+    await moveToSecureStorage(env.deps, env.finding('.env'));
+    assert.equal(env.read('project/.env'), fill('\uFEFFSONARQUBE_URL={knownUrl}\r\nDEBUG=1\r\n', values));
+    assert.equal(await env.vault.read({ connectionId: 'c-1', login: 'ada', name: names.dotenv }), values.dotenv);
+    assert.deepEqual(env.bound, []);
+    env.assertGone(values.dotenv);
+  });
+
+  it('removes SonarQube for IDE\'s legacy token field and hands the token to its form', async () => {
+    const env = await setUp([{ pick: `ide-${counter}` }, { confirm: true }]);
+    await moveToSecureStorage(env.deps, env.finding('settings.json'));
+    assert.equal(env.read('home/vscode-user/settings.json'), fill('{\r\n  "sonarlint.connectedMode.connections.sonarqube": [\r\n    { "connectionId": "work", "serverUrl": "{knownUrl}" }\r\n  ]\r\n}\r\n', values));
+    assert.deepEqual(env.bound, [{ kind: 'sonarlint', ref: { connectionId: 'c-1', login: 'ada', name: names.sonarlint }, detail: 'sonarqube/work' }]);
+    env.assertGone(values.sonarlint);
+  });
+
+  it('revokes on the server, then removes the value from the file', async () => {
+    const env = await setUp([{ pick: `env-${counter}` }, { confirm: true }]);
+    await revokeFound(env.deps, env.finding('.env'));
+    env.prompter.assertDone();
+    assert.ok(!known.tokenNames('ada').includes(names.dotenv), 'the token is still on the server');
+    assert.ok(known.tokenNames('ada').includes('sign-in'), 'the sign-in token was revoked');
+    assert.equal(env.read('project/.env'), fill('\uFEFFSONARQUBE_URL={knownUrl}\r\nDEBUG=1\r\n', values));
+    assert.match(env.prompter.messages('info').join('\n'), new RegExp(`env-${counter} was revoked and removed from project/.env`));
+    env.assertGone(values.dotenv);
+  });
+
+  it('offers to remove a token no server accepts any more, without picking a name', async () => {
+    const env = await setUp([{ confirm: true }]);
+    await moveToSecureStorage(env.deps, env.finding('.bashrc'));
+    env.prompter.assertDone();
+    assert.match(env.prompter.calls[0].text, /is no longer accepted: remove it from home\/.bashrc\?/);
+    assert.equal(env.read('home/.bashrc'), fill('export SONARQUBE_URL={knownUrl}\nalias ll="ls -l"\n', values));
+    env.assertGone(values.dead);
+  });
+
+  it('sends nothing to a server named only in the file unless confirmed by name, then revokes the token there as its own user', async () => {
+    const declined = await setUp([{ confirm: false }]);
+    await revokeFound(declined.deps, declined.finding('.profile'));
+    assert.match(declined.prompter.calls[0].text, new RegExp(`Send the token found in home/.profile to ${new URL(other.url).host.replace('.', '\\.')} to check it\\?`));
+    assert.equal(other.requests.length, 0, 'the named server received a request without confirmation');
+    assert.ok(other.tokenNames('ada').includes(names.onOther));
+
+    const confirmed = await setUp([{ confirm: true }, { pick: `team-${counter}` }, { confirm: true }]);
+    await revokeFound(confirmed.deps, confirmed.finding('.profile'));
+    confirmed.prompter.assertDone();
+    assert.ok(!other.tokenNames('ada').includes(names.onOther), 'not revoked on the confirmed server');
+    assert.equal(confirmed.read('home/.profile'), fill('SONAR_HOST_URL={otherUrl}\n', values));
+    confirmed.assertGone(values.onOther);
+  });
+
+  it('checks on a named server only when confirmed, and by that name', async () => {
+    const env = await setUp([{ confirm: true }]);
+    const liveness = await checkOnNamedServer(env.deps, env.finding('.profile'));
+    assert.equal(liveness?.state, 'alive');
+    assert.deepEqual(env.prompter.calls[0].actions, [`Check on ${new URL(other.url).host}`]);
+  });
+
+  it('replaces a token: a new one held and bound where the old was used, the old one revoked', async () => {
+    const env = await setUp([{ pick: `cursor-${counter}` }, { confirm: true }]);
+    await replaceFound(env.deps, env.finding('.cursor/mcp.json'));
+    env.prompter.assertDone();
+    const newName = `cursor-${counter}-2026-12-02`;
+    assert.ok(known.tokenNames('ada').includes(newName), 'no new token');
+    assert.ok(!known.tokenNames('ada').includes(names.cursor), 'the old token was not revoked');
+    const ref = { connectionId: 'c-1', login: 'ada', name: newName };
+    const newValue = await env.vault.read(ref);
+    assert.ok(newValue?.startsWith('squ_'));
+    assert.deepEqual(env.bound, [{ kind: 'provider', ref }]);
+    assert.equal(env.read('home/.cursor/mcp.json'), '{\n  // mine\n  "mcpServers": {\n    "other": { "command": "x" }\n  }\n}\n');
+    env.assertGone(values.cursor, newValue!);
+  });
+
+  it('refuses to replace where no secure binding exists, and ignores by SHA-256 only', async () => {
+    const env = await setUp([]);
+    await replaceFound(env.deps, env.finding('.env'));
+    assert.match(env.prompter.messages('error')[0], /only MCP entries and SonarQube for IDE settings/);
+    await ignoreFinding(env.deps, env.finding('.env'));
+    assert.ok(!env.model.findings.some((finding) => finding.place.path.endsWith('.env')));
+    const rescanned = await env.model.scan();
+    assert.ok(!rescanned.findings.some((finding) => finding.place.path.endsWith('.env')), 'an ignored finding came back');
+    assert.equal(env.read('project/.env'), fill(FILES['project/.env'], values));
+  });
+});

@@ -64,7 +64,8 @@ export function activate(context: vscode.ExtensionContext): void {
   // A previous run was killed between two steps of an operation: finish or undo it (reads globalState only).
   if (hasJournalEntries(services.state)) void runner.run('recovery', () => loaded().recoverOperations());
 
-  const remind = () => void runner.run('expiry reminder', () => (store.list().length > 0 ? loaded().remindAboutExpiry() : undefined));
+  // Bound tokens and every connection's own sign-in token can expire.
+  const remind = () => void runner.run('expiry reminder', () => (store.list().length > 0 || services.connections.list().length > 0 ? loaded().remindAboutExpiry() : undefined));
   const firstReminder = setTimeout(remind, FIRST_REMINDER_DELAY_MS);
   const dailyReminder = setInterval(remind, REMINDER_INTERVAL_MS);
 

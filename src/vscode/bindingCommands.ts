@@ -1,10 +1,12 @@
+import * as vscode from 'vscode';
 import type { GenerateTokenResult } from '../core/flows/generateToken';
 import type { RecoveryBindings } from '../core/journal/recovery';
 import { replacementName, rotateToken } from '../core/flows/rotateToken';
 import { describeSonarError } from '../core/flows/describeError';
 import type { TokenRef } from '../core/secrets/keys';
 import type { BindingRecord, BindingStore } from '../core/tokens/bindingStore';
-import { reminderDue, reminderMessage, remindersFor } from '../core/tokens/expiryReminders';
+import { reminderDue, reminderMessage, remindersFor, signInReminderMessage, signInRemindersFor } from '../core/tokens/expiryReminders';
+import type { SignInReminder } from '../core/tokens/expiryReminders';
 import type { TreeNode } from '../core/tokens/treeNodes';
 import { BindingManager } from './bindingManager';
 import { describeBinding } from './bindingViews';
@@ -133,8 +135,10 @@ export function registerBindingCommands(
 
   async function remindAboutExpiry(): Promise<void> {
     if (!reminderDue(services.state.get<string>(LAST_REMINDER_KEY), new Date())) return;
+    const warningDays = readSetting(Settings.expiryWarningDays);
+    const signIns = signInRemindersFor(services.connections.list(), new Date(), warningDays);
     const bindings = store.list();
-    if (bindings.length === 0) return;
+    if (bindings.length === 0 && signIns.length === 0) return;
     const connectionIds = [...new Set(bindings.map((binding) => binding.token.connectionId))].filter((id) => services.connections.get(id));
     await Promise.all(connectionIds.map((id) => services.model.loadTokens(id)));
     const bound = bindings.flatMap((binding) => {
@@ -148,14 +152,22 @@ export function registerBindingCommands(
         return list.status === 'ok' && list.login === ref.login ? list.tokens : undefined;
       },
       new Date(),
-      readSetting(Settings.expiryWarningDays),
+      warningDays,
     );
     await services.state.update(LAST_REMINDER_KEY, new Date().toISOString());
+    if (signIns.length > 0) void remindAboutSignIns(signIns);
     if (reminders.length === 0) return;
     const rotateNow = t('Rotate Now');
     const rotatable = reminders.filter((reminder) => reminder.reason.kind !== 'gone');
     const answer = await prompter.warn(reminderMessage(reminders, t), ...(rotatable.length > 0 ? [rotateNow] : []));
     if (answer === rotateNow) await runner.run('rotate', () => rotate(undefined, rotatable.length === 1 ? rotatable[0].ref : undefined));
+  }
+
+  async function remindAboutSignIns(signIns: readonly SignInReminder[]): Promise<void> {
+    const signInAgain = t('Sign in Again');
+    if ((await prompter.warn(signInReminderMessage(signIns, t), signInAgain)) !== signInAgain) return;
+    const only = signIns.length === 1 ? signIns[0].connection : undefined;
+    await vscode.commands.executeCommand(CommandId.signInAgain, only && { kind: 'connection', id: `connection:${only.id}`, connection: only });
   }
 
   const removeAll = async (bindings: BindingRecord[]) => {

@@ -166,7 +166,7 @@ export class BindingManager {
 
     const sonarlint = vscode.workspace.getConfiguration('sonarlint');
     const plan = planConnectedModeConnection(this.userConnections(), connection.target);
-    if (!plan.reused) await sonarlint.update(`connectedMode.connections.${plan.section}`, plan.next[plan.section], vscode.ConfigurationTarget.Global);
+    if (plan.writeConnections) await sonarlint.update(`connectedMode.connections.${plan.section}`, plan.next[plan.section], vscode.ConfigurationTarget.Global);
     for (const folder of chosen) {
       await vscode.workspace
         .getConfiguration('sonarlint', folder.uri)

@@ -9,7 +9,8 @@ import { revokeTokenFlow } from '../core/flows/revokeToken';
 import { askSignInTarget, completeSignIn, signInWithToken } from '../core/flows/signIn';
 import type { SignInDeps } from '../core/flows/signIn';
 import { startBrowserSignIn } from '../core/auth/browserSignIn';
-import { apiBaseUrl, parseServerUrl, targetOrigin } from '../core/sonar/target';
+import { tokenFromBrowser as tokenFromBrowserFlow } from '../core/flows/signInWithBrowser';
+import { apiBaseUrl, parseServerUrl } from '../core/sonar/target';
 import type { SonarTarget } from '../core/sonar/types';
 import type { TokenRef } from '../core/secrets/keys';
 import type { TreeNode } from '../core/tokens/treeNodes';
@@ -45,26 +46,26 @@ export function registerTokenCommands(runner: CommandRegistry, services: Service
     parseServerUrl: (input) => parseServerUrl(input, t),
   });
 
-  /** The browser handshake: a loopback listener receives the token the server's page posts. */
-  async function tokenFromBrowser(target: SonarTarget): Promise<string | undefined> {
-    return prompter.withProgress(t('Waiting for you to allow the connection in your browser…'), async (signal) => {
-      const listener = await startBrowserSignIn({
-        serverOrigin: targetOrigin(target),
-        ideName: vscode.env.appName,
-        description: t('SonarQube Tokens for {0}', vscode.env.appName),
-        timeoutMs: BROWSER_SIGN_IN_TIMEOUT_MS,
-        signal,
-        t,
-        logger: services.logger,
-      });
-      try {
-        const opened = await vscode.env.openExternal(vscode.Uri.parse(listener.authUrl(apiBaseUrl(target))));
-        if (!opened) return undefined;
-        return await listener.token;
-      } finally {
-        listener.close();
-      }
-    });
+  /** The browser sign-in; which page (or a paste) is the core flow's decision by server version. */
+  function tokenFromBrowser(target: SonarTarget, title: string, login?: string): Promise<string | undefined> {
+    return tokenFromBrowserFlow(
+      {
+        ...services.flowDeps(),
+        createApi: (apiTarget, token) => services.createApi(apiTarget, token),
+        listen: (serverOrigin, signal) =>
+          startBrowserSignIn({
+            serverOrigin,
+            ideName: vscode.env.appName,
+            description: t('SonarQube Tokens for {0}', vscode.env.appName),
+            timeoutMs: BROWSER_SIGN_IN_TIMEOUT_MS,
+            signal,
+            t,
+            logger: services.logger,
+          }),
+        openUrl: (url) => Promise.resolve(vscode.env.openExternal(vscode.Uri.parse(url))),
+      },
+      { target, title, login },
+    );
   }
 
   async function askMethod(target: SonarTarget): Promise<SignInMethod | undefined> {
@@ -85,7 +86,7 @@ export function registerTokenCommands(runner: CommandRegistry, services: Service
     let connection: ConnectionRecord | undefined;
     if (method === 'paste') connection = await signInWithToken(deps, { target });
     if (method === 'browser') {
-      const token = await tokenFromBrowser(target);
+      const token = await tokenFromBrowser(target, t('Add SonarQube Connection'));
       if (token !== undefined) connection = await completeSignIn(deps, target, token);
     }
     if (connection) void model.loadTokens(connection.id, true);
@@ -97,7 +98,7 @@ export function registerTokenCommands(runner: CommandRegistry, services: Service
     const method = await askMethod(connection.target);
     const token =
       method === 'browser'
-        ? await tokenFromBrowser(connection.target)
+        ? await tokenFromBrowser(connection.target, t('Sign in to {0}', connection.label), connection.login)
         : method === 'paste'
           ? await prompter.input({ title: t('Sign in to {0}', connection.label), password: true, prompt: t('Paste a user token of {0}', connection.login), validate: (value) => (value.trim() ? undefined : t('Paste a user token.')) })
           : undefined;

@@ -136,7 +136,10 @@ describe('A token on SonarQube Server from generation to revocation', function (
     assert.deepEqual(folderSettings['sonarlint.connectedMode.project'], { connectionId, projectKey: 'demo-shop' });
     assert.deepEqual(JSON.parse(editor.readFile('project/.sonarlint/connectedMode.json')!), { sonarQubeUri: fake.url, projectKey: 'demo-shop' });
     await waitUntil(() => editor.sonarLintCalls().length > 0, 'SonarQube for IDE was asked to edit the connection');
-    assert.deepEqual(editor.sonarLintCalls(), [{ command: 'SonarLint.EditSonarQubeConnection', args: [connectionId] }]);
+    // The stub looks the connection up as SonarQube for IDE does: its form would open.
+    assert.deepEqual(editor.sonarLintCalls(), [
+      { command: 'SonarLint.EditSonarQubeConnection', args: [connectionId], opened: true, connection: { connectionId, serverUrl: fake.url } },
+    ]);
 
     // The token with its four bindings (README picture).
     await editor.treeItem(/^SonarQube for IDE$/).waitFor();

@@ -7,6 +7,7 @@ import * as net from 'node:net';
 import type { AddressInfo } from 'node:net';
 import { englishMessage, silentLogger } from '../ports';
 import type { Logger, Translate } from '../ports';
+import type { HandshakeRoute } from '../sonar/capabilities';
 import { SonarApiError } from '../sonar/errors';
 import { HANDSHAKE_PORTS } from './handshakePorts';
 import { isErrorNamed } from '../util/namedError';
@@ -61,8 +62,8 @@ export interface BrowserSignInOptions {
 
 export interface BrowserSignIn {
   readonly port: number;
-  /** `<server>/sonarlint/auth?ideName=…&port=…`, the page to open in the browser. */
-  authUrl(serverBaseUrl: string): string;
+  /** `<server>/<route>?ideName=…&port=…`, the page to open in the browser (the route depends on the server version). */
+  authUrl(serverBaseUrl: string, route: HandshakeRoute): string;
   /** The one token the page sent. Rejects on timeout, abort or `close()` before it arrived. */
   readonly token: Promise<string>;
   /** Frees the port; idempotent. */
@@ -260,7 +261,8 @@ export async function startBrowserSignIn(options: BrowserSignInOptions): Promise
         ideName: options.ideName,
         description: options.description ?? '',
         needsToken: true,
-        capabilities: {},
+        // What SonarQube for IDE answers here; this listener cannot open fix suggestions from the server.
+        capabilities: { canOpenFixSuggestion: false },
       });
     }
     if (request.method !== 'POST') return refuse(405, 'method not allowed');
@@ -373,8 +375,7 @@ export async function startBrowserSignIn(options: BrowserSignInOptions): Promise
 
   return {
     port,
-    authUrl: (serverBaseUrl) =>
-      `${serverBaseUrl.replace(/\/+$/, '')}/sonarlint/auth?ideName=${encodeURIComponent(options.ideName)}&port=${port}`,
+    authUrl: (serverBaseUrl, route) => `${serverBaseUrl.replace(/\/+$/, '')}/${route}?ideName=${encodeURIComponent(options.ideName)}&port=${port}`,
     token,
     close: () => fail(cancelled()),
   };

@@ -11,7 +11,10 @@ export type ConnectionSection = 'sonarqube' | 'sonarcloud';
 export interface ConnectionPlan {
   readonly section: ConnectionSection;
   readonly connectionId: string;
+  /** An entry for this server or organization was there already (it is not removed with the binding). */
   readonly reused: boolean;
+  /** `next` differs from what was there: a new entry, or an id given to a reused entry that had none. */
+  readonly writeConnections: boolean;
   readonly next: SonarlintConnections;
 }
 
@@ -33,10 +36,10 @@ function normalisedUrl(url: string): string {
   }
 }
 
-/** SonarQube for IDE's own suggestion: the server URL (no trailing slash) with every other character a `-`; the organization key on Cloud. */
+/** SonarQube for IDE's own suggestion: the server URL (no trailing slash) with each run of other characters one `-`; the organization key on Cloud. */
 export function sonarlintConnectionId(target: SonarTarget): string {
   if (target.kind === 'cloud') return target.organization ?? 'sonarcloud';
-  return target.serverUrl.replace(/\/+$/, '').replace(/[^A-Za-z0-9]/g, '-');
+  return target.serverUrl.replace(/\/+$/, '').replace(/[^A-Za-z0-9]+/g, '-');
 }
 
 function connectionIdOf(entry: Entry): string {
@@ -49,21 +52,42 @@ function matches(entry: Entry, target: SonarTarget): boolean {
   return entry.organizationKey === target.organization && region === target.region;
 }
 
-/** Reuses the entry for the same server or organization; otherwise adds one. Never writes a token. */
-export function planConnectedModeConnection(existing: SonarlintConnections, target: SonarTarget): ConnectionPlan {
-  const section: ConnectionSection = target.kind === 'server' ? 'sonarqube' : 'sonarcloud';
-  const current = existing[section];
-  const found = current.map(asEntry).find((entry): entry is Entry => entry !== undefined && matches(entry, target));
-  if (found) return { section, connectionId: connectionIdOf(found), reused: true, next: existing };
+function freeConnectionId(existing: SonarlintConnections, target: SonarTarget): string {
   const taken = new Set([...existing.sonarqube, ...existing.sonarcloud].map(asEntry).flatMap((entry) => (entry ? [connectionIdOf(entry)] : [])));
   const base = sonarlintConnectionId(target);
   let connectionId = base;
   for (let counter = 2; taken.has(connectionId); counter++) connectionId = `${base}-${counter}`;
+  return connectionId;
+}
+
+/**
+ * An entry without `connectionId` is `<default>` to SonarQube for IDE's folder bindings, but its edit command looks
+ * entries up by `connectionId ===` and finds nothing for `<default>`. Writing `<default>` into the entry makes the
+ * form open and changes nothing else: folder bindings without an id still resolve to it. When another entry is
+ * `<default>` too, that name is ambiguous already, so the entry gets a fresh id of its own.
+ */
+function withExplicitId(existing: SonarlintConnections, section: ConnectionSection, found: Entry, target: SonarTarget): { connectionId: string; next: SonarlintConnections } {
+  const defaults = [...existing.sonarqube, ...existing.sonarcloud].map(asEntry).filter((entry) => entry !== undefined && connectionIdOf(entry) === DEFAULT_CONNECTION_ID);
+  const connectionId = defaults.length > 1 ? freeConnectionId(existing, target) : DEFAULT_CONNECTION_ID;
+  const entries = existing[section].map((value) => (asEntry(value) === found ? { ...found, connectionId } : value));
+  return { connectionId, next: { ...existing, [section]: entries } };
+}
+
+/** Reuses the entry for the same server or organization (giving it an id if it has none); otherwise adds one. Never writes a token. */
+export function planConnectedModeConnection(existing: SonarlintConnections, target: SonarTarget): ConnectionPlan {
+  const section: ConnectionSection = target.kind === 'server' ? 'sonarqube' : 'sonarcloud';
+  const current = existing[section];
+  const found = current.map(asEntry).find((entry): entry is Entry => entry !== undefined && matches(entry, target));
+  if (found && typeof found.connectionId === 'string' && found.connectionId !== '') {
+    return { section, connectionId: found.connectionId, reused: true, writeConnections: false, next: existing };
+  }
+  if (found) return { section, reused: true, writeConnections: true, ...withExplicitId(existing, section, found, target) };
+  const connectionId = freeConnectionId(existing, target);
   const entry =
     target.kind === 'server'
       ? { connectionId, serverUrl: target.serverUrl.replace(/\/+$/, '') }
       : { connectionId, organizationKey: target.organization ?? '', region: target.region };
-  return { section, connectionId, reused: false, next: { ...existing, [section]: [...current, entry] } };
+  return { section, connectionId, reused: false, writeConnections: true, next: { ...existing, [section]: [...current, entry] } };
 }
 
 export function removeConnectedModeConnection(existing: SonarlintConnections, section: ConnectionSection, connectionId: string): SonarlintConnections {

@@ -18,6 +18,11 @@ export interface ConnectionRecord {
   readonly isAdmin?: boolean;
   readonly canScan?: boolean;
   readonly serverVersion?: string;
+  /**
+   * When the sign-in token expires, as the server wrote it (`SonarQube-Authentication-Token-Expiration`); absent when
+   * it never does or is not known (connections added before this was recorded). Browser sign-ins always expire.
+   */
+  readonly signInExpiresAt?: string;
   /** ISO date-time. */
   readonly addedAt: string;
 }
@@ -81,7 +86,8 @@ export function isConnectionRecord(value: unknown): value is ConnectionRecord {
     optional(record.userName, 'string') &&
     optional(record.isAdmin, 'boolean') &&
     optional(record.canScan, 'boolean') &&
-    optional(record.serverVersion, 'string')
+    optional(record.serverVersion, 'string') &&
+    optional(record.signInExpiresAt, 'string')
   );
 }
 

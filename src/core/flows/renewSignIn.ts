@@ -1,24 +1,27 @@
 // "Sign in again…": a connection whose token was refused gets a new one, for the same user, checked before it is kept.
-import type { ConnectionRecord } from '../connections/connectionStore';
+import type { ConnectionRecord, ConnectionStore } from '../connections/connectionStore';
 import type { SonarTarget, TokenApi } from '../sonar/types';
 import type { FlowDeps } from './deps';
 import { describeSonarError, errorSummary, isCancellation } from './describeError';
 
 export interface RenewSignInDeps extends FlowDeps {
   readonly createApi: (target: SonarTarget, token: string) => TokenApi | Promise<TokenApi>;
+  /** Where the new token's expiry is recorded. */
+  readonly connections: ConnectionStore;
 }
 
 /** Checks `token` belongs to the connection's user, then replaces the stored sign-in token. True when replaced. */
 export async function renewSignIn(deps: RenewSignInDeps, connection: ConnectionRecord, token: string): Promise<boolean> {
   const { t, prompter, logger } = deps;
   let login: string;
+  let expiresAt: string | undefined;
   try {
-    login = await prompter.withProgress(t('Checking the token with {0}…', connection.label), async (signal) => {
+    ({ login, tokenExpiration: expiresAt } = await prompter.withProgress(t('Checking the token with {0}…', connection.label), async (signal) => {
       const api = await deps.createApi(connection.target, token);
       const user = await api.currentUser({ signal });
       await api.searchTokens(undefined, { signal });
-      return user.login;
-    });
+      return user;
+    }));
   } catch (error) {
     if (isCancellation(error)) return false;
     logger.warn(`[signIn] renewing the sign-in of ${connection.label} failed: ${errorSummary(error)}`);
@@ -32,7 +35,8 @@ export async function renewSignIn(deps: RenewSignInDeps, connection: ConnectionR
     return false;
   }
   await deps.vault.storeSignIn(connection.id, token);
-  logger.info(`[signIn] sign-in token of ${connection.label} replaced`);
+  await deps.connections.update(connection.id, { signInExpiresAt: expiresAt });
+  logger.info(`[signIn] sign-in token of ${connection.label} replaced${expiresAt ? `; it expires ${expiresAt}` : ''}`);
   void prompter.info(t('Signed in to {0} again as {1}.', connection.label, login));
   return true;
 }

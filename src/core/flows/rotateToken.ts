@@ -3,6 +3,7 @@
 import type { TokenRef } from '../secrets/keys';
 import type { GeneratedToken, GenerateTokenRequest, UserToken } from '../sonar/types';
 import { DAY_MS, parseServerDate, utcDay, utcDayPlus } from '../policy/dates';
+import { MAX_TOKEN_NAME_LENGTH } from '../policy/tokenName';
 import type { OperationJournal } from '../journal/journal';
 
 export interface RotationSteps<Binding> {
@@ -39,11 +40,15 @@ export function replacementExpiration(token: UserToken, now: Date): string | und
   return utcDayPlus(now, lifetimeDays);
 }
 
-/** `ide` -> `ide-2026-11-22`, `ide-2026-10-01` -> `ide-2026-11-22`, made unique against `taken`. */
+/**
+ * `ide` -> `ide-2026-11-22`, `ide-2026-10-01` -> `ide-2026-11-22`, made unique against `taken`; a long name is
+ * shortened, not the date or the counter.
+ */
 export function replacementName(oldName: string, now: Date, taken: readonly string[]): string {
-  const base = `${oldName.replace(/-\d{4}-\d{2}-\d{2}(?:-\d+)?$/, '')}-${utcDay(now)}`.slice(0, 100);
-  let candidate = base;
-  for (let counter = 2; taken.includes(candidate) || candidate === oldName; counter++) candidate = `${base.slice(0, 95)}-${counter}`;
+  const stem = oldName.replace(/-\d{4}-\d{2}-\d{2}(?:-\d+)?$/, '');
+  const named = (suffix: string) => `${stem.slice(0, MAX_TOKEN_NAME_LENGTH - suffix.length)}${suffix}`;
+  let candidate = named(`-${utcDay(now)}`);
+  for (let counter = 2; taken.includes(candidate) || candidate === oldName; counter++) candidate = named(`-${utcDay(now)}-${counter}`);
   return candidate;
 }
 

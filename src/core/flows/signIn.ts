@@ -198,7 +198,15 @@ export async function completeSignIn(
   let record: ConnectionRecord;
   try {
     record = await connections.add(
-      { target: finalTarget, login: user.login, userName: user.name, isAdmin: user.isAdmin, canScan: user.canScan, serverVersion },
+      {
+        target: finalTarget,
+        login: user.login,
+        userName: user.name,
+        isAdmin: user.isAdmin,
+        canScan: user.canScan,
+        serverVersion,
+        ...(user.tokenExpiration ? { signInExpiresAt: user.tokenExpiration } : {}),
+      },
       id,
     );
   } catch (error) {

@@ -1,6 +1,8 @@
 // Which bound tokens need the person's attention: expiring soon, expired, or gone from the server (revoked elsewhere).
+import type { ConnectionRecord } from '../connections/connectionStore';
 import type { Translate } from '../ports';
 import { tokenState } from '../policy/tokenState';
+import type { TokenState } from '../policy/tokenState';
 import type { TokenRef } from '../secrets/keys';
 import type { UserToken } from '../sonar/types';
 
@@ -75,4 +77,42 @@ export const REMINDER_INTERVAL_MS = 24 * 60 * 60 * 1000;
 export function reminderDue(lastShown: string | undefined, now: Date): boolean {
   const last = lastShown ? Date.parse(lastShown) : NaN;
   return Number.isNaN(last) || now.getTime() - last >= REMINDER_INTERVAL_MS;
+}
+
+/** How the connection's own sign-in token stands today; undefined when it never expires or its expiry is not known. */
+export function signInTokenState(connection: ConnectionRecord, now: Date, warningDays: number): TokenState | undefined {
+  if (connection.signInExpiresAt === undefined) return undefined;
+  const asListed = { name: '', type: 'USER_TOKEN' as const, createdAt: connection.addedAt, expirationDate: connection.signInExpiresAt };
+  return tokenState(asListed, { now, warningDays, isCloud: false });
+}
+
+export interface SignInReminder {
+  readonly connection: ConnectionRecord;
+  readonly reason: Exclude<ReminderReason, { kind: 'gone' }>;
+}
+
+/**
+ * Connections whose sign-in token expires within the warning window or has expired: the extension's own access then
+ * stops on a fixed day (a browser sign-in's token lasts a year, or the server's maximum), so it says so before.
+ */
+export function signInRemindersFor(connections: readonly ConnectionRecord[], now: Date, warningDays: number): SignInReminder[] {
+  return connections.flatMap((connection): SignInReminder[] => {
+    const state = signInTokenState(connection, now, warningDays);
+    if (state?.expired) return [{ connection, reason: { kind: 'expired' } }];
+    if (state?.expiringSoon) return [{ connection, reason: { kind: 'expiring', days: state.daysUntilExpiry ?? 0 } }];
+    return [];
+  });
+}
+
+/** One notification for every connection whose sign-in needs renewing; it comes with "Sign in again". */
+export function signInReminderMessage(reminders: readonly SignInReminder[], t: Translate): string {
+  const describe = ({ connection, reason }: SignInReminder) =>
+    reason.kind === 'expired'
+      ? t('the sign-in to {0} has expired', connection.label)
+      : reason.days === 0
+        ? t('the sign-in to {0} expires today', connection.label)
+        : t('the sign-in to {0} expires in {1} days', connection.label, reason.days);
+  const shown = reminders.slice(0, 3).map(describe).join('; ');
+  const more = reminders.length > 3 ? t(' and {0} more', reminders.length - 3) : '';
+  return t('Sign in again to keep managing tokens: {0}{1}.', shown, more);
 }

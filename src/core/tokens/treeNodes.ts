@@ -4,9 +4,11 @@ import type { ConnectionRecord } from '../connections/connectionStore';
 import { redactSecrets } from '../logging/redact';
 import type { Translate } from '../ports';
 import { tokenContextValue } from '../policy/contextValue';
+import { parseServerDate, utcDay } from '../policy/dates';
 import { describeToken, expiryWords, inactivityWarning, lastUseWords, tokenState, tokenTypeLabel } from '../policy/tokenState';
 import type { TokenRef } from '../secrets/keys';
 import type { UserSummary, UserToken } from '../sonar/types';
+import { signInTokenState } from './expiryReminders';
 import type { LoadStatus, TokensModel } from './tokensModel';
 
 export type TreeNode =
@@ -185,6 +187,12 @@ function connectionPresentation(connection: ConnectionRecord, context: TreeConte
     failed: { icon: { id: 'error', color: ERROR }, words: t('Could not load the tokens') },
   };
   const state = status[list.status];
+  const signIn = signInTokenState(connection, context.now, context.warningDays);
+  const signInNeedsRenewal = signIn !== undefined && (signIn.expired || signIn.expiringSoon);
+  const signInWords = signIn && t('sign-in token {0}', expiryWords(signIn, t));
+  // Written from the parsed date, so nothing of the server's text reaches the Markdown.
+  const expiresAt = signIn && parseServerDate(connection.signInExpiresAt);
+  const signInDay = expiresAt ? utcDay(expiresAt) : undefined;
   const tooltip = () => [
     `**${escapeMarkdown(connection.label)}**`,
     '',
@@ -193,19 +201,23 @@ function connectionPresentation(connection: ConnectionRecord, context: TreeConte
     connection.serverVersion ? `${t('Version')}: ${escapeMarkdown(connection.serverVersion)}` : undefined,
     `${t('Signed in as')}: ${escapeMarkdown(connection.userName ? `${connection.userName} (${connection.login})` : connection.login)}`,
     connection.isAdmin ? t('Administrator: can manage other users\' tokens') : undefined,
+    signIn && signInDay ? `${t('Sign-in token')}: ${expiryWords(signIn, t)} (${signInDay})` : undefined,
     `${t('Status')}: ${state.words}`,
   ]
     .filter((line): line is string => line !== undefined)
     .join('  \n');
   const flags = ['connection', `+${list.status}`, target.kind === 'cloud' ? '+cloud' : '+server', connection.isAdmin ? '+admin' : ''].join('');
+  const icon = signInNeedsRenewal && list.status === 'ok' ? { id: 'warning', color: WARNING } : state.icon;
   return {
     label: connection.label,
-    description: connection.login,
+    description: signInNeedsRenewal ? `${connection.login} · ${signInWords}` : connection.login,
     tooltip,
-    icon: state.icon,
+    icon,
     contextValue: flags,
     collapsible: 'expanded',
-    accessibilityLabel: t('{0}, {1}, signed in as {2}, {3}', connection.label, product, connection.login, state.words),
+    accessibilityLabel: signInNeedsRenewal
+      ? t('{0}, {1}, signed in as {2}, {3}, {4}', connection.label, product, connection.login, state.words, signInWords ?? '')
+      : t('{0}, {1}, signed in as {2}, {3}', connection.label, product, connection.login, state.words),
   };
 }
 

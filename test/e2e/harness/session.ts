@@ -23,6 +23,14 @@ const CLOSED_FOR_GOOD_MS = 1_000;
 const MAX_PICK_ATTEMPTS = 3;
 /** The command palette's placeholder: while it shows, the quick input is not yet the step a command opened. */
 const PALETTE_PLACEHOLDER = 'Type the name of a command to run.';
+/** One command the SonarQube for IDE stub received; edit commands also say whether the real form would have opened. */
+export interface SonarLintCall {
+  readonly command: string;
+  readonly args: unknown[];
+  readonly opened?: boolean;
+  readonly connection?: Record<string, unknown>;
+}
+
 /** Where the SonarQube for IDE stub (test/e2e/fixtures/sonarlint-stub) records the commands it received. */
 const SONARLINT_STUB_CALLS_FILE = 'sonarlint-stub-calls.jsonl';
 export const VIEW_CONTAINER_TITLE = 'SonarQube Tokens';
@@ -391,10 +399,10 @@ export class EditorSession {
   }
 
   /** The SonarQube for IDE commands the stub received so far (install it with `extraVsix: [await sonarLintStubVsix()]`). */
-  sonarLintCalls(): { command: string; args: unknown[] }[] {
+  sonarLintCalls(): SonarLintCall[] {
     const file = path.join(this.sessionRoot, SONARLINT_STUB_CALLS_FILE);
     if (!fs.existsSync(file)) return [];
-    return fs.readFileSync(file, 'utf8').split('\n').filter(Boolean).map((line) => JSON.parse(line) as { command: string; args: unknown[] });
+    return fs.readFileSync(file, 'utf8').split('\n').filter(Boolean).map((line) => JSON.parse(line) as SonarLintCall);
   }
 
   /** The server-side extension host's log: activation events and failures of every extension. */

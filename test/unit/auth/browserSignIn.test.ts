@@ -132,12 +132,13 @@ describe('browser sign-in listener', () => {
   it('answers the status, takes the token from the server origin, then closes the port', async () => {
     const signIn = await start({ serverOrigin: `${SERVER_ORIGIN}/sonarqube/` });
     assert.equal(signIn.port, ports[0]);
-    assert.equal(signIn.authUrl(`${SERVER_ORIGIN}/sonarqube/`), `${SERVER_ORIGIN}/sonarqube/sonarlint/auth?ideName=Visual%20Studio%20Code&port=${ports[0]}`);
+    assert.equal(signIn.authUrl(`${SERVER_ORIGIN}/sonarqube/`, 'sonarlint/auth'), `${SERVER_ORIGIN}/sonarqube/sonarlint/auth?ideName=Visual%20Studio%20Code&port=${ports[0]}`);
+    assert.equal(signIn.authUrl(`${SERVER_ORIGIN}/sonarqube`, 'auth'), `${SERVER_ORIGIN}/sonarqube/auth?ideName=Visual%20Studio%20Code&port=${ports[0]}`);
 
     const status = await fetch(`http://127.0.0.1:${signIn.port}/sonarlint/api/status`, { headers: { origin: SERVER_ORIGIN } });
     assert.equal(status.status, 200);
     assert.equal(status.headers.get('access-control-allow-origin'), SERVER_ORIGIN);
-    assert.deepEqual(await status.json(), { ideName: 'Visual Studio Code', description: 'SonarQube Tokens', needsToken: true, capabilities: {} });
+    assert.deepEqual(await status.json(), { ideName: 'Visual Studio Code', description: 'SonarQube Tokens', needsToken: true, capabilities: { canOpenFixSuggestion: false } });
 
     const token = newToken();
     const posted = await postToken(signIn.port, token);

@@ -63,8 +63,8 @@ describe('ConnectionStore', () => {
 
   it('refuses the same Cloud region, organization and login only', async () => {
     const { connections } = store({}, ['1', '2', '3', '4']);
-    await connections.add({ target: { kind: 'cloud', region: 'EU', organization: 'acme' }, login: 'alice' });
-    assert.ok(connections.findDuplicate({ kind: 'cloud', region: 'EU', organization: 'acme' }, 'alice'));
+    const added = await connections.add({ target: { kind: 'cloud', region: 'EU', organization: 'acme' }, login: 'alice' });
+    assert.deepEqual(connections.findDuplicate({ kind: 'cloud', region: 'EU', organization: 'acme' }, 'alice'), added);
     assert.equal(connections.findDuplicate({ kind: 'cloud', region: 'US', organization: 'acme' }, 'alice'), undefined);
     assert.equal(connections.findDuplicate({ kind: 'cloud', region: 'EU', organization: 'other' }, 'alice'), undefined);
   });

@@ -71,10 +71,118 @@ describe('rotate token', () => {
     assert.equal(replacementName('ide', now, []), 'ide-2026-11-22');
     assert.equal(replacementName('ide-2026-10-01', now, []), 'ide-2026-11-22');
     assert.equal(replacementName('ide', now, ['ide-2026-11-22']), 'ide-2026-11-22-2');
-    assert.ok(replacementName('x'.repeat(100), now, []).length <= 100);
   });
 
   it('keeps "no expiry" tokens without expiry', () => {
     assert.equal(replacementExpiration({ ...token, expirationDate: undefined }, now), undefined);
+  });
+
+  it('never reuses the old name when it already ends in today\'s date (the server would refuse it)', () => {
+    assert.equal(replacementName('ide-2026-11-22', now, []), 'ide-2026-11-22-2');
+    assert.equal(replacementName('ide-2026-11-22-2', now, ['ide-2026-11-22']), 'ide-2026-11-22-3');
+    assert.equal(replacementName('ide-2026-11-22', now, ['ide-2026-11-22-2']), 'ide-2026-11-22-3');
+  });
+
+  it("shortens a long name to keep today's date and the counter within 100 characters", () => {
+    const long = 'x'.repeat(100);
+    assert.equal(replacementName(long, now, []), `${'x'.repeat(89)}-2026-11-22`);
+    assert.equal(replacementName(long, now, [`${'x'.repeat(89)}-2026-11-22`]), `${'x'.repeat(87)}-2026-11-22-2`);
+  });
+
+  it('gives the replacement as many days as the old token had, at least one, and 30 when its creation is unknown', () => {
+    assert.equal(replacementExpiration({ ...token, createdAt: '2026-01-01T00:00:00+0000', expirationDate: '2026-04-01T00:00:00+0000' }, now), '2027-02-20');
+    assert.equal(replacementExpiration({ ...token, createdAt: '2026-11-21T20:00:00+0000', expirationDate: '2026-11-22T00:00:00+0000' }, now), '2026-11-23');
+    assert.equal(replacementExpiration({ ...token, createdAt: '', expirationDate: '2026-11-22T00:00:00+0000' }, now), '2026-12-22');
+  });
+
+  /** Steps that record what they were asked, with the server answering `generated`; `failing` names steps that throw. */
+  function recordingSteps(generated: { login: string; name: string }, failing: Partial<Record<string, Error>> = {}) {
+    const log: string[] = [];
+    const requests: unknown[] = [];
+    const step = (label: string) => {
+      log.push(label);
+      const failure = failing[label];
+      if (failure) throw failure;
+    };
+    const steps: RotationSteps<string> = {
+      generate: async (request) => {
+        requests.push(request);
+        step('generate');
+        return { ...generated, token: 'new-value', type: request.type ?? 'USER_TOKEN', createdAt: '2026-11-22T09:00:00+0000' };
+      },
+      storeValue: async (ref, value) => step(`store ${ref.login}/${ref.name}=${value}`),
+      deleteValue: async (ref) => step(`delete ${ref.login}/${ref.name}`),
+      switchBinding: async (binding, from, to) => step(`switch ${binding} ${from.name}->${to.name}`),
+      revoke: async (ref) => step(`revoke ${ref.login}/${ref.name}`),
+    };
+    return { steps, log, requests };
+  }
+
+  it('rotates a project analysis token into one for the same project and type', async () => {
+    const projectToken: UserToken = { ...token, type: 'PROJECT_ANALYSIS_TOKEN', project: { key: 'shop', name: 'Shop' } };
+    const { steps, requests } = recordingSteps({ login: 'alice', name: 'ide-2026-11-22' });
+    const outcome = await rotateToken({ old, token: projectToken, bindings: [], newName: 'ide-2026-11-22', now }, steps);
+    assert.equal(outcome.ok, true);
+    assert.deepEqual(requests, [{ name: 'ide-2026-11-22', type: 'PROJECT_ANALYSIS_TOKEN', projectKey: 'shop', expirationDate: '2026-12-22' }]);
+  });
+
+  it("rotates another user's token for an admin: generated for that login, held and revoked under it", async () => {
+    const theirs: TokenRef = { connectionId: 'c', login: 'bob', name: 'ci' };
+    const { steps, log, requests } = recordingSteps({ login: 'bob', name: 'ci-2026-11-22' });
+    const outcome = await rotateToken({ old: theirs, token: { name: 'ci', type: 'USER_TOKEN', createdAt: token.createdAt }, bindings: ['a'], newName: 'ci-2026-11-22', now, forLogin: 'bob' }, steps);
+    assert.deepEqual(outcome, { ok: true, replacement: { connectionId: 'c', login: 'bob', name: 'ci-2026-11-22' } });
+    assert.deepEqual(requests, [{ name: 'ci-2026-11-22', type: 'USER_TOKEN', login: 'bob' }]);
+    assert.deepEqual(log, ['generate', 'store bob/ci-2026-11-22=new-value', 'switch a ci->ci-2026-11-22', 'revoke bob/ci', 'delete bob/ci']);
+  });
+
+  it('switches bindings back in reverse order, then revokes and forgets the replacement, when a later binding fails', async () => {
+    const { steps, log } = recordingSteps({ login: 'alice', name: 'ide-2026-11-22' }, { 'switch c ide->ide-2026-11-22': new Error('c is read-only') });
+    const outcome = await rotateToken({ old, token, bindings: ['a', 'b', 'c'], newName: 'ide-2026-11-22', now }, steps);
+    assert.equal(outcome.ok, false);
+    assert.deepEqual(log, [
+      'generate',
+      'store alice/ide-2026-11-22=new-value',
+      'switch a ide->ide-2026-11-22',
+      'switch b ide->ide-2026-11-22',
+      'switch c ide->ide-2026-11-22',
+      'switch b ide-2026-11-22->ide',
+      'switch a ide-2026-11-22->ide',
+      'revoke alice/ide-2026-11-22',
+      'delete alice/ide-2026-11-22',
+    ]);
+  });
+
+  it('reports every failed undo step and still tries the rest when the rollback itself fails', async () => {
+    const switchBack = new Error('a cannot be switched back');
+    const revokeReplacement = new Error('network down');
+    const revokeOld = new Error('revoke refused');
+    const { steps, log } = recordingSteps({ login: 'alice', name: 'ide-2026-11-22' }, {
+      'revoke alice/ide': revokeOld,
+      'switch a ide-2026-11-22->ide': switchBack,
+      'revoke alice/ide-2026-11-22': revokeReplacement,
+    });
+    const outcome = await rotateToken({ old, token, bindings: ['a', 'b'], newName: 'ide-2026-11-22', now }, steps);
+    assert.deepEqual(outcome, { ok: false, failedStep: 'revokeOld', error: revokeOld, cleanupErrors: [switchBack, revokeReplacement] });
+    // The replacement's value is forgotten even though its revoke failed; the old value is kept (its token is valid).
+    assert.deepEqual(log, [
+      'generate',
+      'store alice/ide-2026-11-22=new-value',
+      'switch a ide->ide-2026-11-22',
+      'switch b ide->ide-2026-11-22',
+      'revoke alice/ide',
+      'switch b ide-2026-11-22->ide',
+      'switch a ide-2026-11-22->ide',
+      'revoke alice/ide-2026-11-22',
+      'delete alice/ide-2026-11-22',
+    ]);
+  });
+
+  it('revokes the replacement again when its value cannot be stored, and reports a failed revoke too', async () => {
+    const locked = new Error('keychain locked');
+    const refused = new Error('revoke refused');
+    const { steps, log } = recordingSteps({ login: 'alice', name: 'ide-2026-11-22' }, { 'store alice/ide-2026-11-22=new-value': locked, 'revoke alice/ide-2026-11-22': refused });
+    const outcome = await rotateToken({ old, token, bindings: ['a'], newName: 'ide-2026-11-22', now }, steps);
+    assert.deepEqual(outcome, { ok: false, failedStep: 'store', error: locked, cleanupErrors: [refused] });
+    assert.deepEqual(log, ['generate', 'store alice/ide-2026-11-22=new-value', 'revoke alice/ide-2026-11-22']);
   });
 });

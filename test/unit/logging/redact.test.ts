@@ -1,6 +1,6 @@
 import * as assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
-import { MAX_LOG_LINE_LENGTH, REDACTED, capLength, createRedactingLogger, redactSecrets, toSingleLine } from '../../../src/core/logging/redact';
+import { MAX_LOG_LINE_LENGTH, capLength, createRedactingLogger, redactSecrets, toSingleLine } from '../../../src/core/logging/redact';
 import { RecordingLogger } from '../support/recordingLogger';
 
 // Token-shaped values are generated at run time: no real-looking token is committed.
@@ -15,19 +15,22 @@ describe('redactSecrets', () => {
   const basic = Buffer.from(`${user}:`).toString('base64');
 
   const table: ReadonlyArray<readonly [string, string]> = [
-    [`using ${user} now`, `using ${REDACTED} now`],
-    [`project ${project}, global ${globalAnalysis}, scoped ${scoped}`, `project ${REDACTED}, global ${REDACTED}, scoped ${REDACTED}`],
-    [`upper case ${user.toUpperCase()}`, `upper case ${REDACTED}`],
-    [`legacy token ${legacy}.`, `legacy token ${REDACTED}.`],
-    [`glued:${user}|x${legacy}z`, `glued:${REDACTED}|x${REDACTED}z`],
-    [`Authorization: Bearer ${user}`, `Authorization: Bearer ${REDACTED}`],
-    [`authorization: basic ${basic}`, `authorization: basic ${REDACTED}`],
-    [`{"Authorization":"Bearer opaque-value-123"}`, `{"Authorization":"Bearer ${REDACTED}"}`],
-    [`GET /api/x?token=opaque-value-123&page=2`, `GET /api/x?token=${REDACTED}&page=2`],
-    [`form access_token=abc.def-ghi; next`, `form access_token=${REDACTED}; next`],
-    [`env SONAR_TOKEN=opaque-value-123 FOO=bar`, `env SONAR_TOKEN=${REDACTED} FOO=bar`],
-    [`login=alice&password=hunter2!`, `login=alice&password=${REDACTED}`],
-    [`body {"token": "opaque-value-123"}`, `body {"token": "${REDACTED}"}`],
+    [`using ${user} now`, `using *** now`],
+    [`project ${project}, global ${globalAnalysis}, scoped ${scoped}`, `project ***, global ***, scoped ***`],
+    [`upper case ${user.toUpperCase()}`, `upper case ***`],
+    [`legacy token ${legacy}.`, `legacy token ***.`],
+    [`glued:${user}|x${legacy}z`, `glued:***|x***z`],
+    [`Authorization: Bearer ${user}`, `Authorization: Bearer ***`],
+    [`authorization: basic ${basic}`, `authorization: basic ***`],
+    [`{"Authorization":"Bearer opaque-value-123"}`, `{"Authorization":"Bearer ***"}`],
+    [`GET /api/x?token=opaque-value-123&page=2`, `GET /api/x?token=***&page=2`],
+    [`form access_token=abc.def-ghi; next`, `form access_token=***; next`],
+    [`env SONAR_TOKEN=opaque-value-123 FOO=bar`, `env SONAR_TOKEN=*** FOO=bar`],
+    [`login=alice&password=hunter2!`, `login=alice&password=***`],
+    [`body {"token": "opaque-value-123"}`, `body {"token": "***"}`],
+    [`compact {"token":"opaque-value-123","login":"alice"}`, `compact {"token":"***","login":"alice"}`],
+    [`oauth {"access_token": "opaque-value-123", "expires_in": 3600}`, `oauth {"access_token": "***", "expires_in": 3600}`],
+    [`{"sonar.password":"hunter2!"}`, `{"sonar.password":"***"}`],
   ];
 
   for (const [input, expected] of table) {
@@ -38,7 +41,28 @@ describe('redactSecrets', () => {
 
   it('masks git commit SHAs too (they are indistinguishable from legacy tokens)', () => {
     const sha = hex40();
-    assert.equal(redactSecrets(`checked out ${sha}`), `checked out ${REDACTED}`);
+    assert.equal(redactSecrets(`checked out ${sha}`), `checked out ***`);
+  });
+
+  it('masks a known value that contains a shorter known value whole, whatever order they come in', () => {
+    const inner = 'opaque-secret';
+    const outer = `${inner}-with-suffix`;
+    assert.equal(redactSecrets(`x ${outer} y ${inner} z`, [inner, outer]), 'x *** y *** z');
+    assert.equal(redactSecrets(`x ${outer} y ${inner} z`, [outer, inner]), 'x *** y *** z');
+  });
+
+  it('masks a known value of exactly eight characters, the shortest it masks', () => {
+    assert.equal(redactSecrets('key 8chars!! and 7chars!', ['8chars!!', '7chars!']), 'key *** and 7chars!');
+  });
+
+  it('masks known values wherever they appear, longest first', () => {
+    const known = 'not-token-shaped-secret';
+    assert.equal(redactSecrets(`a${known}b and ${known}-suffix`, [known, 'not-token']), `a***b and ***-suffix`);
+    assert.equal(redactSecrets('a (x.y)+ b', ['(x.y)+ b']), `a ***`, 'regex characters in a known value are literal');
+  });
+
+  it('ignores very short known values that would shred ordinary words', () => {
+    assert.equal(redactSecrets('the quick fox', ['e', 'fox']), 'the quick fox');
   });
 
   it('leaves ordinary text alone', () => {
@@ -83,7 +107,7 @@ describe('createRedactingLogger', () => {
     logger.info(`two\npassword=${custom}`);
     logger.warn(`Authorization: Bearer ${custom}`);
     logger.error('x'.repeat(MAX_LOG_LINE_LENGTH + 10));
-    assert.deepEqual(sink.lines.slice(0, 3), [`debug one ${REDACTED}`, `info two ⏎ password=${REDACTED}`, `warn Authorization: Bearer ${REDACTED}`]);
+    assert.deepEqual(sink.lines.slice(0, 3), [`debug one ***`, `info two ⏎ password=***`, `warn Authorization: Bearer ***`]);
     assert.equal(sink.lines[3], `error ${'x'.repeat(MAX_LOG_LINE_LENGTH)}… (10 more characters)`);
     for (const line of sink.lines) {
       assert.ok(!line.includes(held) && !line.includes(custom));
@@ -95,7 +119,21 @@ describe('createRedactingLogger', () => {
     const held = `squ_${hex40()}`;
     createRedactingLogger(sink).info(`${'x'.repeat(MAX_LOG_LINE_LENGTH - 10)}${held}`);
     assert.ok(!sink.lines[0]!.includes(held.slice(0, 10)));
-    assert.ok(sink.lines[0]!.endsWith(REDACTED));
+    assert.ok(sink.lines[0]!.endsWith('***'));
   });
 
+  it('asks for known values on every line and survives a failing supplier', () => {
+    const sink = new RecordingLogger();
+    const values: string[] = [];
+    let fail = false;
+    const logger = createRedactingLogger(sink, () => {
+      if (fail) throw new Error('store not ready');
+      return values;
+    });
+    values.push('added-after-creation');
+    logger.info('x added-after-creation');
+    fail = true;
+    logger.info(`y ${'a'.repeat(40)}`);
+    assert.deepEqual(sink.lines, [`info x ***`, `info y ***`]);
+  });
 });

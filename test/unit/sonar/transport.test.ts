@@ -266,7 +266,7 @@ describe('sonar transport', () => {
       handler = (_request, response) => response.socket?.destroy();
       const error = await failureOf(get(base()));
       assert.equal(error.kind, 'network');
-      assert.ok(error.code);
+      assert.equal(error.code, 'UND_ERR_SOCKET');
       assert.equal(error.maybeDelivered, false);
       const posted = await failureOf({ ...get(base()), method: 'POST', form: { name: 'x' } });
       assert.equal(posted.kind, 'network');

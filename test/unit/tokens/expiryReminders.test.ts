@@ -28,9 +28,9 @@ describe('expiry reminders', () => {
   });
 
   it('is due once a day', () => {
-    assert.ok(reminderDue(undefined, now));
-    assert.ok(!reminderDue('2026-11-22T00:00:00Z', now));
-    assert.ok(reminderDue('2026-11-21T11:59:00Z', now));
-    assert.ok(reminderDue('garbage', now));
+    assert.equal(reminderDue(undefined, now), true);
+    assert.equal(reminderDue('2026-11-22T00:00:00Z', now), false);
+    assert.equal(reminderDue('2026-11-21T11:59:00Z', now), true);
+    assert.equal(reminderDue('garbage', now), true);
   });
 });

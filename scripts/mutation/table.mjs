@@ -1,0 +1,34 @@
+// Prints the mutation score per folder of src/core, as the Markdown table in docs/testing.md, from the JSON reports
+// that `npm run mutation` leaves in reports/mutation/ (the newest report of each file wins).
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+
+const reportDir = path.join('reports', 'mutation');
+const newestFirst = fs.readdirSync(reportDir)
+  .filter((name) => name.endsWith('.json'))
+  .map((name) => path.join(reportDir, name))
+  .sort((a, b) => fs.statSync(b).mtimeMs - fs.statSync(a).mtimeMs);
+
+const mutantsByFile = new Map();
+for (const report of newestFirst) {
+  for (const [file, { mutants }] of Object.entries(JSON.parse(fs.readFileSync(report, 'utf8')).files)) {
+    if (!mutantsByFile.has(file)) mutantsByFile.set(file, mutants);
+  }
+}
+
+const folders = new Map();
+for (const [file, mutants] of mutantsByFile) {
+  const folder = path.posix.dirname(file.replace(/\\/g, '/').replace(/^out\/src\//, ''));
+  const counts = folders.get(folder) ?? { Killed: 0, Timeout: 0, Survived: 0, NoCoverage: 0, Ignored: 0 };
+  for (const { status } of mutants) if (status in counts) counts[status] += 1;
+  folders.set(folder, counts);
+}
+
+console.log('| folder | mutation score | killed | timed out | survived | not covered | ignored |');
+console.log('|---|---|---|---|---|---|---|');
+for (const [folder, c] of [...folders].sort(([a], [b]) => a.localeCompare(b))) {
+  const detected = c.Killed + c.Timeout;
+  const valid = detected + c.Survived + c.NoCoverage;
+  const score = valid === 0 ? 'n/a' : `${((100 * detected) / valid).toFixed(1)}%`;
+  console.log(`| ${folder} | ${score} | ${c.Killed} | ${c.Timeout} | ${c.Survived} | ${c.NoCoverage} | ${c.Ignored} |`);
+}

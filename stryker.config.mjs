@@ -1,0 +1,51 @@
+// Mutation testing of the core: `npm run mutation` (all of src/core) or `npm run mutation -- config` (one folder
+// or file under src/core). Stryker changes the compiled core in small ways and runs, per change, only the unit tests
+// that cover it; a change no test notices is a "survivor". See docs/testing.md.
+import * as fs from 'node:fs';
+
+const target = process.env.MUTATION_TARGET ?? '';
+const reportName = target === '' ? 'core' : target.replace(/\.ts$/, '').replace(/[\\/]/g, '-');
+const mutate = target === ''
+  ? ['out/src/core/**/*.js']
+  : target.endsWith('.ts')
+    ? [`out/src/core/${target.replace(/\.ts$/, '.js')}`]
+    : [`out/src/core/${target}/**/*.js`];
+
+/**
+ * The unit test folders, the slow ones (real servers, timeouts) last: a mutant is usually killed by a fast test of its
+ * own folder before the fault matrix runs. The packaging and manifest tests check the VSIX and package.json, never
+ * the core.
+ */
+function unitTestSpec() {
+  const slow = ['sonar', 'auth', 'fake-sonarqube', 'faults'];
+  const unrelated = ['packaging', 'manifest'];
+  const folders = fs.readdirSync('out/test/unit', { withFileTypes: true })
+    .filter((entry) => entry.isDirectory() && !unrelated.includes(entry.name))
+    .filter((entry) => fs.readdirSync(`out/test/unit/${entry.name}`, { recursive: true }).some((name) => String(name).endsWith('.test.js')))
+    .map((entry) => entry.name)
+    .sort((a, b) => slow.indexOf(a) - slow.indexOf(b) || a.localeCompare(b));
+  return folders.map((folder) => `out/test/unit/${folder}/**/*.test.js`);
+}
+
+/** @type {import('@stryker-mutator/api/core').PartialStrykerOptions} */
+export default {
+  testRunner: 'mocha',
+  coverageAnalysis: 'perTest',
+  mutate,
+  mochaOptions: {
+    config: '.mocharc.json',
+    spec: unitTestSpec(),
+  },
+  plugins: ['@stryker-mutator/mocha-runner', './scripts/mutation/tscEmitIgnorer.mjs'],
+  ignorers: ['tsc-emit'],
+  // The machine running this is usually shared: one test process unless told otherwise (--concurrency N).
+  concurrency: 1,
+  timeoutMS: 10000,
+  reporters: ['clear-text', 'progress', 'json', 'html'],
+  jsonReporter: { fileName: `reports/mutation/${reportName}.json` },
+  htmlReporter: { fileName: `reports/mutation/${reportName}.html` },
+  clearTextReporter: { allowColor: false, logTests: false, reportMutants: true, reportScoreTable: true },
+  ignorePatterns: ['/dist', '*.vsix', '/.vscode-test', '/.cache', '/test-results', '/reports', '/bench', '/docs', '/media', '/test/e2e'],
+  tempDirName: '.stryker-tmp',
+  cleanTempDir: 'always',
+};

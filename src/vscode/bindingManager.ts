@@ -5,6 +5,8 @@ import { copyWithAutoClear } from '../core/clipboard/autoClear';
 import type { ConnectionRecord } from '../core/connections/connectionStore';
 import { nodeFileSystem } from '../core/config/fileSystem';
 import { writeFileAtomic } from '../core/config/atomicWrite';
+import { confirmWorkspaceFile } from '../core/config/confinement';
+import { readConfigFile } from '../core/config/jsoncFile';
 import {
   planConnectedModeConnection,
   projectBindingValue,
@@ -64,6 +66,7 @@ export class BindingManager {
       void prompter.error(t('{0} is not supported on this operating system.', target.label(t)));
       return;
     }
+    if (folder && !(await confirmWorkspaceFile({ fs: nodeFileSystem, prompter, t }, folder.uri.fsPath, file))) return;
     let plainTextToken: string | undefined;
     if (target.secret === 'plainText') {
       const confirmed = await prompter.confirm(t('Write the token in plain text into {0}?', displayPath(file)), {
@@ -218,6 +221,8 @@ export class BindingManager {
           createdFile: binding.createdFile,
           createdDirs: binding.createdDirs ? [...binding.createdDirs] : undefined,
           createdKeys: binding.createdKeys ? [...binding.createdKeys] : undefined,
+          // Only for the check that the value is gone: a keychain that cannot answer must not block the unbind.
+          plainTextToken: binding.plainText ? await this.services.vault.read(binding.token).catch(() => undefined) : undefined,
         });
       }
       await this.store.remove(binding.id);
@@ -271,7 +276,8 @@ export class BindingManager {
     for (const folder of folders) {
       if (folder.uri.scheme !== 'file') continue; // a virtual folder: its settings binding is all it gets
       const file = path.join(folder.uri.fsPath, SHARED_FILE);
-      const existing = (await nodeFileSystem.readFile(file))?.toString('utf8');
+      if (!(await confirmWorkspaceFile({ fs: nodeFileSystem, prompter: this.services.prompter, t }, folder.uri.fsPath, file))) continue;
+      const existing = (await readConfigFile(nodeFileSystem, file))?.toString('utf8');
       if (existing === text) continue;
       if (existing !== undefined) {
         const replace = t('Replace');

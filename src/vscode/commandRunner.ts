@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import { isConfigFileError, type ConfigFileError } from '../core/config/configFileError';
+import { isConfigFileError, isFixableInFile, type ConfigFileError } from '../core/config/configFileError';
 import type { Logger } from '../core/ports';
 import { describeError, errorSummary, isCancellation } from '../core/flows/describeError';
 import type { CommandId } from './commandIds';
@@ -48,7 +48,7 @@ export class CommandRunner implements CommandRegistry {
     const message = this.redact(describeError(error, t));
     const showLogs = t('Show Logs');
     // A file that cannot be edited is for the person to fix: offer it, at the place that does not parse.
-    const fixable = isConfigFileError(error) && (error.reason === 'parse' || error.reason === 'shape') ? error : undefined;
+    const fixable = isConfigFileError(error) && isFixableInFile(error) ? error : undefined;
     const openFile = t('Open File');
     const chosen = await vscode.window.showErrorMessage(message, ...(fixable ? [openFile] : []), showLogs);
     if (chosen === showLogs) this.showLogs();

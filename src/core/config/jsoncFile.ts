@@ -1,9 +1,9 @@
 // Edit JSON-with-comments files the way a person would: only the entry that changes, everything else byte for byte.
 import * as path from 'node:path';
 import { applyEdits, findNodeAtLocation, format, modify, parse, parseTree, printParseErrorCode } from 'jsonc-parser';
-import type { FormattingOptions, JSONPath, ParseError } from 'jsonc-parser';
-import { writeFileAtomic } from './atomicWrite';
-import { ConfigFileError } from './configFileError';
+import type { FormattingOptions, JSONPath, Node, ParseError } from 'jsonc-parser';
+import { notAFileError, writeFileAtomic } from './atomicWrite';
+import { ConfigFileError, isConfigFileError } from './configFileError';
 import type { FileSystem } from './fileSystem';
 
 const BOM = '\uFEFF';
@@ -45,9 +45,39 @@ function parseOrThrow(file: string, text: string): unknown {
   return value;
 }
 
+/** The file's bytes, undefined when missing; a folder in its place is said so, not a raw `EISDIR`. */
+export async function readConfigFile(fs: FileSystem, file: string): Promise<Buffer | undefined> {
+  try {
+    return await fs.readFile(file);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException)?.code === 'EISDIR') throw notAFileError(file);
+    throw error;
+  }
+}
+
+/**
+ * The first key along `jsonPath` that its object holds more than once, with its line. JSON parsers disagree on which
+ * of the two counts (ours takes the last, an edit finds the first), so editing there could leave a value behind.
+ */
+export function duplicateKeyOnPath(text: string, jsonPath: JSONPath): { key: string; line: number } | undefined {
+  let node: Node | undefined = parseTree(text, [], { allowTrailingComma: true });
+  for (const segment of jsonPath) {
+    if (!node) return undefined;
+    if (node.type === 'array' && typeof segment === 'number') {
+      node = node.children?.[segment];
+      continue;
+    }
+    if (node.type !== 'object' || typeof segment !== 'string') return undefined;
+    const matching = (node.children ?? []).filter((property) => property.children?.[0]?.value === segment);
+    if (matching.length > 1) return { key: segment, line: lineAndColumn(text, matching[1].offset).line };
+    node = matching[0]?.children?.[1];
+  }
+  return undefined;
+}
+
 /** Reads and parses a JSONC file; a missing file reads as `{}`. An unparsable one throws, naming the line. */
 export async function readJsoncFile(fs: FileSystem, file: string): Promise<JsoncFile> {
-  const raw = await fs.readFile(file);
+  const raw = await readConfigFile(fs, file);
   if (raw === undefined) return { exists: false, text: '', value: {} };
   const text = raw.toString('utf8').replace(/^\uFEFF/, '');
   const value = text.trim() === '' ? {} : parseOrThrow(file, text);
@@ -120,17 +150,37 @@ function collapseEmptyParent(text: string, parentPath: JSONPath): string {
   return text.slice(0, parent.offset + 1) + text.slice(parent.offset + parent.length - 1);
 }
 
+export interface EditOptions {
+  /** Mode of a file that does not exist yet. */
+  readonly newFileMode?: number;
+  /** The file will hold a token: written owner-only from the start. */
+  readonly secret?: boolean;
+  /** Text that must not be left in the file after the edit (a removed plain-text token): it is not written then. */
+  readonly mustNotContain?: string;
+  /** Test hook passed to the atomic write. */
+  readonly beforeRename?: () => Promise<void>;
+}
+
+/** Another program's write between our read and our rename: the edit is redone on its text this many times in all. */
+const EDIT_ATTEMPTS = 2;
+
 /**
- * Applies `edit` to the file and writes it atomically when something changed. A file that does not parse is never
- * written; a missing file (and its folders) is created.
+ * Applies `edit` to the file and writes it atomically when something changed. A file that does not parse, or holds
+ * the edited key twice, is never written; a missing file (and its folders) is created. When another program writes
+ * the file meanwhile, the edit is made again on its version; the edit callback must therefore be repeatable.
  */
-export async function editJsoncFile(
-  fs: FileSystem,
-  file: string,
-  edit: (document: JsoncDocument) => void,
-  options: { newFileMode?: number; secret?: boolean; beforeRename?: () => Promise<void> } = {},
-): Promise<EditResult> {
-  const raw = await fs.readFile(file);
+export async function editJsoncFile(fs: FileSystem, file: string, edit: (document: JsoncDocument) => void, options: EditOptions = {}): Promise<EditResult> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await editOnce(fs, file, edit, options);
+    } catch (error) {
+      if (!isConfigFileError(error) || error.reason !== 'changedMeanwhile' || attempt >= EDIT_ATTEMPTS) throw error;
+    }
+  }
+}
+
+async function editOnce(fs: FileSystem, file: string, edit: (document: JsoncDocument) => void, options: EditOptions): Promise<EditResult> {
+  const raw = await readConfigFile(fs, file);
   const original = raw?.toString('utf8');
   const hadBom = original?.startsWith(BOM) ?? false;
   const existingText = original === undefined ? undefined : hadBom ? original.slice(1) : original;
@@ -142,6 +192,15 @@ export async function editJsoncFile(
   const formatting = existingText === undefined ? { eol: '\n', insertSpaces: true, tabSize: 2 } : detectFormatting(startText);
   let text = startText;
   const apply = (jsonPath: JSONPath, newValue: unknown) => {
+    const duplicate = duplicateKeyOnPath(text, jsonPath);
+    if (duplicate) {
+      throw new ConfigFileError(
+        file,
+        'duplicateKeys',
+        (t) => t('Cannot edit {0}: "{1}" appears more than once in it (line {2}), so which one counts is unclear. Remove the extra one and try again; the file was left untouched.', file, duplicate.key, duplicate.line),
+        duplicate.line,
+      );
+    }
     text = modifyText(text, jsonPath, newValue, formatting);
     value = parse(text, [], { allowTrailingComma: true });
   };
@@ -155,10 +214,19 @@ export async function editJsoncFile(
     set: (jsonPath, newValue) => apply(jsonPath, newValue),
     remove: (jsonPath) => apply(jsonPath, undefined),
   });
+  if (options.mustNotContain && text.includes(options.mustNotContain)) {
+    const { line } = lineAndColumn(text, text.indexOf(options.mustNotContain));
+    throw new ConfigFileError(
+      file,
+      'valueRemains',
+      (t) => t('The token still appears in {0} (line {1}) with its binding removed. Delete it there and remove the binding again; the file was left untouched.', file, line),
+      line,
+    );
+  }
   if (text === startText) return { changed: false, createdFile: false, createdDirs: [] };
   const createdDirs = raw === undefined ? await fs.mkdir(path.dirname(file)) : [];
   const output = (hadBom ? BOM : '') + text + (existingText === undefined ? '\n' : '');
-  await writeFileAtomic(fs, file, output, { mode: options.newFileMode, secret: options.secret, beforeRename: options.beforeRename });
+  await writeFileAtomic(fs, file, output, { mode: options.newFileMode, secret: options.secret, unchangedSince: raw ?? null, beforeRename: options.beforeRename });
   return { changed: true, createdFile: raw === undefined, createdDirs };
 }
 

@@ -220,6 +220,20 @@ export async function completeSignIn(
     throw error;
   }
   logger.info(`[signIn] added connection ${record.id} to ${record.label} as ${record.login}`);
-  void prompter.info(t('Signed in to {0} as {1}.', record.label, user.name || user.login));
+  const name = user.name || user.login;
+  if (travelsUnencrypted(finalTarget)) {
+    void prompter.warn(
+      t('Signed in to {0} as {1}. Its address starts with http://, so the token travels unencrypted with every request and anyone on the network in between can read it. Use https:// if the server offers it.', record.label, name),
+    );
+  } else {
+    void prompter.info(t('Signed in to {0} as {1}.', record.label, name));
+  }
   return record;
+}
+
+/** A server reached over plain HTTP through a network: on this machine's loopback the token never leaves it. */
+function travelsUnencrypted(target: SonarTarget): boolean {
+  if (target.kind !== 'server') return false;
+  const url = new URL(target.serverUrl);
+  return url.protocol === 'http:' && !/^(localhost|127\.\d+\.\d+\.\d+|\[::1\])$/i.test(url.hostname);
 }

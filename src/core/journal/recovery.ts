@@ -2,7 +2,7 @@
 // A token whose value was lost, or whose revoke never reached the server, is the person's to decide: revoke or keep.
 import type { ConnectionStore, ConnectionRecord } from '../connections/connectionStore';
 import type { Prompter } from '../flows/prompter';
-import { errorSummary } from '../flows/describeError';
+import { describeSonarError, errorSummary } from '../flows/describeError';
 import { removeConnectionData } from '../flows/removeConnection';
 import { signInRefused } from '../flows/revokeToken';
 import type { Clock, Logger, Translate } from '../ports';
@@ -217,7 +217,7 @@ async function revokeDecided(deps: RecoveryDeps, decision: Decision): Promise<bo
     return true;
   } catch (error) {
     logger.warn(`[recovery] revoking "${ref.name}" failed: ${errorSummary(error)}`);
-    void prompter.error(t('Token {0} could not be revoked on {1}: {2} You are asked again at the next start.', ref.name, connection.label, errorSummary(error)));
+    void prompter.error(t('Token {0} could not be revoked on {1}: {2} You are asked again at the next start.', ref.name, connection.label, describeSonarError(error, connection.label, t)));
     return false;
   }
 }

@@ -44,6 +44,8 @@ export interface RemoveMcpFileBinding {
   readonly createdFile?: boolean;
   readonly createdDirs?: readonly string[];
   readonly createdKeys?: readonly string[];
+  /** A plain-text binding's value: it must be gone from the file afterwards, or nothing is written. */
+  readonly plainTextToken?: string;
 }
 
 type JsonObject = Record<string, unknown>;
@@ -116,7 +118,7 @@ export async function removeMcpFileBinding(fs: FileSystem, options: RemoveMcpFil
     const index = inputsOf(document.value).findIndex((input) => input.id === options.inputId);
     if (options.inputId && index >= 0) document.remove(['inputs', index]);
     if (createdKeys.has('inputs') && Array.isArray(asObject(document.value)?.inputs) && inputsOf(document.value).length === 0) document.remove(['inputs']);
-  });
+  }, { mustNotContain: options.plainTextToken });
   if (options.createdFile) await deleteIfEmptyObject(fs, options.path, options.createdDirs ?? []);
 }
 

@@ -35,15 +35,17 @@ function isSonarQubeForIde(status: unknown): boolean {
 /** The lowest port where SonarQube for IDE answers, or undefined; never throws, never waits past the timeout. */
 export async function probeSonarLintIdePort(options: { ports?: readonly number[]; timeoutMs?: number; fetchStatus?: StatusFetcher } = {}): Promise<number | undefined> {
   const ports = options.ports ?? HANDSHAKE_PORTS;
-  const controller = new AbortController();
-  const timer = setTimeout(() => controller.abort(), options.timeoutMs ?? 300);
+  // One signal per request: eleven requests listening on one signal exceed Node's listener limit, and it warns.
+  const controllers = ports.map(() => new AbortController());
+  const abortAll = () => controllers.forEach((controller) => controller.abort());
+  const timer = setTimeout(abortAll, options.timeoutMs ?? 300);
   const fetcher = options.fetchStatus ?? fetchStatus;
   try {
-    const answers = await Promise.all(ports.map((port) => fetcher(port, controller.signal).then(isSonarQubeForIde, () => false)));
+    const answers = await Promise.all(ports.map((port, index) => fetcher(port, controllers[index].signal).then(isSonarQubeForIde, () => false)));
     const index = answers.indexOf(true);
     return index >= 0 ? ports[index] : undefined;
   } finally {
     clearTimeout(timer);
-    controller.abort();
+    abortAll();
   }
 }

@@ -19,7 +19,10 @@ export interface DispatcherSettings {
   readonly proxyUrl?: string;
   /** Hosts that bypass the proxy; when absent, `NO_PROXY` from the environment applies. */
   readonly noProxy?: readonly string[];
-  /** False accepts any certificate (the editor's `http.proxyStrictSSL`); default true. */
+  /**
+   * False accepts any certificate on connections through a proxy (the editor's `http.proxyStrictSSL`, for proxies
+   * that inspect TLS); default true. A direct connection is always verified.
+   */
   readonly strictSSL?: boolean;
   /** Extra PEM certificate authorities, trusted in addition to the built-in ones. */
   readonly ca?: readonly string[];
@@ -77,8 +80,9 @@ export function selectProxy(targetUrl: string, settings: DispatcherSettings = {}
 
 /** A keep-alive dispatcher for one origin: an `Agent`, or a `ProxyAgent` when a proxy applies to that origin. */
 export function createDispatcher(origin: string, settings: DispatcherSettings = {}, env: ProxyEnvironment = process.env): Dispatcher {
+  const proxy = selectProxy(origin, settings, env);
   const tls = {
-    rejectUnauthorized: settings.strictSSL ?? true,
+    rejectUnauthorized: proxy ? (settings.strictSSL ?? true) : true,
     ...(settings.ca && settings.ca.length > 0 && { ca: [...rootCertificates, ...settings.ca] }),
     ...(settings.connectTimeoutMs !== undefined && { timeout: settings.connectTimeoutMs }),
   };
@@ -86,7 +90,6 @@ export function createDispatcher(origin: string, settings: DispatcherSettings = 
     connect: tls,
     ...(settings.keepAliveTimeoutMs !== undefined && { keepAliveTimeout: settings.keepAliveTimeoutMs }),
   };
-  const proxy = selectProxy(origin, settings, env);
   return proxy ? new ProxyAgent({ ...agentOptions, uri: proxy, requestTls: tls, proxyTls: tls }) : new Agent(agentOptions);
 }
 

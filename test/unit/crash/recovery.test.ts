@@ -7,6 +7,7 @@ import { generateTokenFlow } from '../../../src/core/flows/generateToken';
 import { hasJournalEntries, JOURNAL_STATE_KEY, OperationJournal } from '../../../src/core/journal/journal';
 import { ownerGone, recoverOperations } from '../../../src/core/journal/recovery';
 import { englishMessage } from '../../../src/core/ports';
+import { SonarApiError } from '../../../src/core/sonar/errors';
 import { FakeSonarQube } from '../../fake-sonarqube';
 import { FakeClipboard, manualTimers } from '../flows/harness';
 import { memoryState } from '../support/memoryState';
@@ -96,6 +97,17 @@ describe('crash recovery decisions', () => {
     assert.match(prompter.calls[0].text, /Token first was generated .* Token second was generated/);
     assert.deepEqual(summary, { resolved: 2, pending: 0 });
     world.assertConsistent();
+    world.dispose();
+  });
+
+  it('says so and asks again at the next start when the chosen revoke fails', async () => {
+    const world = await lostValue();
+    const session = world.session();
+    const api = Object.create(session.api, { revokeToken: { value: () => Promise.reject(new SonarApiError('server', 'An error has occurred')) } }) as Session['api'];
+    const { prompter, summary } = await recover(world, [{ warn: 'Revoke' }], { ...session, api });
+    assert.deepEqual(summary, { resolved: 0, pending: 1 });
+    assert.match(prompter.messages('error')[0], /^Token fresh could not be revoked on crash\.example: .* You are asked again at the next start\.$/);
+    assert.ok(world.serverTokens().includes('fresh') && hasJournalEntries(world.state));
     world.dispose();
   });
 

@@ -177,7 +177,11 @@ export interface ShownInput {
   readonly widget: any;
 }
 
-type MessageAnswer = (shown: ShownMessage) => string | undefined;
+/** The person's answer to the first later message that offers `choice` (and matches `when`). */
+interface MessageAnswer {
+  readonly choice: string;
+  readonly when?: RegExp;
+}
 
 /** Everything the extension did through the stand-in, and what the person will answer. */
 export class World {
@@ -201,17 +205,23 @@ export class World {
   cancelProgress?: RegExp;
   private readonly answers: MessageAnswer[] = [];
 
-  /** The next message that offers one of `actions`… is answered with `choice` (undefined: dismissed). */
-  answerNext(answer: MessageAnswer): void {
-    this.answers.push(answer);
+  /** The first later message that offers `choice` (and matches `when`) is answered with it; others are dismissed. */
+  answer(choice: string, when?: RegExp): void {
+    this.answers.push({ choice, when });
+  }
+
+  /** Answers not used yet, for tests to check that every expected question came. */
+  get pendingAnswers(): readonly string[] {
+    return this.answers.map((answer) => answer.choice);
   }
 
   show(severity: ShownMessage['severity'], message: string, rest: unknown[]): Promise<string | undefined> {
     const options = rest.length > 0 && typeof rest[0] === 'object' && rest[0] !== null ? (rest.shift() as ShownMessage['options']) : undefined;
     const shown: ShownMessage = { severity, message, options, actions: rest as string[] };
     this.messages.push(shown);
-    const answer = this.answers.shift();
-    return Promise.resolve(answer?.(shown));
+    const index = this.answers.findIndex((answer) => shown.actions.includes(answer.choice) && (!answer.when || answer.when.test(message)));
+    const [answer] = index >= 0 ? this.answers.splice(index, 1) : [];
+    return Promise.resolve(answer?.choice);
   }
 
   texts(severity?: ShownMessage['severity']): string[] {

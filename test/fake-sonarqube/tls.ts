@@ -33,9 +33,15 @@ const bitString = (content: Buffer) => der(0x03, Buffer.concat([Buffer.from([0])
 const utf8String = (text: string) => der(0x0c, Buffer.from(text, 'utf8'));
 const booleanTrue = () => der(0x01, Buffer.from([0xff]));
 
-function positiveInteger(bytes: Buffer): Buffer {
-  // A leading 0 keeps the integer positive when the top bit is set.
-  return der(0x02, bytes[0]! & 0x80 ? Buffer.concat([Buffer.from([0]), bytes]) : bytes);
+/**
+ * DER INTEGER of unsigned big-endian bytes, minimal as DER demands: leading zero bytes dropped (a random serial that
+ * starts with 0x00 was refused by OpenSSL as "illegal padding"), one 0 put back when the top bit is set.
+ */
+export function positiveInteger(bytes: Buffer): Buffer {
+  let start = 0;
+  while (start < bytes.length - 1 && bytes[start] === 0) start++;
+  const minimal = bytes.subarray(start);
+  return der(0x02, minimal[0]! & 0x80 ? Buffer.concat([Buffer.from([0]), minimal]) : minimal);
 }
 
 function oid(dotted: string): Buffer {

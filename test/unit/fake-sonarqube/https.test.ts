@@ -2,6 +2,7 @@
 import * as assert from 'node:assert/strict';
 import { X509Certificate } from 'node:crypto';
 import { request } from 'undici';
+import { positiveInteger } from '../../fake-sonarqube/tls';
 import { call, fakeLifecycle, trustingAgent } from './support';
 
 describe('fake SonarQube: HTTPS', function () {
@@ -60,5 +61,16 @@ describe('fake SonarQube: HTTPS', function () {
     const fake = await startFake();
     assert.equal(fake.caCertificate, undefined);
     assert.match(fake.url, /^http:\/\//);
+  });
+});
+
+describe('fake SonarQube: certificate serial numbers', () => {
+  it('encodes an integer minimally, as DER requires, whatever its leading bytes', () => {
+    const hex = (bytes: number[]) => positiveInteger(Buffer.from(bytes)).toString('hex');
+    assert.equal(hex([0x00, 0x01, 0x02]), '02020102');
+    assert.equal(hex([0x00, 0x00, 0x80]), '02020080');
+    assert.equal(hex([0x80, 0x01]), '0203008001');
+    assert.equal(hex([0x7f]), '02017f');
+    assert.equal(hex([0x00]), '020100');
   });
 });

@@ -1,6 +1,7 @@
 // Builds the extension: a small entry bundle loaded at activation, and the HTTP client bundle loaded on first use.
 import * as esbuild from 'esbuild';
 import { writeFileSync, mkdirSync } from 'node:fs';
+import l10n from './scripts/l10n/bundle.cjs';
 
 const production = process.argv.includes('--production');
 const watch = process.argv.includes('--watch');
@@ -31,6 +32,22 @@ const options = {
   logOverride: { 'import-is-undefined': 'error' },
 };
 
+// Every build writes l10n/bundle.l10n.json anew from the sources, so the bundle shipped is never stale; a message
+// given to t() as a variable fails the build (a translator would never see it).
+const l10nBundle = {
+  name: 'l10n-bundle',
+  setup(build) {
+    build.onStart(() => {
+      try {
+        l10n.writeBundle(process.cwd());
+        return undefined;
+      } catch (error) {
+        return { errors: [{ text: error.message }] };
+      }
+    });
+  },
+};
+
 function writeMetafile(result) {
   if (!result.metafile) return;
   mkdirSync('dist', { recursive: true });
@@ -40,11 +57,11 @@ function writeMetafile(result) {
 if (watch) {
   const ctx = await esbuild.context({
     ...options,
-    plugins: [{ name: 'metafile', setup: (build) => build.onEnd(writeMetafile) }],
+    plugins: [l10nBundle, { name: 'metafile', setup: (build) => build.onEnd(writeMetafile) }],
   });
   await ctx.watch();
 } else {
   const { rmSync } = await import('node:fs');
   rmSync('dist', { recursive: true, force: true });
-  writeMetafile(await esbuild.build(options));
+  writeMetafile(await esbuild.build({ ...options, plugins: [l10nBundle] }));
 }

@@ -1,3 +1,4 @@
+import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
@@ -16,7 +17,7 @@ import {
 import type { SonarlintConnections } from '../core/connectedMode/sonarlint';
 import { applyMcpFileBinding, removeMcpFileBinding, rewritePlainTextToken } from '../core/mcp/fileBinding';
 import { buildMcpLaunch } from '../core/mcp/launch';
-import { MCP_TARGETS, mcpConfigPath, providingInstructions } from '../core/mcp/targets';
+import { MCP_TARGETS, mcpConfigPath } from '../core/mcp/targets';
 import type { McpTargetId } from '../core/mcp/targets';
 import type { TokenRef } from '../core/secrets/keys';
 import type { BindingRecord, BindingStore, ConnectedModeBinding } from '../core/tokens/bindingStore';
@@ -54,21 +55,21 @@ export class BindingManager {
   async bindMcp(connection: ConnectionRecord, ref: TokenRef): Promise<void> {
     const { prompter } = this.services;
     const target = await prompter.pick(
-      MCP_TARGETS.map((descriptor) => ({ label: descriptor.label(t), detail: descriptor.detail(t), value: descriptor })),
+      MCP_TARGETS.filter((descriptor) => descriptor.id !== 'cursorExtension').map((descriptor) => ({ label: descriptor.label(t), detail: descriptor.detail(t), value: descriptor })),
       { title: t('Bind {0} to an MCP server', ref.name), placeholder: t('Which MCP client should use the token?') },
     );
     if (!target) return;
     if (target.id === 'vscodeProvider') return this.bindProvider(connection, ref);
     const folder = target.scope === 'workspace' ? await this.pickFolder(t('Which folder?')) : undefined;
     if (target.scope === 'workspace' && !folder) return;
-    const file = mcpConfigPath(target.id, { platform: process.platform, home: os.homedir(), appData: process.env.APPDATA, workspaceFolder: folder?.uri.fsPath });
+    const file = mcpConfigPath(target.id, { platform: process.platform, home: os.homedir(), env: process.env, exists: fs.existsSync, workspaceFolder: folder?.uri.fsPath });
     if (!file) {
       void prompter.error(t('{0} is not supported on this operating system.', target.label(t)));
       return;
     }
     if (folder && !(await confirmWorkspaceFile({ fs: nodeFileSystem, prompter, t }, folder.uri.fsPath, file))) return;
     let plainTextToken: string | undefined;
-    if (target.secret === 'plainText') {
+    if (target.secret === 'launcher' && !target.variableSyntax) {
       const confirmed = await prompter.confirm(t('Write the token in plain text into {0}?', displayPath(file)), {
         confirmLabel: t('Write in Plain Text'),
         detail: t(
@@ -104,7 +105,7 @@ export class BindingManager {
     });
     this.services.logger.info(`[bind] ${ref.name} bound to ${target.id} in ${file} as "${result.serverName}"`);
     const open = t('Open File');
-    const instructions = target.secret === 'plainText' ? t('The file is readable by you only.') : providingInstructions(target.id, t);
+    const instructions = plainTextToken !== undefined ? t('The file is readable by you only.') : target.secret === 'input' ? t('VS Code asks for the token the first time the server starts and keeps it in its secure storage.') : t('{0} reads {1} from the environment it was started in: set it in your shell profile (for example from your password manager) before starting {0}.', target.label(t), 'SONARQUBE_TOKEN');
     if ((await prompter.info(t('{0} is bound to {1} in {2}. {3}', ref.name, target.client(t), displayPath(file), instructions), open)) === open) {
       await vscode.window.showTextDocument(vscode.Uri.file(file));
     }

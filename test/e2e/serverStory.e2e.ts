@@ -66,7 +66,7 @@ describe('A token on SonarQube Server from generation to revocation', function (
       files: { [WORKSPACE_MCP]: TEAM_MCP_JSON },
       extraVsix: [await sonarLintStubVsix()],
       env: { STUB_MCP_RECORD: record },
-      userSettings: {
+      machineSettings: {
         'sonarqubeTokens.mcp.launcher': 'custom',
         'sonarqubeTokens.mcp.customCommand': process.execPath,
         'sonarqubeTokens.mcp.customArgs': [STUB_MCP_SERVER],

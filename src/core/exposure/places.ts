@@ -47,7 +47,7 @@ export function userPlaces(context: UserPlacesContext): KnownPlace[] {
   const places: KnownPlace[] = [];
   for (const target of MCP_TARGETS) {
     if (target.scope !== 'user') continue;
-    const file = mcpConfigPath(target.id, { platform: context.platform, home: context.home, appData: context.appData });
+    const file = mcpConfigPath(target.id, { platform: context.platform, home: context.home, env: context.env, exists: context.exists });
     if (file) places.push({ path: file, kind: 'mcpClient', syntax: 'json', scope: 'user', mcp: mcpPlace(target.id) });
   }
   if (context.vscodeUserDir) {
@@ -113,7 +113,6 @@ function workspaceMcpPlace(relative: string): McpPlace | undefined {
     const file = mcpConfigPath(target.id, { platform: 'linux', home: '/', workspaceFolder: '/' });
     if (file && file.slice(1) === relative) return mcpPlace(target.id);
   }
-  if (relative === '.kiro/settings/mcp.json') return { topKey: 'mcpServers', client: 'Kiro' };
   return undefined;
 }
 

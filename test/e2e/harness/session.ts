@@ -62,6 +62,11 @@ export interface EditorSessionOptions {
   files?: Record<string, string>;
   /** User settings (merged over quiet defaults). */
   userSettings?: Record<string, unknown>;
+  /**
+   * Settings of this machine: code-server's window is a remote one, where `machine`-scoped settings (the MCP launcher's)
+   * are read from the Remote settings only and ignored in User settings, as in any VS Code remote window.
+   */
+  machineSettings?: Record<string, unknown>;
   /** More VSIX files to install next to the extension, e.g. `await sonarLintStubVsix()`. */
   extraVsix?: string[];
   /** More environment variables for code-server and its extension host. */
@@ -135,6 +140,10 @@ export class EditorSession {
     fs.mkdirSync(path.join(profile.userDataDir, 'User'), { recursive: true });
     fs.writeFileSync(path.join(profile.userDataDir, 'User', 'settings.json'),
       JSON.stringify({ ...QUIET_USER_SETTINGS, ...options.userSettings }, null, 2));
+    if (options.machineSettings) {
+      fs.mkdirSync(path.join(profile.userDataDir, 'Machine'), { recursive: true });
+      fs.writeFileSync(path.join(profile.userDataDir, 'Machine', 'settings.json'), JSON.stringify(options.machineSettings, null, 2));
+    }
     writeFiles(workspaceRoot, profile.home, options.files ?? {});
     let target: string;
     if (folders.length === 1) {

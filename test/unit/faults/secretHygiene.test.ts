@@ -49,7 +49,7 @@ describe('secret hygiene across every flow', () => {
     const generatedValue = env.secrets.values.get([...env.secrets.values.keys()].find((key) => key.includes('laptop'))!)!;
     const launch = buildMcpLaunch({ launcher: 'docker', dockerImage: 'sonarsource/sonarqube-mcp' }, serverConnection.target);
     const written: string[] = [];
-    for (const target of MCP_TARGETS.filter((candidate) => candidate.secret === 'input' || candidate.secret === 'envVar')) {
+    for (const target of MCP_TARGETS.filter((candidate) => candidate.secret === 'input' || candidate.variableSyntax !== undefined)) {
       const file = mcpConfigPath(target.id, { platform: 'linux', home, workspaceFolder: path.join(home, 'project') })!;
       const result = await applyMcpFileBinding(nodeFileSystem, { target: target.id, path: file, launch, connectionSlug: 'sonar-example-com' });
       if (result.kind === 'written') written.push(file);

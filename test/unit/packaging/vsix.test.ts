@@ -18,7 +18,7 @@ const ALLOWED_ENTRIES = [
   /^extension\/readme\.md$/i,
   /^extension\/changelog\.md$/i,
   /^extension\/LICENSE(\.txt)?$/,
-  /^extension\/dist\/(extension|sonar|commands)\.js$/,
+  /^extension\/dist\/(extension|sonar|commands|launcher)\.js$/,
   /^extension\/media\/[\w.-]+\.(png|svg)$/,
 ];
 
@@ -31,6 +31,7 @@ const REQUIRED_ENTRIES = [
   /^extension\/dist\/extension\.js$/,
   /^extension\/dist\/sonar\.js$/,
   /^extension\/dist\/commands\.js$/,
+  /^extension\/dist\/launcher\.js$/,
 ];
 
 describe('VSIX contents', function () {
@@ -40,7 +41,7 @@ describe('VSIX contents', function () {
   before(function () {
     this.timeout(120_000);
     // In `npm test` the unit tests run before `npm run package`: bundle first when a clean clone has no dist yet.
-    if (!['extension.js', 'sonar.js', 'commands.js'].every((file) => fs.existsSync(path.join(REPO_ROOT, 'dist', file)))) {
+    if (!['extension.js', 'sonar.js', 'commands.js', 'launcher.js'].every((file) => fs.existsSync(path.join(REPO_ROOT, 'dist', file)))) {
       execFileSync(process.execPath, ['esbuild.mjs', '--production'], { cwd: REPO_ROOT, stdio: 'pipe' });
     }
     tempDir = fs.mkdtempSync(path.join(os.tmpdir(), 'vsix-test-'));

@@ -11,7 +11,7 @@ import { CommandRunner } from './vscode/commandRunner';
 import type { LoadedCommands } from './vscode/commands';
 import { loadCommands } from './vscode/commandsLoader';
 import { createExtensionLog } from './vscode/log';
-import { MCP_PROVIDER_ID, SonarMcpProvider } from './vscode/mcpProvider';
+import { registerVsCodeMcpProvider, SonarMcpProvider } from './vscode/mcpProvider';
 import { t } from './vscode/l10n';
 import { Services } from './vscode/services';
 import { affects, readSetting, Settings } from './vscode/settings';
@@ -59,6 +59,8 @@ export function activate(context: vscode.ExtensionContext): void {
     void vscode.commands.executeCommand('setContext', ContextKey.hasBindings, store.list().length > 0);
   };
   updateContextKeys();
+  // Cursor forgets registered servers when it restarts: register the bound ones again.
+  if (store.list().some((binding) => binding.kind === 'mcp' && binding.target === 'cursorExtension')) provider.refresh();
   services.state.syncKeys(['sonarqubeTokens.connections']);
 
   // A previous run was killed between two steps of an operation: finish or undo it (reads globalState only).
@@ -75,7 +77,7 @@ export function activate(context: vscode.ExtensionContext): void {
     tree,
     view,
     provider,
-    vscode.lm.registerMcpServerDefinitionProvider(MCP_PROVIDER_ID, provider),
+    ...[registerVsCodeMcpProvider(provider)].filter((registration) => registration !== undefined),
     { dispose: () => (clearTimeout(firstReminder), clearInterval(dailyReminder)) },
     services.connections.onDidChange(() => {
       updateContextKeys();

@@ -12,6 +12,8 @@ import { BindingManager } from './bindingManager';
 import { describeBinding } from './bindingViews';
 import { CommandId } from './commandIds';
 import type { CommandRegistry } from './commandRunner';
+import { createLauncherHost } from './launcherHost';
+import { editorMcpApis } from './mcpProvider';
 import type { SonarMcpProvider } from './mcpProvider';
 import { tokenOf } from './pickers';
 import { t } from './l10n';
@@ -38,7 +40,7 @@ export function registerBindingCommands(
   provider: SonarMcpProvider,
   storagePath: string,
 ): BindingCommands {
-  const manager = new BindingManager(services, store, provider, storagePath);
+  const manager = new BindingManager(services, store, provider, storagePath, createLauncherHost(), editorMcpApis());
   const { prompter } = services;
 
   const userToken = (token: { type: string }, ref: TokenRef) => token.type === 'USER_TOKEN' && services.heldTokens.has(ref);

@@ -10,6 +10,7 @@ import { buildMcpLaunch } from '../../../src/core/mcp/launch';
 import { MCP_TARGETS, mcpConfigPath, mcpTarget, variableReference } from '../../../src/core/mcp/targets';
 import type { McpTargetId, PathContext } from '../../../src/core/mcp/targets';
 import { englishMessage } from '../../../src/core/ports';
+import { DOCKER_ARGS, launcherFile } from '../support/mcpFileTexts';
 
 interface Expected {
   readonly linux?: string;
@@ -89,38 +90,8 @@ const EXPECTED: Record<McpTargetId, Expected> = {
 const launch = buildMcpLaunch({ launcher: 'docker', dockerImage: 'sonarsource/sonarqube-mcp' }, { kind: 'server', serverUrl: 'https://sq.example.com' });
 const runtime = { executable: '/opt/editor/code', script: '/home/ada/storage/launcher.js' };
 
-const DOCKER_ARGS = `        "run",
-        "--init",
-        "--pull=always",
-        "-i",
-        "--rm",
-        "-e",
-        "SONARQUBE_TOKEN",
-        "-e",
-        "SONARQUBE_URL",
-        "sonarsource/sonarqube-mcp"`;
 
-/** Every launcher client's file: the editor's runtime, the launcher, the binding id and the real command; no token. */
-const LAUNCHER_FILE = `{
-  "mcpServers": {
-    "sonarqube": {
-      "command": "/opt/editor/code",
-      "args": [
-        "/home/ada/storage/launcher.js",
-        "--binding",
-        "b-1",
-        "--",
-        "docker",
-${DOCKER_ARGS}
-      ],
-      "env": {
-        "ELECTRON_RUN_AS_NODE": "1",
-        "SONARQUBE_URL": "https://sq.example.com"
-      }
-    }
-  }
-}
-`;
+const LAUNCHER_FILE = launcherFile('b-1', 'https://sq.example.com');
 
 const fallbackFile = (reference: string) => `{
   "mcpServers": {

@@ -1,5 +1,5 @@
-// What the published VSIX holds: the bundles, the manifest and its translations, media, README, CHANGELOG and
-// LICENSE; no sources, tests, source maps, build metadata or node_modules, and nothing shaped like a token.
+// What the published VSIX holds: the bundles, the manifest and its translations, the l10n message bundle, media,
+// README, CHANGELOG and LICENSE; no sources, tests, source maps, build metadata or node_modules, and nothing shaped like a token.
 import * as assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
@@ -15,22 +15,25 @@ const ALLOWED_ENTRIES = [
   /^\[Content_Types\]\.xml$/,
   /^extension\/package\.json$/,
   /^extension\/package\.nls(\.[a-z-]+)?\.json$/i,
+  /^extension\/l10n\/bundle\.l10n(\.[a-z-]+)?\.json$/i,
   /^extension\/readme\.md$/i,
   /^extension\/changelog\.md$/i,
   /^extension\/LICENSE(\.txt)?$/,
-  /^extension\/dist\/(extension|sonar|commands)\.js$/,
+  /^extension\/dist\/(extension|sonar|commands|launcher)\.js$/,
   /^extension\/media\/[\w.-]+\.(png|svg)$/,
 ];
 
 const REQUIRED_ENTRIES = [
   /^extension\/package\.json$/,
   /^extension\/package\.nls\.json$/,
+  /^extension\/l10n\/bundle\.l10n\.json$/,
   /^extension\/readme\.md$/i,
   /^extension\/changelog\.md$/i,
   /^extension\/LICENSE(\.txt)?$/,
   /^extension\/dist\/extension\.js$/,
   /^extension\/dist\/sonar\.js$/,
   /^extension\/dist\/commands\.js$/,
+  /^extension\/dist\/launcher\.js$/,
 ];
 
 describe('VSIX contents', function () {
@@ -40,7 +43,7 @@ describe('VSIX contents', function () {
   before(function () {
     this.timeout(120_000);
     // In `npm test` the unit tests run before `npm run package`: bundle first when a clean clone has no dist yet.
-    if (!['extension.js', 'sonar.js', 'commands.js'].every((file) => fs.existsSync(path.join(REPO_ROOT, 'dist', file)))) {
+    if (!['extension.js', 'sonar.js', 'commands.js', 'launcher.js'].every((file) => fs.existsSync(path.join(REPO_ROOT, 'dist', file)))) {
       execFileSync(process.execPath, ['esbuild.mjs', '--production'], { cwd: REPO_ROOT, stdio: 'pipe' });
     }
     tempDir = fs.mkdtempSync(path.join(os.tmpdir(), 'vsix-test-'));
@@ -55,7 +58,7 @@ describe('VSIX contents', function () {
     if (tempDir) fs.rmSync(tempDir, { recursive: true, force: true });
   });
 
-  it('holds only the bundles, manifest, translations, media, README, CHANGELOG and LICENSE', function () {
+  it('holds only the bundles, manifest, translations, message bundle, media, README, CHANGELOG and LICENSE', function () {
     const unexpected = entries.map((entry) => entry.name).filter((name) => !ALLOWED_ENTRIES.some((allowed) => allowed.test(name)));
     assert.deepEqual(unexpected, []);
   });

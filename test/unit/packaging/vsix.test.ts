@@ -1,7 +1,7 @@
-// What the published VSIXs hold: the bundles, the manifest and its translations, media, README, CHANGELOG and
-// LICENSE, and in each platform's VSIX that platform's keyring binary and nothing of another's; no sources, tests,
-// source maps, build metadata or node_modules, and nothing shaped like a token. All of them are built the way
-// `npm run package:all` builds them, and the one for this machine is loaded.
+// What the published VSIXs hold: the bundles, the manifest and its translations, the l10n message bundle, media,
+// README, CHANGELOG and LICENSE, and in each platform's VSIX that platform's keyring binary and nothing of another's;
+// no sources, tests, source maps, build metadata or node_modules, and nothing shaped like a token. All of them are
+// built the way `npm run package:all` builds them, and the one for this machine is loaded.
 import * as assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
@@ -17,6 +17,7 @@ const ALLOWED_ENTRIES = [
   /^\[Content_Types\]\.xml$/,
   /^extension\/package\.json$/,
   /^extension\/package\.nls(\.[a-z-]+)?\.json$/i,
+  /^extension\/l10n\/bundle\.l10n(\.[a-z-]+)?\.json$/i,
   /^extension\/readme\.md$/i,
   /^extension\/changelog\.md$/i,
   /^extension\/LICENSE(\.txt)?$/,
@@ -29,6 +30,7 @@ const ALLOWED_ENTRIES = [
 const REQUIRED_ENTRIES = [
   /^extension\/package\.json$/,
   /^extension\/package\.nls\.json$/,
+  /^extension\/l10n\/bundle\.l10n\.json$/,
   /^extension\/readme\.md$/i,
   /^extension\/changelog\.md$/i,
   /^extension\/LICENSE(\.txt)?$/,
@@ -76,7 +78,8 @@ describe('VSIX contents, per platform', function () {
   before(function () {
     this.timeout(300_000);
     // In `npm test` the unit tests run before `npm run package`: bundle first when a clean clone has no dist yet.
-    if (!['extension.js', 'sonar.js', 'commands.js', 'launcher.js'].every((file) => fs.existsSync(path.join(REPO_ROOT, 'dist', file)))) {
+    const built = ['dist/extension.js', 'dist/sonar.js', 'dist/commands.js', 'dist/launcher.js', 'l10n/bundle.l10n.json'];
+    if (!built.every((file) => fs.existsSync(path.join(REPO_ROOT, file)))) {
       execFileSync(process.execPath, ['esbuild.mjs', '--production'], { cwd: REPO_ROOT, stdio: 'pipe' });
     }
     tempDir = fs.mkdtempSync(path.join(os.tmpdir(), 'vsix-test-'));
@@ -99,7 +102,7 @@ describe('VSIX contents, per platform', function () {
     ]);
   });
 
-  it('holds only the bundles, manifest, translations, media, README, CHANGELOG, LICENSE and the keyring binary', function () {
+  it('holds only the bundles, manifest, translations, message bundle, media, README, CHANGELOG, LICENSE and the keyring binary', function () {
     for (const [target, entries] of vsixes) {
       const unexpected = entries.map((entry) => entry.name).filter((name) => !ALLOWED_ENTRIES.some((allowed) => allowed.test(name)));
       assert.deepEqual(unexpected, [], target);

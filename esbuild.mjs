@@ -5,6 +5,7 @@ import * as esbuild from 'esbuild';
 import { copyFileSync, writeFileSync, mkdirSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import * as path from 'node:path';
+import l10n from './scripts/l10n/bundle.cjs';
 
 const production = process.argv.includes('--production');
 const watch = process.argv.includes('--watch');
@@ -37,6 +38,22 @@ const options = {
   logOverride: { 'import-is-undefined': 'error' },
 };
 
+// Every build writes l10n/bundle.l10n.json anew from the sources, so the bundle shipped is never stale; a message
+// given to t() as a variable fails the build (a translator would never see it).
+const l10nBundle = {
+  name: 'l10n-bundle',
+  setup(build) {
+    build.onStart(() => {
+      try {
+        l10n.writeBundle(process.cwd());
+        return undefined;
+      } catch (error) {
+        return { errors: [{ text: error.message }] };
+      }
+    });
+  },
+};
+
 function writeMetafile(result) {
   if (!result.metafile) return;
   mkdirSync('dist', { recursive: true });
@@ -67,13 +84,13 @@ if (launcherOnly !== -1) {
 } else if (watch) {
   const ctx = await esbuild.context({
     ...options,
-    plugins: [{ name: 'metafile', setup: (build) => build.onEnd(writeMetafile) }],
+    plugins: [l10nBundle, { name: 'metafile', setup: (build) => build.onEnd(writeMetafile) }],
   });
   copyKeyringBinary('dist');
   await ctx.watch();
 } else {
   const { rmSync } = await import('node:fs');
   rmSync('dist', { recursive: true, force: true });
-  writeMetafile(await esbuild.build(options));
+  writeMetafile(await esbuild.build({ ...options, plugins: [l10nBundle] }));
   copyKeyringBinary('dist');
 }

@@ -3,6 +3,7 @@ import type { EditorMcpApi } from '../core/flows/bindMcp';
 import { buildMcpLaunch, withToken } from '../core/mcp/launch';
 import { probeSonarLintIdePort } from '../core/mcp/idePort';
 import type { BindingStore, McpBinding } from '../core/tokens/bindingStore';
+import { thisIdeWindow } from './ideWindow';
 import { readMcpLauncherSettings } from './settings';
 import { t } from './l10n';
 import type { Services } from './services';
@@ -105,13 +106,14 @@ export class SonarMcpProvider implements vscode.McpServerDefinitionProvider<vsco
         t('The token {0} for {1} is no longer in secure storage (revoked or removed). Bind another token with "Bind Token to MCP Server…".', binding.token.name, server.label),
       );
     }
-    const idePort = await probeSonarLintIdePort();
-    const launch = buildMcpLaunch(readMcpLauncherSettings(this.storagePath), connection.target, { idePort, t });
+    const ide = await probeSonarLintIdePort(thisIdeWindow());
+    this.services.logger.info(`[mcp] ${server.label}: ${ide.explanation}`);
+    const launch = buildMcpLaunch(readMcpLauncherSettings(this.storagePath), connection.target, { idePort: ide.port, t });
     for (const warning of launch.warnings) this.services.logger.warn(`[mcp] ${server.label}: ${warning}`);
     server.command = launch.command;
     server.args = launch.args;
     server.env = withToken(launch.env, token);
-    this.services.logger.info(`[mcp] starting ${server.label} with ${launch.command}${idePort ? `, SonarQube for IDE on port ${idePort}` : ''}`);
+    this.services.logger.info(`[mcp] starting ${server.label} with ${launch.command}`);
     return server;
   }
 

@@ -71,8 +71,8 @@ export function registerTokenCommands(runner: CommandRegistry, services: Service
   async function askMethod(target: SonarTarget): Promise<SignInMethod | undefined> {
     return prompter.pick<SignInMethod>(
       [
-        { label: t('$(globe) Sign in with browser'), detail: t('Allow the connection on {0}; the token comes straight to secure storage.', apiBaseUrl(target)), value: 'browser' },
-        { label: t('$(key) Paste a user token'), detail: t('A user token from My Account > Security.'), value: 'paste' },
+        { label: `$(globe) ${t('Sign in with browser')}`, detail: t('Allow the connection on {0}; the token comes straight to secure storage.', apiBaseUrl(target)), value: 'browser' },
+        { label: `$(key) ${t('Paste a user token')}`, detail: t('A user token from My Account > Security.'), value: 'paste' },
       ],
       { title: t('Add SonarQube Connection'), placeholder: t('How do you want to sign in?') },
     );
@@ -116,7 +116,7 @@ export function registerTokenCommands(runner: CommandRegistry, services: Service
     const confirmed = await prompter.confirm(t('Remove the connection to {0}?', connection.label), {
       confirmLabel: t('Remove'),
       detail: t(
-        'Its sign-in token, the {0} token values kept for it and every binding made from it are removed from this computer. The tokens stay valid on the server: revoke them first if they should stop working.',
+        { message: 'Its sign-in token, the {0} token values kept for it and every binding made from it are removed from this computer. The tokens stay valid on the server: revoke them first if they should stop working.', comment: ['{0} is a number.'] },
         held,
       ),
     });

@@ -2,6 +2,7 @@
 // here; workspace files are found by the editor's file search with these patterns and then classified.
 import * as path from 'node:path';
 import { MCP_TARGETS, mcpConfigPath, mcpTarget } from '../mcp/targets';
+import { messageText } from '../ports';
 import type { McpTargetId, PathContext } from '../mcp/targets';
 import type { Syntax } from './detect';
 
@@ -38,7 +39,7 @@ const SHELL_PROFILES = ['.bashrc', '.bash_profile', '.profile', '.zshrc', '.zpro
 
 function mcpPlace(target: McpTargetId): McpPlace {
   const descriptor = mcpTarget(target);
-  return { topKey: descriptor.topKey ?? 'mcpServers', client: descriptor.client((message) => message), target };
+  return { topKey: descriptor.topKey ?? 'mcpServers', client: descriptor.client(messageText), target };
 }
 
 /** Every user-level file that may hold a token on this computer (whether it exists is found out by reading it). */

@@ -139,7 +139,7 @@ async function chooseOrganization(
   const { t, prompter } = deps;
   if (target.organization !== undefined) {
     if (organizations.some((organization) => organization.key === target.organization)) return target;
-    void prompter.error(t('You are not a member of the organization {0} on SonarQube Cloud ({1}).', target.organization, target.region));
+    void prompter.error(t({ message: 'You are not a member of the organization {0} on SonarQube Cloud ({1}).', comment: ['{0} is an organization key; {1} the address of SonarQube Cloud.'] }, target.organization, target.region));
     return undefined;
   }
   if (organizations.length === 0) {

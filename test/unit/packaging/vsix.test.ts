@@ -1,5 +1,5 @@
-// What the published VSIX holds: the bundles, the manifest and its translations, media, README, CHANGELOG and
-// LICENSE; no sources, tests, source maps, build metadata or node_modules, and nothing shaped like a token.
+// What the published VSIX holds: the bundles, the manifest and its translations, the l10n message bundle, media,
+// README, CHANGELOG and LICENSE; no sources, tests, source maps, build metadata or node_modules, and nothing shaped like a token.
 import * as assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
@@ -15,6 +15,7 @@ const ALLOWED_ENTRIES = [
   /^\[Content_Types\]\.xml$/,
   /^extension\/package\.json$/,
   /^extension\/package\.nls(\.[a-z-]+)?\.json$/i,
+  /^extension\/l10n\/bundle\.l10n(\.[a-z-]+)?\.json$/i,
   /^extension\/readme\.md$/i,
   /^extension\/changelog\.md$/i,
   /^extension\/LICENSE(\.txt)?$/,
@@ -25,6 +26,7 @@ const ALLOWED_ENTRIES = [
 const REQUIRED_ENTRIES = [
   /^extension\/package\.json$/,
   /^extension\/package\.nls\.json$/,
+  /^extension\/l10n\/bundle\.l10n\.json$/,
   /^extension\/readme\.md$/i,
   /^extension\/changelog\.md$/i,
   /^extension\/LICENSE(\.txt)?$/,
@@ -56,7 +58,7 @@ describe('VSIX contents', function () {
     if (tempDir) fs.rmSync(tempDir, { recursive: true, force: true });
   });
 
-  it('holds only the bundles, manifest, translations, media, README, CHANGELOG and LICENSE', function () {
+  it('holds only the bundles, manifest, translations, message bundle, media, README, CHANGELOG and LICENSE', function () {
     const unexpected = entries.map((entry) => entry.name).filter((name) => !ALLOWED_ENTRIES.some((allowed) => allowed.test(name)));
     assert.deepEqual(unexpected, []);
   });

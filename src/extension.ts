@@ -60,6 +60,8 @@ export function activate(context: vscode.ExtensionContext): void {
     void vscode.commands.executeCommand('setContext', ContextKey.hasBindings, store.list().length > 0);
   };
   updateContextKeys();
+  // An editor update moves its runtime (and a reinstall the launcher): the entries written for the launcher follow.
+  if (store.list().some((binding) => binding.kind === 'mcp' && binding.launcher)) void runner.run('launcher repair', () => loaded().repairLauncherEntries());
   // Cursor forgets registered servers when it restarts: register the bound ones again.
   if (store.list().some((binding) => binding.kind === 'mcp' && binding.target === 'cursorExtension')) provider.refresh();
   services.state.syncKeys(['sonarqubeTokens.connections']);

@@ -28,6 +28,8 @@ const BIND_CONNECTED_MODE_ACTION = 'bindConnectedMode';
 export interface BindingCommands extends TokenLifecycleHooks {
   /** Once a day (across windows), one notification about bound tokens that expire soon, expired or vanished. */
   remindAboutExpiry(): Promise<void>;
+  /** Rewrites launcher entries whose runtime or launcher moved (activation). */
+  repairLauncherEntries(): Promise<void>;
   /** Unbind and rotation's binding effects, for finishing what a crash interrupted. */
   readonly recoveryBindings: RecoveryBindings;
 }
@@ -178,6 +180,7 @@ export function registerBindingCommands(
 
   return {
     remindAboutExpiry,
+    repairLauncherEntries: () => manager.repairLauncherEntries(),
     recoveryBindings: { store, remove: (binding) => manager.remove(binding), switchToken: (binding, to) => manager.switchToken(binding, to, false) },
     usedBy: (ref) => manager.usedBy(ref),
     afterRevoke: (ref) => removeAll(store.forToken(ref)),

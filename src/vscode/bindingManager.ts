@@ -15,7 +15,7 @@ import {
   sharedConnectedModeJson,
 } from '../core/connectedMode/sonarlint';
 import type { SonarlintConnections } from '../core/connectedMode/sonarlint';
-import { bindMcpFlow, removeMcpBindingEffects, switchMcpBindingToken } from '../core/flows/bindMcp';
+import { bindMcpFlow, removeMcpBindingEffects, repairLauncherBindings, switchMcpBindingToken } from '../core/flows/bindMcp';
 import type { BindMcpDeps, EditorMcpApi, McpBindingEffectsDeps } from '../core/flows/bindMcp';
 import { buildMcpLaunch } from '../core/mcp/launch';
 import type { TokenRef } from '../core/secrets/keys';
@@ -166,6 +166,12 @@ export class BindingManager {
         ? t('Token {0} is on the clipboard for {1} seconds: paste it into the Token field of the SonarQube for IDE form that just opened, then save.', ref.name, clipboard.clearSeconds)
         : t('Token {0} is on the clipboard: paste it into the Token field of the SonarQube for IDE form that just opened, then save.', ref.name),
     );
+  }
+
+  /** At activation: entries written for the launcher follow it when the editor's runtime or the launcher moved. */
+  async repairLauncherEntries(): Promise<void> {
+    const runtime = await this.launcherHost.installLauncher();
+    await repairLauncherBindings({ fs: nodeFileSystem, logger: this.services.logger }, this.store.list(), runtime);
   }
 
   /** Removes exactly what the binding wrote, then the record. */

@@ -8,7 +8,7 @@ import { confirmWorkspaceFile } from '../config/confinement';
 import type { FileSystem } from '../config/fileSystem';
 import { mcpCredentialAccount } from '../credentials/credentialStore';
 import type { CredentialStore } from '../credentials/credentialStore';
-import { applyMcpFileBinding, removeMcpFileBinding, rewritePlainTextToken } from '../mcp/fileBinding';
+import { applyMcpFileBinding, removeMcpFileBinding, repairLauncherEntry, rewritePlainTextToken } from '../mcp/fileBinding';
 import type { ApplyMcpFileBinding, ApplyResult } from '../mcp/fileBinding';
 import { TOKEN_ENV } from '../mcp/launch';
 import type { McpLaunch } from '../mcp/launch';
@@ -17,7 +17,7 @@ import { MCP_TARGETS, mcpConfigPath } from '../mcp/targets';
 import type { McpClientRow, McpTargetId, PathContext } from '../mcp/targets';
 import type { Logger, Translate } from '../ports';
 import type { TokenRef } from '../secrets/keys';
-import type { BindingStore, McpBinding } from '../tokens/bindingStore';
+import type { BindingRecord, BindingStore, McpBinding } from '../tokens/bindingStore';
 import { errorSummary, WordedError } from './describeError';
 import type { Prompter } from './prompter';
 
@@ -263,4 +263,22 @@ export async function switchMcpBindingToken(deps: McpBindingEffectsDeps, binding
   if (binding.plainText && binding.path && binding.serverName) {
     await rewritePlainTextToken(deps.fs, { path: binding.path, target: binding.target as McpTargetId, serverName: binding.serverName, token: await requireValue(deps, to) });
   }
+}
+
+/** At activation: every launcher entry this extension wrote runs the launcher where it now is. Returns how many moved. */
+export async function repairLauncherBindings(deps: Pick<McpBindingEffectsDeps, 'fs' | 'logger'>, bindings: readonly BindingRecord[], runtime: LauncherRuntime): Promise<number> {
+  let repaired = 0;
+  for (const binding of bindings) {
+    if (binding.kind !== 'mcp' || !binding.launcher || !binding.path || !binding.serverName) continue;
+    try {
+      if (await repairLauncherEntry(deps.fs, { id: binding.id, target: binding.target as McpTargetId, path: binding.path, serverName: binding.serverName }, runtime)) {
+        repaired++;
+        deps.logger.info(`[bind] ${binding.path}: "${binding.serverName}" now runs the launcher at ${runtime.script}`);
+      }
+    } catch (error) {
+      // A file the person broke or removed is theirs: the launcher's own line tells them when the client starts it.
+      deps.logger.warn(`[bind] could not repair "${binding.serverName}" in ${binding.path}: ${errorSummary(error)}`);
+    }
+  }
+  return repaired;
 }

@@ -4,7 +4,7 @@ import { deleteIfEmptyObject, editJsoncFile, readJsoncFile } from '../config/jso
 import type { FileSystem } from '../config/fileSystem';
 import { TOKEN_ENV } from './launch';
 import type { McpLaunch } from './launch';
-import { launcherEntry } from './launcherEntry';
+import { launcherEntry, readLauncherEntry } from './launcherEntry';
 import type { LauncherRuntime } from './launcherEntry';
 import { mcpTarget, variableReference } from './targets';
 import type { McpTargetId } from './targets';
@@ -141,4 +141,29 @@ export async function rewritePlainTextToken(fs: FileSystem, options: { path: str
     document.set([topKey, options.serverName, 'env', TOKEN_ENV], options.token);
   }, { secret: true });
   await fs.chmod(await fs.realpath(options.path), SECRET_FILE_MODE);
+}
+
+/** A launcher binding's file entry, as recorded. */
+export interface LauncherEntryRecord {
+  readonly id: string;
+  readonly target: McpTargetId;
+  readonly path: string;
+  readonly serverName: string;
+}
+
+/**
+ * Points the entry back at the launcher where it now is (an editor update moves its runtime, a reinstall or another
+ * profile the launcher). Only an entry this extension wrote for this binding is touched; true when it was rewritten.
+ */
+export async function repairLauncherEntry(fs: FileSystem, record: LauncherEntryRecord, runtime: LauncherRuntime): Promise<boolean> {
+  const topKey = topKeyOf(record.target);
+  const current = await readJsoncFile(fs, record.path);
+  const found = readLauncherEntry(asObject(asObject(current.value)?.[topKey])?.[record.serverName]);
+  if (!found || found.bindingId !== record.id) return false;
+  if (found.runtime.executable === runtime.executable && found.runtime.script === runtime.script) return false;
+  await editJsoncFile(fs, record.path, (document) => {
+    document.set([topKey, record.serverName, 'command'], runtime.executable);
+    document.set([topKey, record.serverName, 'args', 0], runtime.script);
+  });
+  return true;
 }

@@ -7,14 +7,14 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { nodeFileSystem } from '../../../src/core/config/fileSystem';
 import { mcpCredentialAccount } from '../../../src/core/credentials/credentialStore';
-import { bindMcpFlow, removeMcpBindingEffects, switchMcpBindingToken } from '../../../src/core/flows/bindMcp';
+import { bindMcpFlow, removeMcpBindingEffects, repairLauncherBindings, switchMcpBindingToken } from '../../../src/core/flows/bindMcp';
 import type { BindMcpDeps, EditorMcpApi } from '../../../src/core/flows/bindMcp';
 import { buildMcpLaunch } from '../../../src/core/mcp/launch';
 import type { TokenRef } from '../../../src/core/secrets/keys';
 import { BindingStore } from '../../../src/core/tokens/bindingStore';
 import type { McpBinding } from '../../../src/core/tokens/bindingStore';
 import { freshTokenValue } from '../support/fakeTokenApi';
-import { launcherFile } from '../support/mcpFileTexts';
+import { DOCKER_ARGS, launcherFile } from '../support/mcpFileTexts';
 import { MemoryCredentialStore } from '../support/memoryCredentialStore';
 import type { ScriptStep } from '../support/scriptedPrompter';
 import { environment, serverConnection } from './harness';
@@ -217,6 +217,50 @@ describe('binding a token to an MCP client', () => {
     await removeMcpBindingEffects(deps, binding!);
     assert.ok(!fs.existsSync(path.join(home, '.claude.json')), 'the file it created is gone');
     assert.equal(credentials.values.size, 0);
+  });
+
+  it('repairs the entries it wrote when the runtime or the launcher moved, and only those', async () => {
+    const { env, deps, store } = await setUp([{ pick: CLAUDE_CODE_USER }, { info: undefined }]);
+    const file = path.join(home, '.claude.json');
+    fs.writeFileSync(file, '{\n  // mine\n  "theme": "dark"\n}\n');
+    const binding = await bindMcpFlow(deps, serverConnection, ref);
+    const moved = { executable: '/opt/editor-2/code', script: '/home/ada/storage-2/launcher.js' };
+    assert.equal(await repairLauncherBindings(deps, store.list(), moved), 1);
+    const repaired = fs.readFileSync(file, 'utf8');
+    assert.equal(
+      repaired,
+      `{
+  // mine
+  "theme": "dark",
+  "mcpServers": {
+    "sonarqube": {
+      "command": "/opt/editor-2/code",
+      "args": [
+        "/home/ada/storage-2/launcher.js",
+        "--binding",
+        "${binding!.id}",
+        "--",
+        "docker",
+${DOCKER_ARGS}
+      ],
+      "env": {
+        "ELECTRON_RUN_AS_NODE": "1",
+        "SONARQUBE_URL": "https://sonar.example.com"
+      }
+    }
+  }
+}
+`,
+    );
+    assert.equal(await repairLauncherBindings(deps, store.list(), moved), 0, 'nothing to do the second time');
+    // The person pointed the entry elsewhere: it is theirs now.
+    fs.writeFileSync(file, repaired.replace('"--binding",\n        "' + binding!.id, '"--binding",\n        "someone-else'));
+    const edited = fs.readFileSync(file, 'utf8');
+    assert.equal(await repairLauncherBindings(deps, store.list(), runtime), 0);
+    assert.equal(fs.readFileSync(file, 'utf8'), edited);
+    fs.writeFileSync(file, '{ broken');
+    assert.equal(await repairLauncherBindings(deps, store.list(), runtime), 0);
+    assert.match(env.logger.lines.join('\n'), /could not repair "sonarqube"/);
   });
 
   it('offers the editor-provided rows only where the editor has their API', async () => {

@@ -399,6 +399,8 @@ export const vscodeStandIn: any = {
       return new Disposable(() => world.mcpProviders.delete(id));
     },
   },
+  /** Cursor's extension API: absent (VS Code) unless a test sets it; declared so `import * as vscode` sees it later. */
+  cursor: undefined,
   extensions: {
     getExtension: (id: string) => (world.installedExtensions.has(id) ? { id } : undefined),
   },

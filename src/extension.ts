@@ -10,6 +10,7 @@ import { CommandId, ContextKey } from './vscode/commandIds';
 import { CommandRunner } from './vscode/commandRunner';
 import type { LoadedCommands } from './vscode/commands';
 import { loadCommands } from './vscode/commandsLoader';
+import { updateInstalledLauncher } from './vscode/launcherHost';
 import { createExtensionLog } from './vscode/log';
 import { registerVsCodeMcpProvider, SonarMcpProvider } from './vscode/mcpProvider';
 import { t } from './vscode/l10n';
@@ -67,6 +68,8 @@ export function activate(context: vscode.ExtensionContext): void {
 
   // A previous run was killed between two steps of an operation: finish or undo it (reads globalState only).
   if (hasJournalEntries(services.state)) void runner.run('recovery', () => loaded().recoverOperations());
+  // Client entries run the launcher from global storage, not from this version's install folder: keep that copy current.
+  if (store.list().length > 0) void runner.run('MCP launcher', () => updateInstalledLauncher(storagePath, logger));
 
   // Bound tokens and every connection's own sign-in token can expire.
   const remind = () => void runner.run('expiry reminder', () => (store.list().length > 0 || services.connections.list().length > 0 ? loaded().remindAboutExpiry() : undefined));

@@ -11,10 +11,9 @@ import { CREDENTIAL_STORE_ERROR, KeyringCredentialStore } from '../core/credenti
 import type { CredentialStoreError, NativeKeyring } from '../core/credentials/keyringStore';
 import { TOKEN_ENV } from '../core/mcp/launch';
 import { parseLauncherArgs } from '../core/mcp/launcherEntry';
+import { KEYRING_BINARY } from '../core/mcp/launcherInstall';
 import { isErrorNamed } from '../core/util/namedError';
 
-/** The native keyring module, copied next to this script when the extension installs it. */
-export const KEYRING_BINARY = 'keyring.node';
 const RUN_AS_NODE = 'ELECTRON_RUN_AS_NODE';
 const FORWARDED_SIGNALS: NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP'];
 const BIND_COMMAND = '"SonarQube Tokens: Bind Token to MCP Server…"';

@@ -42,7 +42,7 @@ export function registerBindingCommands(
   provider: SonarMcpProvider,
   storagePath: string,
 ): BindingCommands {
-  const manager = new BindingManager(services, store, provider, storagePath, createLauncherHost(), editorMcpApis());
+  const manager = new BindingManager(services, store, provider, storagePath, createLauncherHost(storagePath, services.logger), editorMcpApis());
   const { prompter } = services;
 
   const userToken = (token: { type: string }, ref: TokenRef) => token.type === 'USER_TOKEN' && services.heldTokens.has(ref);

@@ -1,4 +1,4 @@
-// The bundled launcher, run as an MCP client runs the entry: command, args and env of the written entry, in a minimal
+// The bundled launcher, installed into global storage as activation does, run as an MCP client runs the entry: command, args and env of the written entry, in a minimal
 // environment (HOME, PATH and the desktop session's bus; no SONARQUBE_TOKEN), against a real Secret Service, starting
 // the stub MCP server. The token reaches the server's environment and nothing else: no output, argv or file.
 import * as assert from 'node:assert/strict';
@@ -7,8 +7,11 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { mcpCredentialAccount } from '../../../src/core/credentials/credentialStore';
 import { KeyringCredentialStore } from '../../../src/core/credentials/keyringStore';
+import { nodeFileSystem } from '../../../src/core/config/fileSystem';
 import { launcherEntry } from '../../../src/core/mcp/launcherEntry';
-import type { McpClientEntry } from '../../../src/core/mcp/launcherEntry';
+import type { LauncherRuntime, McpClientEntry } from '../../../src/core/mcp/launcherEntry';
+import { installLauncher, launcherFolder } from '../../../src/core/mcp/launcherInstall';
+import { repairLauncherEntry } from '../../../src/core/mcp/launcherRepair';
 import { freshTokenValue } from '../support/fakeTokenApi';
 import { keyringSessionFor } from '../support/keyringSession';
 import type { KeyringSession } from '../support/keyringSession';
@@ -38,6 +41,7 @@ describe('MCP launcher (bundled, real process, real keyring)', function () {
   let session: KeyringSession;
   let build: LauncherBuild;
   let store: KeyringCredentialStore;
+  let runtime: LauncherRuntime;
   let record: string;
   const tokens: string[] = [];
 
@@ -46,6 +50,8 @@ describe('MCP launcher (bundled, real process, real keyring)', function () {
     session.enter();
     build = buildLauncher();
     store = new KeyringCredentialStore(() => build.loadKeyring());
+    const install = await installLauncher(nodeFileSystem, { distFolder: build.folder, storagePath: path.join(session.home, 'globalStorage'), executable: process.execPath });
+    runtime = install.runtime!;
   });
   after(async () => {
     await session?.stop();
@@ -56,14 +62,15 @@ describe('MCP launcher (bundled, real process, real keyring)', function () {
   });
   afterEach(function () {
     // The secret canary: no token of this suite in the launcher's folder, whatever the test did.
-    for (const file of fs.readdirSync(build.folder)) {
-      const content = fs.readFileSync(path.join(build.folder, file)).toString('latin1');
+    const folder = launcherFolder(path.join(session.home, 'globalStorage'));
+    for (const file of fs.readdirSync(folder)) {
+      const content = fs.readFileSync(path.join(folder, file)).toString('latin1');
       for (const token of tokens) assert.ok(!content.includes(token), `${file} holds a token`);
     }
   });
 
   const entryFor = (bindingId: string, command = process.execPath): McpClientEntry =>
-    launcherEntry({ executable: process.execPath, script: build.script }, bindingId, { command, args: [STUB], env: { SONARQUBE_URL: 'https://sq.example.com' }, warnings: [] });
+    launcherEntry(runtime, bindingId, { command, args: [STUB], env: { SONARQUBE_URL: 'https://sq.example.com' }, warnings: [] });
 
   async function bind(bindingId: string): Promise<string> {
     const token = freshTokenValue();
@@ -121,6 +128,21 @@ describe('MCP launcher (bundled, real process, real keyring)', function () {
     assertNoLeak(entry, run, token);
   });
 
+  it('starts an entry written for a runtime and launcher that have since moved, once repaired', async () => {
+    const token = await bind('b-moved');
+    const current = entryFor('b-moved');
+    const stale = { ...current, command: '/opt/VSCode-1.100/code', args: ['/home/old-profile/globalStorage/launcher/launcher.js', ...current.args.slice(1)] };
+    const repaired = repairLauncherEntry(stale, runtime)!;
+    assert.deepEqual(repaired, current);
+    const server = start(repaired);
+    await server.ping();
+    server.closeStdin();
+    const run = await server.done;
+    assert.equal(run.code, 0);
+    assert.equal(recorded()[0].env!.SONARQUBE_TOKEN, token);
+    assertNoLeak(repaired, run, token);
+  });
+
   it('forwards SIGTERM to the server and dies of it too', async () => {
     const token = await bind('b-term');
     const entry = entryFor('b-term');
@@ -172,7 +194,7 @@ describe('MCP launcher (bundled, real process, real keyring)', function () {
   });
 
   it('refuses an entry it did not write, in one line', async () => {
-    const run = await start({ command: process.execPath, args: [build.script, 'docker', 'run'], env: {} }).done;
+    const run = await start({ command: process.execPath, args: [runtime.script, 'docker', 'run'], env: {} }).done;
     assert.equal(run.code, 1);
     assert.equal(run.stderr, `SonarQube Tokens: this MCP server entry is not one the extension wrote (expected --binding <id> -- <command>). ${BIND_AGAIN}\n`);
   });

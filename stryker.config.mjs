@@ -45,7 +45,7 @@ export default {
   jsonReporter: { fileName: `reports/mutation/${reportName}.json` },
   htmlReporter: { fileName: `reports/mutation/${reportName}.html` },
   clearTextReporter: { allowColor: false, logTests: false, reportMutants: true, reportScoreTable: true },
-  ignorePatterns: ['/dist', '*.vsix', '/.vscode-test', '/.cache', '/test-results', '/reports', '/bench', '/docs', '/media', '/test/e2e'],
+  ignorePatterns: ['/dist', '*.vsix', '/.vscode-test', '/.cache', '/test-results', '/reports', '/bench', '/media', '/test/e2e/*', '!/test/e2e/fixtures'],
   tempDirName: '.stryker-tmp',
   cleanTempDir: 'always',
 };

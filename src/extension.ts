@@ -11,7 +11,7 @@ import { CommandRunner } from './vscode/commandRunner';
 import type { LoadedCommands } from './vscode/commands';
 import { loadCommands } from './vscode/commandsLoader';
 import { createExtensionLog } from './vscode/log';
-import { MCP_PROVIDER_ID, SonarMcpProvider } from './vscode/mcpProvider';
+import { registerVsCodeMcpProvider, SonarMcpProvider } from './vscode/mcpProvider';
 import { t } from './vscode/l10n';
 import { Services } from './vscode/services';
 import { affects, readSetting, Settings } from './vscode/settings';
@@ -59,10 +59,15 @@ export function activate(context: vscode.ExtensionContext): void {
     void vscode.commands.executeCommand('setContext', ContextKey.hasBindings, store.list().length > 0);
   };
   updateContextKeys();
+  // Cursor forgets registered servers when it restarts: register the bound ones again.
+  if (store.list().some((binding) => binding.kind === 'mcp' && binding.target === 'cursorExtension')) provider.refresh();
   services.state.syncKeys(['sonarqubeTokens.connections']);
 
   // A previous run was killed between two steps of an operation: finish or undo it (reads globalState only).
   if (hasJournalEntries(services.state)) void runner.run('recovery', () => loaded().recoverOperations());
+  // Client entries run the launcher from global storage, not from this version's install folder: keep that copy current,
+  // and point the entries this extension wrote at it again when an editor update or a reinstall moved it or the runtime.
+  if (store.list().some((binding) => binding.kind === 'mcp' && binding.launcher)) void runner.run('MCP launcher', () => loaded().repairLauncherEntries());
 
   // Bound tokens and every connection's own sign-in token can expire.
   const remind = () => void runner.run('expiry reminder', () => (store.list().length > 0 || services.connections.list().length > 0 ? loaded().remindAboutExpiry() : undefined));
@@ -75,7 +80,7 @@ export function activate(context: vscode.ExtensionContext): void {
     tree,
     view,
     provider,
-    vscode.lm.registerMcpServerDefinitionProvider(MCP_PROVIDER_ID, provider),
+    ...[registerVsCodeMcpProvider(provider)].filter((registration) => registration !== undefined),
     { dispose: () => (clearTimeout(firstReminder), clearInterval(dailyReminder)) },
     services.connections.onDidChange(() => {
       updateContextKeys();

@@ -32,12 +32,25 @@ export const silentLogger: Logger = { debug() {}, info() {}, warn() {}, error() 
  * Turns an English message with `{0}`-style placeholders into the user's language.
  * The host passes `vscode.l10n.t`; tests and the core's defaults use `englishMessage`.
  */
-export type Translate = (message: string, ...args: Array<string | number | boolean>) => string;
+export type Translate = (message: string | CommentedMessage, ...args: Array<string | number | boolean>) => string;
 
-export const englishMessage: Translate = (message, ...args) =>
-  args.length === 0
-    ? message
-    : message.replace(/\{(\d+)\}/g, (whole, index: string) => (Number(index) < args.length ? String(args[Number(index)]) : whole));
+/** A message with a note for translators, where a placeholder alone does not say what it stands for. */
+export interface CommentedMessage {
+  readonly message: string;
+  readonly comment: string | readonly string[];
+}
+
+/** The English text of a message, without its translator note. */
+export function messageText(message: string | CommentedMessage): string {
+  return typeof message === 'string' ? message : message.message;
+}
+
+export const englishMessage: Translate = (message, ...args) => {
+  const text = messageText(message);
+  return args.length === 0
+    ? text
+    : text.replace(/\{(\d+)\}/g, (whole, index: string) => (Number(index) < args.length ? String(args[Number(index)]) : whole));
+};
 
 /** The system clipboard (VS Code's `env.clipboard`). */
 export interface Clipboard {

@@ -12,6 +12,8 @@ import { BindingManager } from './bindingManager';
 import { describeBinding } from './bindingViews';
 import { CommandId } from './commandIds';
 import type { CommandRegistry } from './commandRunner';
+import { createLauncherHost } from './launcherHost';
+import { editorMcpApis } from './mcpProvider';
 import type { SonarMcpProvider } from './mcpProvider';
 import { tokenOf } from './pickers';
 import { t } from './l10n';
@@ -26,6 +28,8 @@ const BIND_CONNECTED_MODE_ACTION = 'bindConnectedMode';
 export interface BindingCommands extends TokenLifecycleHooks {
   /** Once a day (across windows), one notification about bound tokens that expire soon, expired or vanished. */
   remindAboutExpiry(): Promise<void>;
+  /** Rewrites launcher entries whose runtime or launcher moved (activation). */
+  repairLauncherEntries(): Promise<void>;
   /** Unbind and rotation's binding effects, for finishing what a crash interrupted. */
   readonly recoveryBindings: RecoveryBindings;
 }
@@ -38,7 +42,7 @@ export function registerBindingCommands(
   provider: SonarMcpProvider,
   storagePath: string,
 ): BindingCommands {
-  const manager = new BindingManager(services, store, provider, storagePath);
+  const manager = new BindingManager(services, store, provider, storagePath, createLauncherHost(storagePath, services.logger), editorMcpApis());
   const { prompter } = services;
 
   const userToken = (token: { type: string }, ref: TokenRef) => token.type === 'USER_TOKEN' && services.heldTokens.has(ref);
@@ -176,6 +180,7 @@ export function registerBindingCommands(
 
   return {
     remindAboutExpiry,
+    repairLauncherEntries: () => manager.repairLauncherEntries(),
     recoveryBindings: { store, remove: (binding) => manager.remove(binding), switchToken: (binding, to) => manager.switchToken(binding, to, false) },
     usedBy: (ref) => manager.usedBy(ref),
     afterRevoke: (ref) => removeAll(store.forToken(ref)),

@@ -1,3 +1,4 @@
+import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
@@ -14,14 +15,14 @@ import {
   sharedConnectedModeJson,
 } from '../core/connectedMode/sonarlint';
 import type { SonarlintConnections } from '../core/connectedMode/sonarlint';
-import { applyMcpFileBinding, removeMcpFileBinding, rewritePlainTextToken } from '../core/mcp/fileBinding';
+import { bindMcpFlow, removeMcpBindingEffects, repairLauncherBindings, switchMcpBindingToken } from '../core/flows/bindMcp';
+import type { BindMcpDeps, EditorMcpApi, McpBindingEffectsDeps } from '../core/flows/bindMcp';
 import { buildMcpLaunch } from '../core/mcp/launch';
-import { MCP_TARGETS, mcpConfigPath, providingInstructions } from '../core/mcp/targets';
-import type { McpTargetId } from '../core/mcp/targets';
 import type { TokenRef } from '../core/secrets/keys';
-import type { BindingRecord, BindingStore, ConnectedModeBinding } from '../core/tokens/bindingStore';
+import type { BindingRecord, BindingStore, ConnectedModeBinding, McpBinding } from '../core/tokens/bindingStore';
 import { WordedError } from '../core/flows/describeError';
 import { describeBinding, displayPath } from './bindingViews';
+import type { LauncherHost } from './launcherHost';
 import type { SonarMcpProvider } from './mcpProvider';
 import { readMcpLauncherSettings } from './settings';
 import { t } from './l10n';
@@ -30,10 +31,6 @@ import type { Services } from './services';
 const SONARLINT_EXTENSION_ID = 'SonarSource.sonarlint-vscode';
 const SHARED_FILE = path.join('.sonarlint', 'connectedMode.json');
 
-function slug(text: string): string {
-  return text.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '');
-}
-
 /** Binds tokens to their targets and undoes exactly that; every decision it needs is made in the core. */
 export class BindingManager {
   constructor(
@@ -41,6 +38,8 @@ export class BindingManager {
     readonly store: BindingStore,
     private readonly provider: SonarMcpProvider,
     private readonly storagePath: string,
+    private readonly launcherHost: LauncherHost,
+    private readonly editorApis: ReadonlySet<EditorMcpApi>,
   ) {}
 
   usedBy(ref: TokenRef): string[] {
@@ -50,79 +49,39 @@ export class BindingManager {
     });
   }
 
-  /** Asks for the MCP client and binds the token there; the record is written only after the target was. */
+  /** Asks for the MCP client and binds the token there (decided in the core flow), then tells the editor's MCP support. */
   async bindMcp(connection: ConnectionRecord, ref: TokenRef): Promise<void> {
-    const { prompter } = this.services;
-    const target = await prompter.pick(
-      MCP_TARGETS.map((descriptor) => ({ label: descriptor.label(t), detail: descriptor.detail(t), value: descriptor })),
-      { title: t('Bind {0} to an MCP server', ref.name), placeholder: t('Which MCP client should use the token?') },
-    );
-    if (!target) return;
-    if (target.id === 'vscodeProvider') return this.bindProvider(connection, ref);
-    const folder = target.scope === 'workspace' ? await this.pickFolder(t('Which folder?')) : undefined;
-    if (target.scope === 'workspace' && !folder) return;
-    const file = mcpConfigPath(target.id, { platform: process.platform, home: os.homedir(), appData: process.env.APPDATA, workspaceFolder: folder?.uri.fsPath });
-    if (!file) {
-      void prompter.error(t('{0} is not supported on this operating system.', target.label(t)));
-      return;
-    }
-    if (folder && !(await confirmWorkspaceFile({ fs: nodeFileSystem, prompter, t }, folder.uri.fsPath, file))) return;
-    let plainTextToken: string | undefined;
-    if (target.secret === 'plainText') {
-      const confirmed = await prompter.confirm(t('Write the token in plain text into {0}?', displayPath(file)), {
-        confirmLabel: t('Write in Plain Text'),
-        detail: t(
-          '{0} cannot read a token from secure storage or the environment, so the value itself goes into its configuration file. Anyone or anything that can read that file (backups, sync tools, other programs) can use the token. The file is kept readable by you only (mode 0600). Prefer another client when you can.',
-          target.label(t),
-        ),
-      });
-      if (!confirmed) return;
-      plainTextToken = await this.requireValue(ref);
-    }
-    const launch = buildMcpLaunch(readMcpLauncherSettings(this.storagePath), connection.target, { t });
-    const base = { target: target.id, path: file, launch, connectionSlug: slug(connection.label), inputDescription: t('SonarQube token for {0}', connection.label), plainTextToken };
-    let result = await applyMcpFileBinding(nodeFileSystem, base);
-    if (result.kind === 'conflict') {
-      const replace = t('Replace');
-      const add = t('Add as "{0}"', result.suggestedName);
-      const choice = await prompter.warn(t('{0} already has an MCP server named "{1}".', displayPath(file), result.existingName), replace, add);
-      if (choice === undefined) return;
-      result = await applyMcpFileBinding(nodeFileSystem, choice === replace ? { ...base, replaceExisting: true } : { ...base, serverName: result.suggestedName });
-      if (result.kind === 'conflict') return;
-    }
-    await this.store.add({
-      kind: 'mcp',
-      token: ref,
-      target: target.id,
-      path: file,
-      serverName: result.serverName,
-      inputId: result.inputId,
-      createdFile: result.createdFile,
-      createdDirs: result.createdDirs,
-      createdKeys: result.createdKeys,
-      plainText: plainTextToken !== undefined,
-    });
-    this.services.logger.info(`[bind] ${ref.name} bound to ${target.id} in ${file} as "${result.serverName}"`);
-    const open = t('Open File');
-    const instructions = target.secret === 'plainText' ? t('The file is readable by you only.') : providingInstructions(target.id, t);
-    if ((await prompter.info(t('{0} is bound to {1} in {2}. {3}', ref.name, target.client(t), displayPath(file), instructions), open)) === open) {
-      await vscode.window.showTextDocument(vscode.Uri.file(file));
-    }
+    const binding = await bindMcpFlow(this.bindDeps(), connection, ref);
+    if (binding?.target === 'vscodeProvider') await this.announceProvider(binding, t('"{0}" is now an MCP server in VS Code. The token stays in secure storage and reaches the server through its environment when it starts.', binding.label ?? ''), 'workbench.mcp.listServer');
+    if (binding?.target === 'cursorExtension') await this.announceProvider(binding, t('"{0}" is now an MCP server in Cursor. The token stays in secure storage and reaches the server through its environment when it starts.', binding.label ?? ''));
   }
 
-  private async bindProvider(connection: ConnectionRecord, ref: TokenRef): Promise<void> {
-    const taken = new Set(this.store.list().flatMap((binding) => (binding.kind === 'mcp' && binding.label ? [binding.label] : [])));
-    let label = t('SonarQube ({0})', connection.label);
-    if (taken.has(label)) label = t('SonarQube ({0}, {1})', connection.label, ref.name);
-    for (let counter = 2; taken.has(label); counter++) label = t('SonarQube ({0}, {1}) {2}', connection.label, ref.name, counter);
-    await this.store.add({ kind: 'mcp', token: ref, target: 'vscodeProvider', label });
+  private async announceProvider(binding: McpBinding, message: string, listCommand?: string): Promise<void> {
     this.provider.refresh();
+    this.services.logger.info(`[bind] ${binding.token.name} bound to ${binding.target} as "${binding.label}"`);
     const list = t('List Servers');
-    const answer = await this.services.prompter.info(
-      t('"{0}" is now an MCP server in VS Code. The token stays in secure storage and reaches the server through its environment when it starts.', label),
-      list,
-    );
-    if (answer === list) await vscode.commands.executeCommand('workbench.mcp.listServer');
+    const answer = await this.services.prompter.info(message, ...(listCommand ? [list] : []));
+    if (answer === list && listCommand) await vscode.commands.executeCommand(listCommand);
+  }
+
+  private effectsDeps(): McpBindingEffectsDeps {
+    return { t, logger: this.services.logger, fs: nodeFileSystem, credentials: this.launcherHost.credentials, readValue: (ref) => this.services.vault.read(ref) };
+  }
+
+  private bindDeps(): BindMcpDeps {
+    const folders = (vscode.workspace.workspaceFolders ?? []).filter((folder) => folder.uri.scheme === 'file');
+    return {
+      ...this.effectsDeps(),
+      prompter: this.services.prompter,
+      store: this.store,
+      paths: { platform: process.platform, home: os.homedir(), env: process.env, exists: fs.existsSync },
+      folders: folders.map((folder) => ({ name: folder.name, path: folder.uri.fsPath })),
+      editorApis: this.editorApis,
+      launchFor: (connection) => buildMcpLaunch(readMcpLauncherSettings(this.storagePath), connection.target, { t }),
+      installLauncher: () => this.launcherHost.installLauncher(),
+      displayPath,
+      openFile: async (file) => void (await vscode.window.showTextDocument(vscode.Uri.file(file))),
+    };
   }
 
   /** Connected mode: connection in User settings (no token), folders bound, optional shared file, then the hand-off. */
@@ -209,22 +168,16 @@ export class BindingManager {
     );
   }
 
+  /** At activation: entries written for the launcher follow it when the editor's runtime or the launcher moved. */
+  async repairLauncherEntries(): Promise<void> {
+    const runtime = await this.launcherHost.installLauncher();
+    await repairLauncherBindings({ fs: nodeFileSystem, logger: this.services.logger }, this.store.list(), runtime);
+  }
+
   /** Removes exactly what the binding wrote, then the record. */
   async remove(binding: BindingRecord): Promise<void> {
     if (binding.kind === 'mcp') {
-      if (binding.target !== 'vscodeProvider' && binding.path && binding.serverName) {
-        await removeMcpFileBinding(nodeFileSystem, {
-          target: binding.target as McpTargetId,
-          path: binding.path,
-          serverName: binding.serverName,
-          inputId: binding.inputId,
-          createdFile: binding.createdFile,
-          createdDirs: binding.createdDirs ? [...binding.createdDirs] : undefined,
-          createdKeys: binding.createdKeys ? [...binding.createdKeys] : undefined,
-          // Only for the check that the value is gone: a keychain that cannot answer must not block the unbind.
-          plainTextToken: binding.plainText ? await this.services.vault.read(binding.token).catch(() => undefined) : undefined,
-        });
-      }
+      await removeMcpBindingEffects(this.effectsDeps(), binding);
       await this.store.remove(binding.id);
       this.provider.refresh();
       return;
@@ -233,11 +186,9 @@ export class BindingManager {
     await this.store.remove(binding.id);
   }
 
-  /** Rotation: the binding now uses `to`; only plain-text files and connected mode need more than the record. */
+  /** Rotation: the binding now uses `to`; a launcher binding changes only its credential-store entry, no file. */
   async switchToken(binding: BindingRecord, to: TokenRef, handOff: boolean): Promise<void> {
-    if (binding.kind === 'mcp' && binding.plainText && binding.path && binding.serverName) {
-      await rewritePlainTextToken(nodeFileSystem, { path: binding.path, serverName: binding.serverName, token: await this.requireValue(to) });
-    }
+    if (binding.kind === 'mcp') await switchMcpBindingToken(this.effectsDeps(), binding, to);
     await this.store.retarget(binding.id, to);
     if (binding.kind === 'mcp') this.provider.refresh();
     if (binding.kind === 'connectedMode' && handOff) await this.handOff(binding, to);
@@ -294,20 +245,6 @@ export class BindingManager {
     const sonarlint = vscode.workspace.getConfiguration('sonarlint');
     const read = (section: string) => sonarlint.inspect<unknown[]>(`connectedMode.connections.${section}`)?.globalValue ?? [];
     return { sonarqube: [...read('sonarqube')], sonarcloud: [...read('sonarcloud')] };
-  }
-
-  private async pickFolder(placeholder: string): Promise<vscode.WorkspaceFolder | undefined> {
-    // A virtual workspace's folders (vscode-vfs://…) have no path on disk to write a file to.
-    const folders = (vscode.workspace.workspaceFolders ?? []).filter((folder) => folder.uri.scheme === 'file');
-    if (folders.length === 0) {
-      void this.services.prompter.error(t('Open a folder on this computer first: this configuration file lives in a workspace folder on disk.'));
-      return undefined;
-    }
-    if (folders.length === 1) return folders[0];
-    return this.services.prompter.pick(
-      folders.map((folder) => ({ label: folder.name, description: folder.uri.fsPath, value: folder })),
-      { title: t('Workspace Folder'), placeholder },
-    );
   }
 
   private async requireValue(ref: TokenRef): Promise<string> {

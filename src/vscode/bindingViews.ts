@@ -25,7 +25,7 @@ export function describeBinding(binding: BindingRecord): BindingView {
     };
   }
   const target = MCP_TARGETS.find((candidate) => candidate.id === binding.target);
-  const where = binding.target === 'vscodeProvider' ? binding.label : binding.path && displayPath(binding.path);
+  const where = target?.secret === 'provider' ? binding.label : binding.path && displayPath(binding.path);
   return {
     id: binding.id,
     token: binding.token,
@@ -33,9 +33,11 @@ export function describeBinding(binding: BindingRecord): BindingView {
     description: binding.plainText ? t('{0} · plain text', where ?? '') : where,
     tooltip: binding.plainText
       ? t('The token value is written in plain text in {0} (kept at mode 0600).', binding.path ?? '')
-      : binding.target === 'vscodeProvider'
-        ? t('VS Code starts "{0}" with the token from secure storage in its environment.', binding.label ?? '')
-        : t('{0} references the token without containing it.', binding.path ?? ''),
+      : target?.secret === 'provider'
+        ? t('{0} starts "{1}" with the token from secure storage in its environment.', target.client(t), binding.label ?? '')
+        : binding.launcher
+          ? t('{0} runs the launcher, which reads the token from the operating system\'s credential store at each start.', binding.path ?? '')
+          : t('{0} references the token without containing it.', binding.path ?? ''),
     plainText: binding.plainText,
   };
 }

@@ -23,6 +23,7 @@ export interface CommandContext {
 export interface LoadedCommands {
   handler(id: CommandId): CommandHandler;
   remindAboutExpiry(): Promise<void>;
+  repairLauncherEntries(): Promise<void>;
   /** Finishes or rolls back what a killed extension host left in the journal. */
   recoverOperations(): Promise<void>;
 }
@@ -41,6 +42,7 @@ export function createCommands(context: CommandContext): LoadedCommands {
   return {
     handler: (id) => handlers.get(id)!,
     remindAboutExpiry: bindings.remindAboutExpiry,
+    repairLauncherEntries: bindings.repairLauncherEntries,
     recoverOperations: async () => {
       const { services } = context;
       await recoverOperations({ ...services.flowDeps(), journal: services.journal, connections: services.connections, bindings: bindings.recoveryBindings, apiFor: (id) => services.apiFor(id), clock: systemClock });

@@ -1,6 +1,8 @@
 #!/usr/bin/env node
 // A stand-in SonarQube MCP Server: speaks MCP over stdio (newline-delimited JSON-RPC 2.0) and records, once at start,
-// its environment (SONARQUBE_*) and argv as one JSON line appended to the file named by STUB_MCP_RECORD.
+// its environment (SONARQUBE_*) and argv as one JSON line appended to the file named by STUB_MCP_RECORD, and a SIGTERM
+// it receives as `{"signal":"SIGTERM"}` in the file named by STUB_MCP_RECORD_SIGTERM, before dying of it. When stdin
+// ends it exits with STUB_MCP_EXIT_CODE (0).
 'use strict';
 const fs = require('node:fs');
 const readline = require('node:readline');
@@ -10,10 +12,23 @@ if (process.env.STUB_MCP_RECORD) {
   fs.appendFileSync(process.env.STUB_MCP_RECORD, JSON.stringify({ env, argv: process.argv }) + '\n');
 }
 
+if (process.env.STUB_MCP_RECORD_SIGTERM) {
+  process.once('SIGTERM', () => {
+    try {
+      fs.appendFileSync(process.env.STUB_MCP_RECORD_SIGTERM, JSON.stringify({ signal: 'SIGTERM' }) + '\n');
+    } catch {
+      // a test that is done may have removed the record's folder: die of the signal all the same
+    }
+    process.kill(process.pid, 'SIGTERM');
+  });
+}
+
 const send = (message) => process.stdout.write(JSON.stringify({ jsonrpc: '2.0', ...message }) + '\n');
 const tool = { name: 'search_my_sonarqube_projects', description: 'Stub tool', inputSchema: { type: 'object', properties: {} } };
 
-readline.createInterface({ input: process.stdin }).on('line', (line) => {
+const lines = readline.createInterface({ input: process.stdin });
+lines.on('close', () => process.exit(Number(process.env.STUB_MCP_EXIT_CODE ?? 0)));
+lines.on('line', (line) => {
   let request;
   try {
     request = JSON.parse(line);

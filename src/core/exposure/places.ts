@@ -2,6 +2,7 @@
 // here; workspace files are found by the editor's file search with these patterns and then classified.
 import * as path from 'node:path';
 import { MCP_TARGETS, mcpConfigPath, mcpTarget } from '../mcp/targets';
+import { messageText } from '../ports';
 import type { McpTargetId, PathContext } from '../mcp/targets';
 import type { Syntax } from './detect';
 
@@ -38,7 +39,7 @@ const SHELL_PROFILES = ['.bashrc', '.bash_profile', '.profile', '.zshrc', '.zpro
 
 function mcpPlace(target: McpTargetId): McpPlace {
   const descriptor = mcpTarget(target);
-  return { topKey: descriptor.topKey ?? 'mcpServers', client: descriptor.client((message) => message), target };
+  return { topKey: descriptor.topKey ?? 'mcpServers', client: descriptor.client(messageText), target };
 }
 
 /** Every user-level file that may hold a token on this computer (whether it exists is found out by reading it). */
@@ -47,7 +48,7 @@ export function userPlaces(context: UserPlacesContext): KnownPlace[] {
   const places: KnownPlace[] = [];
   for (const target of MCP_TARGETS) {
     if (target.scope !== 'user') continue;
-    const file = mcpConfigPath(target.id, { platform: context.platform, home: context.home, appData: context.appData });
+    const file = mcpConfigPath(target.id, { platform: context.platform, home: context.home, env: context.env, exists: context.exists });
     if (file) places.push({ path: file, kind: 'mcpClient', syntax: 'json', scope: 'user', mcp: mcpPlace(target.id) });
   }
   if (context.vscodeUserDir) {
@@ -113,7 +114,6 @@ function workspaceMcpPlace(relative: string): McpPlace | undefined {
     const file = mcpConfigPath(target.id, { platform: 'linux', home: '/', workspaceFolder: '/' });
     if (file && file.slice(1) === relative) return mcpPlace(target.id);
   }
-  if (relative === '.kiro/settings/mcp.json') return { topKey: 'mcpServers', client: 'Kiro' };
   return undefined;
 }
 

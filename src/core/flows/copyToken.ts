@@ -14,7 +14,7 @@ export async function copyValue(deps: CopyTokenDeps, name: string, value: string
   const pendingClear = await copyWithAutoClear(clipboard, value, clearSeconds, { timers, logger: deps.logger, pending });
   void deps.prompter.info(
     clearSeconds > 0
-      ? deps.t('Token {0} copied. The clipboard will be cleared in {1} seconds.', name, clearSeconds)
+      ? deps.t({ message: 'Token {0} copied. The clipboard will be cleared in {1} seconds.', comment: ['{0} is the token name; {1} a number.'] }, name, clearSeconds)
       : deps.t('Token {0} copied.', name),
   );
   return pendingClear;

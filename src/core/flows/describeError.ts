@@ -25,17 +25,17 @@ function cause(error: SonarApiError, label: string, t: Translate): string {
       return t('{0} does not support this request; the server may be too old for this feature.', label);
     case 'rateLimited':
       return error.retryAfterSeconds !== undefined
-        ? t('{0} is limiting requests. Wait {1} s and try again.', label, error.retryAfterSeconds)
+        ? t({ message: '{0} is limiting requests. Wait {1} s and try again.', comment: ['{0} is the connection name; {1} a number of seconds.'] }, label, error.retryAfterSeconds)
         : t('{0} is limiting requests. Wait a few minutes and try again.', label);
     case 'server':
       return error.retryAfterSeconds !== undefined
-        ? t('{0} is unavailable (HTTP {1}). Wait {2} s and try again.', label, error.status ?? 500, error.retryAfterSeconds)
+        ? t({ message: '{0} is unavailable (HTTP {1}). Wait {2} s and try again.', comment: ['{0} is the connection name; {1} an HTTP status code; {2} a number of seconds.'] }, label, error.status ?? 500, error.retryAfterSeconds)
         : error.status !== undefined && error.status >= 502 && error.status <= 504
           ? t('{0} or a gateway in front of it is unavailable (HTTP {1}). Wait a few minutes and try again.', label, error.status)
           : t('{0} had an internal error (HTTP {1}). Try again later.', label, error.status ?? 500);
     case 'network':
       return error.code
-        ? t('Could not reach {0} ({1}). Check the URL, your network and the proxy setting (http.proxy).', label, error.code)
+        ? t({ message: 'Could not reach {0} ({1}). Check the URL, your network and the proxy setting (http.proxy).', comment: ['{0} is the connection name; {1} a system error code such as ECONNREFUSED. Keep http.proxy: it is a setting name.'] }, label, error.code)
         : t('Could not reach {0}. Check the URL, your network and the proxy setting (http.proxy).', label);
     case 'timeout':
       return t('{0} did not answer in time. Check your network and proxy, or raise the setting sonarqubeTokens.requestTimeoutSeconds.', label);
@@ -74,7 +74,7 @@ function words(error: unknown, connectionLabel: string | undefined, t: Translate
   }
   if (isErrorNamed(error, 'WordedError')) return error.message;
   const message = error instanceof Error ? error.message : String(error);
-  return connectionLabel !== undefined ? t('Something went wrong with {0}: {1}', connectionLabel, message) : t('Something went wrong: {0}', message);
+  return connectionLabel !== undefined ? t({ message: 'Something went wrong with {0}: {1}', comment: ['{0} is the connection name; {1} the error as the program reported it, often in English.'] }, connectionLabel, message) : t('Something went wrong: {0}', message);
 }
 
 /** One or two sentences naming the connection, the cause, the fix and, when it gave one, the server's own reason. */

@@ -268,7 +268,7 @@ export async function generateTokenFlow(
   const ignored = ignoredChoices(request, generated, t);
   if (ignored) {
     logger.warn(`[generate] ${connection.label} made "${ref.name}" differently from what was asked: ${ignored}`);
-    void prompter.warn(t('Token {0} was generated on {1} and kept in secure storage, but not as asked: {2}', ref.name, connection.label, ignored));
+    void prompter.warn(t({ message: 'Token {0} was generated on {1} and kept in secure storage, but not as asked: {2}', comment: ['{0} is the token name; {1} the connection name; {2} what differs, such as "it expires on 2026-03-01 (asked: 2026-04-01)".'] }, ref.name, connection.label, ignored));
   }
   if (choices.afterAction === COPY_ACTION) {
     const pendingClear = await copyValue(deps, ref.name, generated.token);
@@ -285,7 +285,7 @@ function ignoredChoices(request: GenerateTokenRequest, generated: GeneratedToken
   const differences: string[] = [];
   const askedType = request.type ?? 'USER_TOKEN';
   if (generated.type !== askedType) {
-    differences.push(t('it is a {0} token, not a {1} token', tokenTypeLabel(generated.type, t), tokenTypeLabel(askedType, t)));
+    differences.push(t({ message: 'it is a {0} token, not a {1} token', comment: ['{0} and {1} are token types, such as "User" or "Global analysis".'] }, tokenTypeLabel(generated.type, t), tokenTypeLabel(askedType, t)));
   }
   const expires = parseServerDate(generated.expirationDate);
   const madeDay = expires ? utcDay(expires) : undefined;
@@ -340,7 +340,7 @@ async function handleAmbiguousOutcome(deps: GenerateTokenDeps, connection: Conne
   }
   if (!exists) {
     // A cancel that the server never acted on is just a cancel.
-    if (!isCancellation(error)) void prompter.error(t('Token {0} was not created. {1}', name, describeSonarError(error, connection.label, t)));
+    if (!isCancellation(error)) void prompter.error(t({ message: 'Token {0} was not created. {1}', comment: ['{0} is the token name; {1} the reason, a whole sentence.'] }, name, describeSonarError(error, connection.label, t)));
     return;
   }
   const revoke = t('Revoke');

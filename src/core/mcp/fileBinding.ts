@@ -4,7 +4,10 @@ import { deleteIfEmptyObject, editJsoncFile, readJsoncFile } from '../config/jso
 import type { FileSystem } from '../config/fileSystem';
 import { TOKEN_ENV } from './launch';
 import type { McpLaunch } from './launch';
-import { mcpTarget, tokenReference } from './targets';
+import { launcherEntry, readLauncherEntry } from './launcherEntry';
+import type { LauncherRuntime } from './launcherEntry';
+import { repairLauncherEntry } from './launcherRepair';
+import { mcpTarget, variableReference } from './targets';
 import type { McpTargetId } from './targets';
 
 export const DEFAULT_SERVER_NAME = 'sonarqube';
@@ -17,7 +20,9 @@ export interface ApplyMcpFileBinding {
   /** e.g. `sq-example-com`: names the fallback entry and the VS Code input. */
   readonly connectionSlug: string;
   readonly inputDescription?: string;
-  /** Claude Desktop only: the value itself. */
+  /** The entry runs the launcher, which reads this binding's token from the credential store: no value, no variable. */
+  readonly launcher?: { readonly runtime: LauncherRuntime; readonly bindingId: string };
+  /** The fallback of a client without variables (Claude Desktop): the value itself. */
   readonly plainTextToken?: string;
   readonly replaceExisting?: boolean;
   /** Test hook passed to the atomic write. */
@@ -60,6 +65,14 @@ function topKeyOf(target: McpTargetId): string {
   return topKey;
 }
 
+/** What `env.SONARQUBE_TOKEN` holds without the launcher: VS Code's input, or the client's variable syntax. */
+function referenceOf(target: McpTargetId, inputId: string | undefined): string {
+  if (inputId) return `\${input:${inputId}}`;
+  const reference = variableReference(target, TOKEN_ENV);
+  if (!reference) throw new Error(`${target} cannot reference a variable: it needs the launcher or the value`);
+  return reference;
+}
+
 function inputsOf(value: unknown): JsonObject[] {
   const inputs = asObject(value)?.inputs;
   return Array.isArray(inputs) ? (inputs as JsonObject[]) : [];
@@ -77,14 +90,13 @@ export async function applyMcpFileBinding(fs: FileSystem, options: ApplyMcpFileB
     for (let counter = 2; servers[suggestedName] !== undefined; counter++) suggestedName = `${base}-${counter}`;
     return { kind: 'conflict', existingName: serverName, suggestedName };
   }
-  const isVsCode = topKey === 'servers';
-  const inputId = options.target === 'vscodeWorkspace' ? `sonarqube-token-${options.connectionSlug}` : undefined;
-  const tokenValue = options.plainTextToken ?? tokenReference(options.target, inputId);
+  const row = mcpTarget(options.target);
+  const inputId = row.secret === 'input' ? `sonarqube-token-${options.connectionSlug}` : undefined;
   const entry = {
-    ...(isVsCode ? { type: 'stdio' } : {}),
-    command: options.launch.command,
-    args: options.launch.args,
-    env: { ...options.launch.env, [TOKEN_ENV]: tokenValue },
+    ...(row.stdioType ? { type: 'stdio' } : {}),
+    ...(options.launcher
+      ? launcherEntry(options.launcher.runtime, options.launcher.bindingId, options.launch)
+      : { command: options.launch.command, args: options.launch.args, env: { ...options.launch.env, [TOKEN_ENV]: options.plainTextToken ?? referenceOf(options.target, inputId) } }),
   };
   const createdKeys = [topKey, ...(inputId ? ['inputs'] : [])].filter((key) => root[key] === undefined);
   const plainText = options.plainTextToken !== undefined;
@@ -130,4 +142,30 @@ export async function rewritePlainTextToken(fs: FileSystem, options: { path: str
     document.set([topKey, options.serverName, 'env', TOKEN_ENV], options.token);
   }, { secret: true });
   await fs.chmod(await fs.realpath(options.path), SECRET_FILE_MODE);
+}
+
+/** A launcher binding's file entry, as recorded. */
+export interface LauncherEntryRecord {
+  readonly id: string;
+  readonly target: McpTargetId;
+  readonly path: string;
+  readonly serverName: string;
+}
+
+/**
+ * Points the binding's entry at the launcher where it now is (an editor update moves its runtime, a reinstall or
+ * another profile the launcher). Only an entry this extension wrote for this very binding is touched, and in it only
+ * the command and the launcher's path; true when the file was rewritten.
+ */
+export async function repairLauncherFileEntry(fs: FileSystem, record: LauncherEntryRecord, runtime: LauncherRuntime): Promise<boolean> {
+  const topKey = topKeyOf(record.target);
+  const entry = asObject(asObject((await readJsoncFile(fs, record.path)).value)?.[topKey])?.[record.serverName];
+  if (readLauncherEntry(entry)?.bindingId !== record.id) return false;
+  const repaired = repairLauncherEntry(entry as JsonObject, runtime);
+  if (!repaired) return false;
+  await editJsoncFile(fs, record.path, (document) => {
+    document.set([topKey, record.serverName, 'command'], repaired.command);
+    document.set([topKey, record.serverName, 'args', 0], repaired.args[0]);
+  });
+  return true;
 }

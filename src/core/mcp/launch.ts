@@ -33,22 +33,47 @@ export class McpLaunchError extends Error {
   }
 }
 
-const LOOPBACK_HOSTS = new Set(['localhost', '127.0.0.1', '[::1]']);
+export interface McpLaunchOptions {
+  /** This window's SonarQube for IDE embedded server (`SONARQUBE_IDE_PORT`). */
+  readonly idePort?: number;
+  /** Where the server runs; `process.platform` unless a test says otherwise. */
+  readonly platform?: NodeJS.Platform;
+  readonly t?: Translate;
+}
 
-/** A Server on this machine is not `localhost` from inside a container. */
-function containerUrl(serverUrl: string): string | undefined {
+function isLoopbackHost(hostname: string): boolean {
+  return hostname === 'localhost' || hostname === '[::1]' || /^127(\.\d{1,3}){3}$/.test(hostname);
+}
+
+function isOnThisComputer(target: SonarTarget): boolean {
+  if (target.kind !== 'server' || !URL.canParse(target.serverUrl)) return false;
+  return isLoopbackHost(new URL(target.serverUrl).hostname);
+}
+
+/** Docker Desktop (macOS, Windows) reaches this computer as `host.docker.internal`; `localhost` is the container. */
+function containerUrl(serverUrl: string): string {
   const url = new URL(serverUrl);
-  if (!LOOPBACK_HOSTS.has(url.hostname)) return undefined;
   url.hostname = 'host.docker.internal';
   return url.toString().replace(/\/$/, '');
 }
 
-export function buildMcpLaunch(settings: McpLauncherSettings, target: SonarTarget, options: { idePort?: number; t?: Translate } = {}): McpLaunch {
+/** `java -jar <file>.jar` or any command given a `.jar`: the JAR needs `STORAGE_PATH`, which only the image sets. */
+function runsTheJar(settings: McpLauncherSettings): boolean {
+  if (settings.launcher === 'jar') return true;
+  if (settings.launcher !== 'custom') return false;
+  return [settings.customCommand ?? '', ...(settings.customArgs ?? [])].some((argument) => argument === '-jar' || /\.jar$/i.test(argument));
+}
+
+export function buildMcpLaunch(settings: McpLauncherSettings, target: SonarTarget, options: McpLaunchOptions = {}): McpLaunch {
   const t = options.t ?? englishMessage;
   const warnings: string[] = [];
   const env: Record<string, string> = {};
+  const reachesThisComputer = isOnThisComputer(target) || options.idePort !== undefined;
+  // On Linux there is no host.docker.internal by default: the container must share the host's network to reach a
+  // Server on the host's loopback or SonarQube for IDE's embedded server (the MCP server's README says the same).
+  const hostNetwork = settings.launcher === 'docker' && (options.platform ?? process.platform) === 'linux' && reachesThisComputer;
   if (target.kind === 'server') {
-    const rewritten = settings.launcher === 'docker' ? containerUrl(target.serverUrl) : undefined;
+    const rewritten = settings.launcher === 'docker' && !hostNetwork && isOnThisComputer(target) ? containerUrl(target.serverUrl) : undefined;
     env.SONARQUBE_URL = rewritten ?? target.serverUrl;
     if (rewritten) {
       warnings.push(t('{0} is on this computer, which a container reaches as host.docker.internal: the MCP server is given {1}.', target.serverUrl, rewritten));
@@ -57,7 +82,7 @@ export function buildMcpLaunch(settings: McpLauncherSettings, target: SonarTarge
     if (target.region === 'US') env.SONARQUBE_URL = cloudBaseUrl('US');
     if (target.organization) env.SONARQUBE_ORG = target.organization;
   }
-  if (settings.launcher === 'jar' && settings.storagePath) env.STORAGE_PATH = settings.storagePath;
+  if (runsTheJar(settings) && settings.storagePath) env.STORAGE_PATH = settings.storagePath;
   if (settings.toolsets && settings.toolsets.length > 0) env.SONARQUBE_TOOLSETS = settings.toolsets.join(',');
   if (settings.readOnly) env.SONARQUBE_READ_ONLY = 'true';
   if (options.idePort !== undefined) env.SONARQUBE_IDE_PORT = String(options.idePort);
@@ -66,7 +91,8 @@ export function buildMcpLaunch(settings: McpLauncherSettings, target: SonarTarge
     case 'docker': {
       // `-e NAME` without a value passes the variable from docker's own environment: no value on the command line.
       const passed = [TOKEN_ENV, ...Object.keys(env)].flatMap((name) => ['-e', name]);
-      return { command: 'docker', args: ['run', '--init', '--pull=always', '-i', '--rm', ...passed, settings.dockerImage], env, warnings };
+      const network = hostNetwork ? ['--network=host'] : [];
+      return { command: 'docker', args: ['run', '--init', '--pull=always', '-i', '--rm', ...network, ...passed, settings.dockerImage], env, warnings };
     }
     case 'jar':
       if (!settings.jarPath) throw new McpLaunchError(t('Set sonarqubeTokens.mcp.jarPath to the SonarQube MCP Server JAR, or choose another launcher in sonarqubeTokens.mcp.launcher.'));

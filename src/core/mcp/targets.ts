@@ -1,60 +1,249 @@
-// The MCP clients a token can be bound to: where each keeps its configuration and how it can reference a secret.
+// The MCP clients a token can be bound to, one row each: where the client keeps its configuration on each operating
+// system, what its entry looks like, how it refers to a variable, and what the person must still do in it. Adding a
+// client is one row here (and its tests); nothing else branches on client ids.
 import * as path from 'node:path';
 import type { Translate } from '../ports';
-import { TOKEN_ENV } from './launch';
 
 export type McpTargetId =
   | 'vscodeProvider'
+  | 'cursorExtension'
   | 'vscodeWorkspace'
   | 'cursorUser'
   | 'cursorWorkspace'
   | 'windsurf'
+  | 'windsurfNext'
   | 'claudeCodeProject'
   | 'claudeCodeUser'
   | 'geminiCli'
   | 'kiro'
+  | 'kiroWorkspace'
   | 'claudeDesktop';
 
-export interface McpTargetDescriptor {
+/** Where the files are: the editor's environment moves some of them (`CLAUDE_CONFIG_DIR`, `GEMINI_CLI_HOME`…). */
+export interface PathContext {
+  readonly platform: NodeJS.Platform;
+  readonly home: string;
+  readonly workspaceFolder?: string;
+  /** The environment the editor was started with: `APPDATA`, `LOCALAPPDATA`, `CLAUDE_CONFIG_DIR`, `GEMINI_CLI_HOME`. */
+  readonly env?: Readonly<Record<string, string | undefined>>;
+  /** Whether a folder exists (Claude Desktop's MSIX install is preferred when its package folder is there). */
+  readonly exists?: (folder: string) => boolean;
+}
+
+/** What a row's file function gets: paths joined the way the target OS joins them. */
+export interface FilePlaces {
+  readonly platform: NodeJS.Platform;
+  home(...parts: string[]): string;
+  /** Undefined when no folder is open. */
+  folder(...parts: string[]): string | undefined;
+  /** A variable of the editor's environment, undefined when unset or empty. */
+  env(name: string): string | undefined;
+  join(...parts: string[]): string;
+  exists(folder: string): boolean;
+}
+
+/** How the fallback entry (no credential store) refers to a variable, with `NAME` standing for the variable. */
+export type VariableSyntax = '${env:NAME}' | '${NAME}';
+
+export interface McpClientRow {
   readonly id: McpTargetId;
   /** The client's name alone, e.g. "Cursor": the file or server it uses is shown beside it. */
   client(t: Translate): string;
   label(t: Translate): string;
   detail(t: Translate): string;
   readonly scope: 'provider' | 'user' | 'workspace';
-  /** How the file refers to the token: VS Code's provider needs no file; Claude Desktop can only hold the value. */
-  readonly secret: 'provider' | 'input' | 'envVar' | 'plainText';
+  /**
+   * How the token reaches the server: the editor's own API (no file), VS Code's `${input:}` (its secure storage), or
+   * this extension's launcher reading the OS credential store.
+   */
+  readonly secret: 'provider' | 'input' | 'launcher';
+  /** Offered only where the editor has this API (VS Code's MCP provider, Cursor's extension API). */
+  readonly requires?: 'vscodeMcpProvider' | 'cursorMcp';
   readonly topKey?: 'servers' | 'mcpServers';
+  /** VS Code's format names the transport in each entry (`"type": "stdio"`). */
+  readonly stdioType?: boolean;
+  /** The file the client reads, or undefined where it has none (no folder open, no build for this OS). */
+  file?(places: FilePlaces): string | undefined;
+  /** The fallback's reference in `env`; a client without one can only be given the value itself. */
+  readonly variableSyntax?: VariableSyntax;
+  /** What the person must do in the client before it starts the server, whatever holds the token. */
+  clientStep?(t: Translate, serverName: string): string;
+  /** The same, when the entry references a variable (the fallback). */
+  variableStep?(t: Translate): string;
 }
-
-export interface PathContext {
-  readonly platform: NodeJS.Platform;
-  readonly home: string;
-  /** `%APPDATA%` on Windows. */
-  readonly appData?: string;
-  readonly workspaceFolder?: string;
-}
-
-const fromEnvironment = (t: Translate) => t('references the SONARQUBE_TOKEN environment variable; no value in the file');
 
 /** Product names are not translated. */
 const brand = (name: string) => (): string => name;
 
+const throughLauncher = (t: Translate) => t('started through this extension\'s launcher, which reads the token from the operating system\'s credential store: no value or variable in the file');
+const approveProjectServer = (t: Translate, serverName: string) =>
+  t('Claude Code lists project servers as "Pending approval": approve "{0}" in Claude Code (/mcp) before it starts.', serverName);
+
+/** Claude Desktop from the Microsoft Store (MSIX, the Windows default since February 2026) reads only its package's copy. */
+const CLAUDE_MSIX_PACKAGE = 'Claude_pzs8sxrjxfjjc';
+const CLAUDE_DESKTOP_FILE = 'claude_desktop_config.json';
+
+function claudeDesktopFile(places: FilePlaces): string | undefined {
+  if (places.platform === 'darwin') return places.home('Library', 'Application Support', 'Claude', CLAUDE_DESKTOP_FILE);
+  if (places.platform !== 'win32') return undefined;
+  const localAppData = places.env('LOCALAPPDATA') ?? places.home('AppData', 'Local');
+  const msixPackage = places.join(localAppData, 'Packages', CLAUDE_MSIX_PACKAGE);
+  if (places.exists(msixPackage)) return places.join(msixPackage, 'LocalCache', 'Roaming', 'Claude', CLAUDE_DESKTOP_FILE);
+  return places.join(places.env('APPDATA') ?? places.home('AppData', 'Roaming'), 'Claude', CLAUDE_DESKTOP_FILE);
+}
+
 /** Recommended first. */
-export const MCP_TARGETS: readonly McpTargetDescriptor[] = [
-  { id: 'vscodeProvider', client: (t) => t('VS Code'), scope: 'provider', secret: 'provider', label: (t) => t('VS Code (built in, recommended)'), detail: (t) => t('VS Code starts the server with the token from secure storage in its environment: no file, no command line.') },
-  { id: 'vscodeWorkspace', client: (t) => t('VS Code workspace'), scope: 'workspace', secret: 'input', topKey: 'servers', label: (t) => t('VS Code workspace (.vscode/mcp.json)'), detail: (t) => t('To share with the team: VS Code asks each person for their token once and keeps it in its secure storage.') },
-  { id: 'cursorUser', client: brand('Cursor'), scope: 'user', secret: 'envVar', topKey: 'mcpServers', label: (t) => t('Cursor (user, ~/.cursor/mcp.json)'), detail: fromEnvironment },
-  { id: 'cursorWorkspace', client: brand('Cursor'), scope: 'workspace', secret: 'envVar', topKey: 'mcpServers', label: (t) => t('Cursor (project, .cursor/mcp.json)'), detail: fromEnvironment },
-  { id: 'windsurf', client: brand('Windsurf'), scope: 'user', secret: 'envVar', topKey: 'mcpServers', label: (t) => t('Windsurf'), detail: fromEnvironment },
-  { id: 'claudeCodeProject', client: brand('Claude Code'), scope: 'workspace', secret: 'envVar', topKey: 'mcpServers', label: (t) => t('Claude Code (project, .mcp.json)'), detail: fromEnvironment },
-  { id: 'claudeCodeUser', client: brand('Claude Code'), scope: 'user', secret: 'envVar', topKey: 'mcpServers', label: (t) => t('Claude Code (user, ~/.claude.json)'), detail: fromEnvironment },
-  { id: 'geminiCli', client: brand('Gemini CLI'), scope: 'user', secret: 'envVar', topKey: 'mcpServers', label: (t) => t('Gemini CLI'), detail: fromEnvironment },
-  { id: 'kiro', client: brand('Kiro'), scope: 'user', secret: 'envVar', topKey: 'mcpServers', label: (t) => t('Kiro'), detail: fromEnvironment },
-  { id: 'claudeDesktop', client: brand('Claude Desktop'), scope: 'user', secret: 'plainText', topKey: 'mcpServers', label: (t) => t('Claude Desktop (plain text)'), detail: (t) => t('Claude Desktop cannot reference a secret: the value is written in its file, readable by you only.') },
+export const MCP_TARGETS: readonly McpClientRow[] = [
+  {
+    id: 'vscodeProvider',
+    client: (t) => t('VS Code'),
+    label: (t) => t('VS Code (built in, recommended)'),
+    detail: (t) => t('VS Code starts the server with the token from secure storage in its environment: no file, no command line.'),
+    scope: 'provider',
+    secret: 'provider',
+    requires: 'vscodeMcpProvider',
+  },
+  {
+    id: 'cursorExtension',
+    client: brand('Cursor'),
+    label: (t) => t('Cursor (built in, recommended)'),
+    detail: (t) => t('Cursor starts the server with the token from secure storage in its environment: no file, no command line.'),
+    scope: 'provider',
+    secret: 'provider',
+    requires: 'cursorMcp',
+  },
+  {
+    id: 'vscodeWorkspace',
+    client: (t) => t('VS Code workspace'),
+    label: (t) => t('VS Code workspace (.vscode/mcp.json)'),
+    detail: (t) => t('To share with the team: VS Code asks each person for their token once and keeps it in its secure storage.'),
+    scope: 'workspace',
+    secret: 'input',
+    topKey: 'servers',
+    stdioType: true,
+    file: (places) => places.folder('.vscode', 'mcp.json'),
+  },
+  {
+    id: 'cursorUser',
+    client: brand('Cursor'),
+    label: (t) => t('Cursor (user, ~/.cursor/mcp.json)'),
+    detail: throughLauncher,
+    scope: 'user',
+    secret: 'launcher',
+    topKey: 'mcpServers',
+    file: (places) => places.home('.cursor', 'mcp.json'),
+    variableSyntax: '${env:NAME}',
+  },
+  {
+    id: 'cursorWorkspace',
+    client: brand('Cursor'),
+    label: (t) => t('Cursor (project, .cursor/mcp.json)'),
+    detail: throughLauncher,
+    scope: 'workspace',
+    secret: 'launcher',
+    topKey: 'mcpServers',
+    file: (places) => places.folder('.cursor', 'mcp.json'),
+    variableSyntax: '${env:NAME}',
+  },
+  {
+    id: 'windsurf',
+    client: brand('Windsurf'),
+    label: (t) => t('Windsurf'),
+    detail: throughLauncher,
+    scope: 'user',
+    secret: 'launcher',
+    topKey: 'mcpServers',
+    file: (places) => places.home('.codeium', 'windsurf', 'mcp_config.json'),
+    variableSyntax: '${env:NAME}',
+  },
+  {
+    id: 'windsurfNext',
+    client: brand('Windsurf Next'),
+    label: (t) => t('Windsurf Next'),
+    detail: throughLauncher,
+    scope: 'user',
+    secret: 'launcher',
+    topKey: 'mcpServers',
+    file: (places) => places.home('.codeium', 'windsurf-next', 'mcp_config.json'),
+    variableSyntax: '${env:NAME}',
+  },
+  {
+    id: 'claudeCodeProject',
+    client: brand('Claude Code'),
+    label: (t) => t('Claude Code (project, .mcp.json)'),
+    detail: throughLauncher,
+    scope: 'workspace',
+    secret: 'launcher',
+    topKey: 'mcpServers',
+    file: (places) => places.folder('.mcp.json'),
+    variableSyntax: '${NAME}',
+    clientStep: approveProjectServer,
+  },
+  {
+    id: 'claudeCodeUser',
+    client: brand('Claude Code'),
+    label: (t) => t('Claude Code (user, ~/.claude.json)'),
+    detail: throughLauncher,
+    scope: 'user',
+    secret: 'launcher',
+    topKey: 'mcpServers',
+    // With CLAUDE_CONFIG_DIR set, Claude Code reads only the file in that folder.
+    file: (places) => {
+      const configDir = places.env('CLAUDE_CONFIG_DIR');
+      return configDir ? places.join(configDir, '.claude.json') : places.home('.claude.json');
+    },
+    variableSyntax: '${NAME}',
+  },
+  {
+    id: 'geminiCli',
+    client: brand('Gemini CLI'),
+    label: (t) => t('Gemini CLI'),
+    detail: throughLauncher,
+    scope: 'user',
+    secret: 'launcher',
+    topKey: 'mcpServers',
+    file: (places) => places.join(places.env('GEMINI_CLI_HOME') ?? places.home(), '.gemini', 'settings.json'),
+    variableSyntax: '${NAME}',
+    clientStep: (t) => t('Gemini CLI starts no MCP server in a folder it does not trust: trust your project folder in Gemini CLI when it asks.'),
+  },
+  {
+    id: 'kiro',
+    client: brand('Kiro'),
+    label: (t) => t('Kiro (user, ~/.kiro/settings/mcp.json)'),
+    detail: throughLauncher,
+    scope: 'user',
+    secret: 'launcher',
+    topKey: 'mcpServers',
+    file: (places) => places.home('.kiro', 'settings', 'mcp.json'),
+    variableSyntax: '${NAME}',
+    variableStep: (t) => t('Kiro expands only the variables you approved: approve SONARQUBE_TOKEN when Kiro asks.'),
+  },
+  {
+    id: 'kiroWorkspace',
+    client: brand('Kiro'),
+    label: (t) => t('Kiro (project, .kiro/settings/mcp.json)'),
+    detail: throughLauncher,
+    scope: 'workspace',
+    secret: 'launcher',
+    topKey: 'mcpServers',
+    file: (places) => places.folder('.kiro', 'settings', 'mcp.json'),
+    variableSyntax: '${NAME}',
+    variableStep: (t) => t('Kiro expands only the variables you approved: approve SONARQUBE_TOKEN when Kiro asks.'),
+  },
+  {
+    id: 'claudeDesktop',
+    client: brand('Claude Desktop'),
+    label: (t) => t('Claude Desktop'),
+    detail: throughLauncher,
+    scope: 'user',
+    secret: 'launcher',
+    topKey: 'mcpServers',
+    file: claudeDesktopFile,
+    clientStep: (t) => t('Restart Claude Desktop to load it.'),
+  },
 ];
 
-export function mcpTarget(id: McpTargetId): McpTargetDescriptor {
+export function mcpTarget(id: McpTargetId): McpClientRow {
   const target = MCP_TARGETS.find((candidate) => candidate.id === id);
   if (!target) throw new Error(`Unknown MCP target ${id}`);
   return target;
@@ -63,59 +252,18 @@ export function mcpTarget(id: McpTargetId): McpTargetDescriptor {
 /** The file a target edits, or undefined when it has none here (built in, no folder, Claude Desktop on Linux). */
 export function mcpConfigPath(id: McpTargetId, context: PathContext): string | undefined {
   const paths = context.platform === 'win32' ? path.win32 : path.posix;
-  const home = (...parts: string[]) => paths.join(context.home, ...parts);
-  const folder = (...parts: string[]) => (context.workspaceFolder ? paths.join(context.workspaceFolder, ...parts) : undefined);
-  switch (id) {
-    case 'vscodeProvider':
-      return undefined;
-    case 'vscodeWorkspace':
-      return folder('.vscode', 'mcp.json');
-    case 'cursorUser':
-      return home('.cursor', 'mcp.json');
-    case 'cursorWorkspace':
-      return folder('.cursor', 'mcp.json');
-    case 'windsurf':
-      return home('.codeium', 'windsurf', 'mcp_config.json');
-    case 'claudeCodeProject':
-      return folder('.mcp.json');
-    case 'claudeCodeUser':
-      return home('.claude.json');
-    case 'geminiCli':
-      return home('.gemini', 'settings.json');
-    case 'kiro':
-      return home('.kiro', 'settings', 'mcp.json');
-    case 'claudeDesktop':
-      if (context.platform === 'darwin') return home('Library', 'Application Support', 'Claude', 'claude_desktop_config.json');
-      if (context.platform === 'win32') return paths.join(context.appData ?? paths.join(context.home, 'AppData', 'Roaming'), 'Claude', 'claude_desktop_config.json');
-      return undefined;
-  }
+  const places: FilePlaces = {
+    platform: context.platform,
+    home: (...parts) => paths.join(context.home, ...parts),
+    folder: (...parts) => (context.workspaceFolder ? paths.join(context.workspaceFolder, ...parts) : undefined),
+    env: (name) => context.env?.[name] || undefined,
+    join: (...parts) => paths.join(...parts),
+    exists: (folder) => context.exists?.(folder) ?? false,
+  };
+  return mcpTarget(id).file?.(places);
 }
 
-/** What goes into `env.SONARQUBE_TOKEN` in the client's own interpolation syntax (never the value). */
-export function tokenReference(id: McpTargetId, inputId?: string): string {
-  switch (id) {
-    case 'vscodeWorkspace':
-      return `\${input:${inputId ?? 'sonarqube-token'}}`;
-    case 'cursorUser':
-    case 'cursorWorkspace':
-    case 'windsurf':
-    case 'kiro':
-      return `\${env:${TOKEN_ENV}}`;
-    default:
-      return `\${${TOKEN_ENV}}`;
-  }
-}
-
-export function providingInstructions(id: McpTargetId, t: Translate): string {
-  const client = mcpTarget(id).label(t);
-  switch (id) {
-    case 'vscodeProvider':
-      return t('Start it from "MCP: List Servers"; the token reaches it through its environment.');
-    case 'vscodeWorkspace':
-      return t('VS Code asks for the token the first time the server starts and keeps it in its secure storage.');
-    case 'claudeDesktop':
-      return t('The value is in the file, readable by you only. Restart Claude Desktop to use it.');
-    default:
-      return t('{0} reads {1} from the environment it was started in: set it in your shell profile (for example from your password manager) before starting {0}.', client, TOKEN_ENV);
-  }
+/** The fallback's reference to a variable in the client's own syntax, or undefined when the client has none. */
+export function variableReference(id: McpTargetId, name: string): string | undefined {
+  return mcpTarget(id).variableSyntax?.replace('NAME', name);
 }

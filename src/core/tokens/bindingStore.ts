@@ -23,8 +23,10 @@ export interface McpBinding {
   readonly createdFile?: boolean;
   readonly createdDirs?: readonly string[];
   readonly createdKeys?: readonly string[];
-  /** The value itself is in the file (Claude Desktop). */
+  /** The value itself is in the file (Claude Desktop without a credential store). */
   readonly plainText?: boolean;
+  /** The entry runs the launcher; the token is in the OS credential store under `mcpCredentialAccount(id)`. */
+  readonly launcher?: boolean;
   readonly createdAt: string;
 }
 
@@ -104,8 +106,9 @@ export class BindingStore {
     return this.list().filter((binding) => binding.token.connectionId === connectionId);
   }
 
-  async add(binding: NewBinding): Promise<BindingRecord> {
-    const record = { ...binding, id: randomUUID(), createdAt: this.clock().toISOString() } as BindingRecord;
+  /** `id` is given when something outside the record was named after it first (the launcher's credential-store entry). */
+  async add(binding: NewBinding, id: string = randomUUID()): Promise<BindingRecord> {
+    const record = { ...binding, id, createdAt: this.clock().toISOString() } as BindingRecord;
     await this.write([...this.list(), record]);
     return record;
   }

@@ -68,7 +68,7 @@ export function reminderMessage(reminders: readonly Reminder[], t: Translate): s
   const more = reminders.length > 3 ? t(' and {0} more', reminders.length - 3) : '';
   return reminders.length === 1
     ? t('A bound token needs attention: {0}.', shown)
-    : t('{0} bound tokens need attention: {1}{2}.', reminders.length, shown, more);
+    : t({ message: '{0} bound tokens need attention: {1}{2}.', comment: ['{0} is a number; {1} a list of tokens separated by semicolons; {2} is either empty or " and N more".'] }, reminders.length, shown, more);
 }
 
 export const REMINDER_INTERVAL_MS = 24 * 60 * 60 * 1000;
@@ -114,5 +114,5 @@ export function signInReminderMessage(reminders: readonly SignInReminder[], t: T
         : t('the sign-in to {0} expires in {1} days', connection.label, reason.days);
   const shown = reminders.slice(0, 3).map(describe).join('; ');
   const more = reminders.length > 3 ? t(' and {0} more', reminders.length - 3) : '';
-  return t('Sign in again to keep managing tokens: {0}{1}.', shown, more);
+  return t({ message: 'Sign in again to keep managing tokens: {0}{1}.', comment: ['{0} is a list of sign-ins separated by semicolons; {1} is either empty or " and N more".'] }, shown, more);
 }

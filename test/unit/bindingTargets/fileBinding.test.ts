@@ -7,12 +7,25 @@ import { nodeFileSystem } from '../../../src/core/config/fileSystem';
 import { isConfigFileError } from '../../../src/core/config/configFileError';
 import { applyMcpFileBinding, removeMcpFileBinding, rewritePlainTextToken } from '../../../src/core/mcp/fileBinding';
 import { buildMcpLaunch } from '../../../src/core/mcp/launch';
-import { MCP_TARGETS, mcpConfigPath, tokenReference } from '../../../src/core/mcp/targets';
+import { MCP_TARGETS } from '../../../src/core/mcp/targets';
 import type { McpTargetId } from '../../../src/core/mcp/targets';
 import { freshTokenValue } from '../support/fakeTokenApi';
 
 const launch = buildMcpLaunch({ launcher: 'docker', dockerImage: 'sonarsource/sonarqube-mcp' }, { kind: 'server', serverUrl: 'https://sq.example.com' });
-const fileTargets = MCP_TARGETS.filter((target) => target.id !== 'vscodeProvider').map((target) => target.id);
+const fileTargets = MCP_TARGETS.filter((target) => target.file).map((target) => target.id);
+/** The fallback's reference (no launcher), literal per syntax; Claude Desktop has none and gets the value. */
+const references: Partial<Record<McpTargetId, string>> = {
+  vscodeWorkspace: '${input:sonarqube-token-sq-example-com}',
+  cursorUser: '${env:SONARQUBE_TOKEN}',
+  cursorWorkspace: '${env:SONARQUBE_TOKEN}',
+  windsurf: '${env:SONARQUBE_TOKEN}',
+  windsurfNext: '${env:SONARQUBE_TOKEN}',
+  claudeCodeProject: '${SONARQUBE_TOKEN}',
+  claudeCodeUser: '${SONARQUBE_TOKEN}',
+  geminiCli: '${SONARQUBE_TOKEN}',
+  kiro: '${SONARQUBE_TOKEN}',
+  kiroWorkspace: '${SONARQUBE_TOKEN}',
+};
 
 const existingFiles: Record<string, (topKey: string) => string> = {
   missing: () => '',
@@ -54,7 +67,7 @@ describe('MCP client files', () => {
           assert.equal(entry.env.SONARQUBE_TOKEN, token);
           assert.equal(fs.statSync(file).mode & 0o777, 0o600);
         } else {
-          assert.equal(entry.env.SONARQUBE_TOKEN, tokenReference(target, result.inputId));
+          assert.equal(entry.env.SONARQUBE_TOKEN, references[target]);
           assert.ok(!written.includes(token));
         }
         if (shape === 'commentsAndTrailingCommas') {
@@ -112,22 +125,5 @@ describe('MCP client files', () => {
     await rewritePlainTextToken(nodeFileSystem, { path: file, serverName: 'sonarqube', token: newToken });
     assert.equal(fs.readFileSync(file, 'utf8'), before.replace(oldToken, newToken));
     assert.equal(fs.statSync(file).mode & 0o777, 0o600);
-  });
-
-  it('resolves each client\'s file per operating system', () => {
-    const mac = { platform: 'darwin' as const, home: '/Users/ada', workspaceFolder: '/work/app' };
-    const windows = { platform: 'win32' as const, home: 'C:\\Users\\ada', appData: 'C:\\Users\\ada\\AppData\\Roaming', workspaceFolder: 'C:\\work\\app' };
-    const linux = { platform: 'linux' as const, home: '/home/ada' };
-    assert.equal(mcpConfigPath('cursorUser', mac), '/Users/ada/.cursor/mcp.json');
-    assert.equal(mcpConfigPath('vscodeWorkspace', windows), 'C:\\work\\app\\.vscode\\mcp.json');
-    assert.equal(mcpConfigPath('windsurf', linux), '/home/ada/.codeium/windsurf/mcp_config.json');
-    assert.equal(mcpConfigPath('claudeCodeProject', mac), '/work/app/.mcp.json');
-    assert.equal(mcpConfigPath('geminiCli', windows), 'C:\\Users\\ada\\.gemini\\settings.json');
-    assert.equal(mcpConfigPath('kiro', linux), '/home/ada/.kiro/settings/mcp.json');
-    assert.equal(mcpConfigPath('claudeDesktop', mac), '/Users/ada/Library/Application Support/Claude/claude_desktop_config.json');
-    assert.equal(mcpConfigPath('claudeDesktop', windows), 'C:\\Users\\ada\\AppData\\Roaming\\Claude\\claude_desktop_config.json');
-    assert.equal(mcpConfigPath('claudeDesktop', linux), undefined);
-    assert.equal(mcpConfigPath('cursorWorkspace', linux), undefined, 'no folder open');
-    assert.equal(mcpConfigPath('vscodeProvider', linux), undefined);
   });
 });

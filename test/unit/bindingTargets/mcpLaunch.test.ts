@@ -5,7 +5,7 @@ import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { probeSonarLintIdePort } from '../../../src/core/mcp/idePort';
+import { probeSonarLintIdePort, sonarLintWindowDescription, trustedOriginOf } from '../../../src/core/mcp/idePort';
 import { buildMcpLaunch, McpLaunchError, withToken } from '../../../src/core/mcp/launch';
 import type { McpLauncherSettings } from '../../../src/core/mcp/launch';
 import { freshTokenValue } from '../support/fakeTokenApi';
@@ -16,7 +16,7 @@ const stub = path.resolve(__dirname, '../../../../test/stubs/stub-mcp-server.cjs
 
 describe('MCP server launch', () => {
   it('passes only variable names to docker, never values', () => {
-    const launch = buildMcpLaunch({ ...docker, toolsets: ['issues', 'projects'], readOnly: true }, server, { idePort: 64121 });
+    const launch = buildMcpLaunch({ ...docker, toolsets: ['issues', 'projects'], readOnly: true }, server, { idePort: 64121, platform: 'darwin' });
     assert.equal(launch.command, 'docker');
     assert.deepEqual(launch.args, [
       'run', '--init', '--pull=always', '-i', '--rm',
@@ -32,19 +32,58 @@ describe('MCP server launch', () => {
     assert.deepEqual(buildMcpLaunch(docker, { kind: 'cloud', region: 'US', organization: 'acme' }).env, { SONARQUBE_URL: 'https://sonarqube.us', SONARQUBE_ORG: 'acme' });
   });
 
-  it('points a container at host.docker.internal for a server on this computer, and says why', () => {
-    const launch = buildMcpLaunch(docker, { kind: 'server', serverUrl: 'http://localhost:9000' });
-    assert.equal(launch.env.SONARQUBE_URL, 'http://host.docker.internal:9000');
-    assert.match(launch.warnings[0], /host\.docker\.internal/);
-    assert.equal(buildMcpLaunch({ ...docker, launcher: 'custom', customCommand: 'x' }, { kind: 'server', serverUrl: 'http://localhost:9000' }).env.SONARQUBE_URL, 'http://localhost:9000');
+  for (const platform of ['darwin', 'win32'] as const) {
+    it(`points a container at host.docker.internal for a server on this computer on ${platform}, and says why`, () => {
+      const launch = buildMcpLaunch(docker, { kind: 'server', serverUrl: 'http://localhost:9000' }, { platform });
+      assert.deepEqual(launch.args, ['run', '--init', '--pull=always', '-i', '--rm', '-e', 'SONARQUBE_TOKEN', '-e', 'SONARQUBE_URL', 'sonarsource/sonarqube-mcp']);
+      assert.deepEqual(launch.env, { SONARQUBE_URL: 'http://host.docker.internal:9000' });
+      assert.deepEqual(launch.warnings, ['http://localhost:9000 is on this computer, which a container reaches as host.docker.internal: the MCP server is given http://host.docker.internal:9000.']);
+    });
+  }
+
+  it('leaves the URL alone for a command that runs on this computer', () => {
+    const launch = buildMcpLaunch({ ...docker, launcher: 'custom', customCommand: 'x' }, { kind: 'server', serverUrl: 'http://localhost:9000' }, { platform: 'darwin' });
+    assert.deepEqual(launch.env, { SONARQUBE_URL: 'http://localhost:9000' });
+    assert.deepEqual(launch.warnings, []);
+  });
+
+  it("on Linux, shares the host's network with the container for a server on the host's loopback, and keeps its URL", () => {
+    for (const serverUrl of ['http://localhost:9000', 'http://127.0.0.1:9000/sonarqube', 'http://[::1]:9000']) {
+      const launch = buildMcpLaunch(docker, { kind: 'server', serverUrl }, { platform: 'linux' });
+      assert.deepEqual(launch.args, ['run', '--init', '--pull=always', '-i', '--rm', '--network=host', '-e', 'SONARQUBE_TOKEN', '-e', 'SONARQUBE_URL', 'sonarsource/sonarqube-mcp'], serverUrl);
+      assert.deepEqual(launch.env, { SONARQUBE_URL: serverUrl }, serverUrl);
+      assert.deepEqual(launch.warnings, [], serverUrl);
+    }
+  });
+
+  it("on Linux, shares the host's network with the container to reach SonarQube for IDE, and only then", () => {
+    const cloud = { kind: 'cloud', region: 'EU', organization: 'acme' } as const;
+    assert.deepEqual(buildMcpLaunch(docker, cloud, { idePort: 64123, platform: 'linux' }).args, [
+      'run', '--init', '--pull=always', '-i', '--rm', '--network=host', '-e', 'SONARQUBE_TOKEN', '-e', 'SONARQUBE_ORG', '-e', 'SONARQUBE_IDE_PORT', 'sonarsource/sonarqube-mcp',
+    ]);
+    assert.deepEqual(buildMcpLaunch(docker, server, { platform: 'linux' }).args, ['run', '--init', '--pull=always', '-i', '--rm', '-e', 'SONARQUBE_TOKEN', '-e', 'SONARQUBE_URL', 'sonarsource/sonarqube-mcp']);
+    assert.deepEqual(buildMcpLaunch(docker, cloud, { idePort: 64123, platform: 'darwin' }).args, [
+      'run', '--init', '--pull=always', '-i', '--rm', '-e', 'SONARQUBE_TOKEN', '-e', 'SONARQUBE_ORG', '-e', 'SONARQUBE_IDE_PORT', 'sonarsource/sonarqube-mcp',
+    ]);
   });
 
   it('runs the JAR with a storage path, and says which setting is missing', () => {
     const launch = buildMcpLaunch({ ...docker, launcher: 'jar', jarPath: '/opt/mcp.jar', storagePath: '/tmp/store' }, server);
     assert.deepEqual([launch.command, ...launch.args], ['java', '-jar', '/opt/mcp.jar']);
-    assert.equal(launch.env.STORAGE_PATH, '/tmp/store');
+    assert.deepEqual(launch.env, { SONARQUBE_URL: 'https://sq.example.com/sonarqube', STORAGE_PATH: '/tmp/store' });
     assert.throws(() => buildMcpLaunch({ ...docker, launcher: 'jar' }, server), (error: unknown) => error instanceof McpLaunchError && /sonarqubeTokens\.mcp\.jarPath/.test(error.message));
     assert.throws(() => buildMcpLaunch({ ...docker, launcher: 'custom' }, server), /sonarqubeTokens\.mcp\.customCommand/);
+  });
+
+  it('gives a custom command that runs the JAR its storage path too, and other custom commands none', () => {
+    const custom = { ...docker, launcher: 'custom', storagePath: '/tmp/store' } as const;
+    const jar = buildMcpLaunch({ ...custom, customCommand: '/usr/lib/jvm/21/bin/java', customArgs: ['-Xmx512m', '-jar', '/opt/sonarqube-mcp-server-1.2.0.jar'] }, server);
+    assert.deepEqual([jar.command, ...jar.args], ['/usr/lib/jvm/21/bin/java', '-Xmx512m', '-jar', '/opt/sonarqube-mcp-server-1.2.0.jar']);
+    assert.deepEqual(jar.env, { SONARQUBE_URL: 'https://sq.example.com/sonarqube', STORAGE_PATH: '/tmp/store' });
+    const classpath = buildMcpLaunch({ ...custom, customCommand: 'java', customArgs: ['-cp', '/opt/Sonarqube-MCP-Server.JAR', 'org.sonarsource.sonarqube.mcp.SonarQubeMcpServer'] }, server);
+    assert.deepEqual(classpath.env, { SONARQUBE_URL: 'https://sq.example.com/sonarqube', STORAGE_PATH: '/tmp/store' });
+    const wrapper = buildMcpLaunch({ ...custom, customCommand: '/usr/local/bin/sonar-mcp', customArgs: ['--stdio'] }, server);
+    assert.deepEqual(wrapper.env, { SONARQUBE_URL: 'https://sq.example.com/sonarqube' });
   });
 
   it('hands the token to a started server through its environment only', async function () {
@@ -68,10 +107,14 @@ describe('MCP server launch', () => {
       child.stdin.write(JSON.stringify({ jsonrpc: '2.0', method: 'notifications/initialized' }) + '\n');
       child.stdin.write(JSON.stringify({ jsonrpc: '2.0', id: 2, method: 'tools/list' }) + '\n');
       while (answers.length < 2) await new Promise((resolve) => setTimeout(resolve, 20));
+      // The stub records the SIGTERM on its way out: the folder must still be there then.
+      const exited = new Promise((resolve) => child.once('exit', resolve));
       child.kill();
+      await exited;
       assert.equal(answers[0].result.serverInfo?.name, 'stub-sonarqube-mcp');
       assert.equal(answers[1].result.tools?.length, 1);
-      const seen = JSON.parse(fs.readFileSync(record, 'utf8').trim()) as { env: Record<string, string>; argv: string[] };
+      const [started] = fs.readFileSync(record, 'utf8').trim().split('\n');
+      const seen = JSON.parse(started) as { env: Record<string, string>; argv: string[] };
       assert.equal(seen.env.SONARQUBE_TOKEN, token, 'the token arrived through the environment');
       assert.equal(seen.env.SONARQUBE_URL, server.serverUrl);
       assert.ok(!seen.argv.some((argument) => argument.includes(token)), 'not in argv');
@@ -85,31 +128,106 @@ describe('MCP server launch', () => {
   });
 });
 
-describe('SonarQube for IDE port probe', () => {
+describe("SonarQube for IDE port probe: this window's embedded server", () => {
+  const trustedOrigin = 'https://sq.example.com';
+  const thisWindow = { description: sonarLintWindowDescription('1.101.0', 'shop'), trustedOrigin };
   const servers: http.Server[] = [];
+  const origins: Array<string | undefined> = [];
   afterEach(async () => {
+    origins.length = 0;
     await Promise.all(servers.splice(0).map((listener) => new Promise((resolve) => listener.close(resolve))));
   });
 
-  async function listen(status: unknown): Promise<number> {
-    const listener = http.createServer((_request, response) => response.end(JSON.stringify(status)));
+  async function listen(answer: (origin: string | undefined) => { status: number; body?: unknown }): Promise<number> {
+    const listener = http.createServer((request, response) => {
+      origins.push(request.headers.origin);
+      const { status, body } = answer(request.headers.origin);
+      response.writeHead(status, { 'content-type': 'application/json' }).end(body === undefined ? '' : JSON.stringify(body));
+    });
     servers.push(listener);
     await new Promise<void>((resolve) => listener.listen(0, '127.0.0.1', resolve));
     return (listener.address() as AddressInfo).port;
   }
 
-  it('finds the lowest port where SonarQube for IDE answers, ignoring our own sign-in listener', async () => {
-    const ours = await listen({ ideName: 'VS Code', description: 'SonarQube Tokens for VS Code', needsToken: true });
-    const ide = await listen({ ideName: 'Visual Studio Code', description: 'SonarQube for IDE' });
-    const closed = await listen({});
+  /** Like SonarQube for IDE: 400 without an Origin, its description only to a server it is connected to. */
+  function sonarQubeForIde(workspaceName: string | undefined, connectedOrigin = trustedOrigin): Promise<number> {
+    return listen((origin) => {
+      if (origin === undefined) return { status: 400 };
+      const trusted = origin === connectedOrigin;
+      return { status: 200, body: { ideName: 'Visual Studio Code', description: trusted ? sonarLintWindowDescription('1.101.0', workspaceName) : '', needsToken: !trusted, capabilities: { canOpenFixSuggestion: true } } };
+    });
+  }
+
+  async function closedPort(): Promise<number> {
+    const port = await listen(() => ({ status: 200 }));
     await new Promise((resolve) => servers.pop()!.close(resolve));
-    assert.equal(await probeSonarLintIdePort({ ports: [closed, ours, ide] }), ide);
+    return port;
+  }
+
+  it('describes a window as its language server does', () => {
+    assert.equal(sonarLintWindowDescription('1.101.0', 'shop'), '1.101.0 - shop');
+    assert.equal(sonarLintWindowDescription('1.101.0', undefined), '1.101.0 - (no open folder)');
+  });
+
+  it('asks from the origin of one of its connections: a Server URL, or the Cloud region', () => {
+    assert.equal(trustedOriginOf({ sonarqube: [{ serverUrl: 'https://sq.example.com/sonarqube/' }], sonarcloud: [{ organizationKey: 'acme' }] }), 'https://sq.example.com');
+    assert.equal(trustedOriginOf({ sonarqube: [{ serverUrl: 'not a url' }, { connectionId: 'x' }], sonarcloud: [{ organizationKey: 'acme', region: 'us' }] }), 'https://sonarqube.us');
+    assert.equal(trustedOriginOf({ sonarqube: [], sonarcloud: [{ organizationKey: 'acme' }] }), 'https://sonarcloud.io');
+    assert.equal(trustedOriginOf({ sonarqube: [], sonarcloud: [] }), undefined);
+  });
+
+  it("finds this window's port behind another window's on the lowest port, ignoring our own sign-in listener", async () => {
+    const otherWindow = await sonarQubeForIde('billing');
+    const closed = await closedPort();
+    const ours = await listen(() => ({ status: 200, body: { ideName: 'Visual Studio Code', description: 'SonarQube Tokens for Visual Studio Code', needsToken: true } }));
+    const thisOne = await sonarQubeForIde('shop');
+    // Probed in this order, as 64120 upwards: the other window comes first, where "the first that answers" stopped.
+    const ports = [otherWindow, closed, ours, thisOne];
+    assert.deepEqual(await probeSonarLintIdePort(thisWindow, { ports }), { port: thisOne, explanation: `SonarQube for IDE of this window ("1.101.0 - shop") answers on port ${thisOne}.` });
+    assert.deepEqual(origins, [trustedOrigin, trustedOrigin, trustedOrigin], 'one request per listening port, each from the trusted origin');
+  });
+
+  it('does not guess when two windows have the same name', async () => {
+    const first = await sonarQubeForIde('shop');
+    const second = await sonarQubeForIde('shop');
+    const other = await sonarQubeForIde('billing');
+    assert.deepEqual(await probeSonarLintIdePort(thisWindow, { ports: [other, first, second] }), {
+      explanation: `SonarQube for IDE answers as this window ("1.101.0 - shop") on ports ${first}, ${second}, more than one window of that name: SONARQUBE_IDE_PORT is not set.`,
+    });
+  });
+
+  it("does not guess when only other windows answer, even a single one", async () => {
+    const other = await sonarQubeForIde('billing');
+    assert.deepEqual(await probeSonarLintIdePort(thisWindow, { ports: [other] }), {
+      explanation: `SonarQube for IDE answers on ports ${other} for other windows, not this one ("1.101.0 - shop"): SONARQUBE_IDE_PORT is not set.`,
+    });
+  });
+
+  it('does not guess when SonarQube for IDE keeps its window to itself (no connection to ask from, or one it does not accept)', async () => {
+    const elsewhere = await sonarQubeForIde('shop', 'https://other.example.com');
+    assert.deepEqual(await probeSonarLintIdePort(thisWindow, { ports: [elsewhere] }), {
+      explanation: `SonarQube for IDE answers on ports ${elsewhere} but tells its window only to a server it is connected to, and it did not accept https://sq.example.com: SONARQUBE_IDE_PORT is not set.`,
+    });
+    assert.deepEqual(await probeSonarLintIdePort({ description: thisWindow.description }, { ports: [elsewhere] }), {
+      explanation: `SonarQube for IDE answers on ports ${elsewhere} but tells its window only to a server it is connected to, and it has no connection to ask from: SONARQUBE_IDE_PORT is not set.`,
+    });
+    assert.deepEqual(origins, [trustedOrigin, 'vscode-extension://sonarqube-tokens']);
+  });
+
+  it('says so when nothing answers', async () => {
+    const closed = await closedPort();
+    const broken = await listen(() => ({ status: 429 }));
+    assert.deepEqual(await probeSonarLintIdePort(thisWindow, { ports: [closed, broken] }), {
+      explanation: `SonarQube for IDE does not answer on ports ${closed}, ${broken} (not installed or not started yet): SONARQUBE_IDE_PORT is not set.`,
+    });
   });
 
   it('gives up quietly after the timeout', async () => {
-    const started = Date.now();
-    const result = await probeSonarLintIdePort({ ports: [1, 2], timeoutMs: 100, fetchStatus: (_port, signal) => new Promise((_resolve, reject) => signal.addEventListener('abort', () => reject(new Error('aborted')))) });
-    assert.equal(result, undefined);
-    assert.ok(Date.now() - started < 1000);
+    const result = await probeSonarLintIdePort(thisWindow, {
+      ports: [1, 2],
+      timeoutMs: 100,
+      fetchStatus: (_port, _origin, signal) => new Promise((_resolve, reject) => signal.addEventListener('abort', () => reject(new Error('aborted')))),
+    });
+    assert.equal(result.port, undefined);
   });
 });

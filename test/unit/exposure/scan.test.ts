@@ -211,6 +211,7 @@ describe('exposure places', () => {
     assert.deepEqual(linux, [
       'mcpClient /home/ada/.cursor/mcp.json',
       'mcpClient /home/ada/.codeium/windsurf/mcp_config.json',
+      'mcpClient /home/ada/.codeium/windsurf-next/mcp_config.json',
       'mcpClient /home/ada/.claude.json',
       'mcpClient /home/ada/.gemini/settings.json',
       'mcpClient /home/ada/.kiro/settings/mcp.json',
@@ -225,7 +226,7 @@ describe('exposure places', () => {
       'shellProfile /home/ada/.xdg/fish/config.fish',
       'shellProfile /home/ada/.xdg/powershell/Microsoft.PowerShell_profile.ps1',
     ]);
-    const windows = userPlaces({ platform: 'win32', home: 'C:\\Users\\ada', appData: 'C:\\Users\\ada\\AppData\\Roaming', env: {} }).map((place) => place.path);
+    const windows = userPlaces({ platform: 'win32', home: 'C:\\Users\\ada', env: { APPDATA: 'C:\\Users\\ada\\AppData\\Roaming' } }).map((place) => place.path);
     assert.ok(windows.includes('C:\\Users\\ada\\AppData\\Roaming\\Claude\\claude_desktop_config.json'));
     assert.ok(windows.includes('C:\\Users\\ada\\Documents\\PowerShell\\Microsoft.PowerShell_profile.ps1'));
     assert.ok(windows.includes('C:\\Users\\ada\\Documents\\WindowsPowerShell\\Microsoft.PowerShell_profile.ps1'));

@@ -3,6 +3,8 @@ import { ConfigFileError } from '../../../src/core/config/configFileError';
 import { describeError, describeSonarError, isAmbiguous, isCancellation, WordedError } from '../../../src/core/flows/describeError';
 import { SecretStoreError } from '../../../src/core/tokens/heldTokens';
 import { SonarApiError } from '../../../src/core/sonar/errors';
+import { messageText } from '../../../src/core/ports';
+import type { Translate } from '../../../src/core/ports';
 import type { SonarErrorKind } from '../../../src/core/sonar/errors';
 
 const label = 'sonar.example.com';
@@ -44,7 +46,7 @@ describe('describeSonarError', () => {
   it('words a file that cannot be edited in the person\'s language, naming the file and the place', () => {
     const error = new ConfigFileError('/home/ada/.cursor/mcp.json', 'parse', (t) => t('Cannot edit {0} at line {1}.', '/home/ada/.cursor/mcp.json', 5), 5, 1);
     assert.equal(error.message, 'Cannot edit /home/ada/.cursor/mcp.json at line 5.');
-    const pirate = (message: string, ...args: Array<string | number | boolean>) => `Arr! ${message.replace(/\{(\d+)\}/g, (_m, i: string) => String(args[Number(i)]))}`;
+    const pirate: Translate = (message, ...args) => `Arr! ${messageText(message).replace(/\{(\d+)\}/g, (_m, i: string) => String(args[Number(i)]))}`;
     assert.equal(describeSonarError(error, label, pirate), 'Arr! Cannot edit /home/ada/.cursor/mcp.json at line 5.');
   });
 
@@ -83,12 +85,12 @@ describe('describeError (no connection known: the command runner, a failed searc
   });
 
   it('passes a worded error through unchanged, translated where it was thrown', () => {
-    const t = (message: string, ...args: Array<string | number | boolean>) => `[fr] ${message.replace(/\{(\d+)\}/g, (_m, i: string) => String(args[Number(i)]))}`;
+    const t: Translate = (message, ...args) => `[fr] ${messageText(message).replace(/\{(\d+)\}/g, (_m, i: string) => String(args[Number(i)]))}`;
     assert.equal(describeError(new WordedError(t('The connection no longer exists.')), t), '[fr] The connection no longer exists.');
   });
 
   it('says something went wrong, in the translated sentence, for anything else', () => {
-    const t = (message: string, ...args: Array<string | number | boolean>) => `<${message}|${args.join(',')}>`;
+    const t: Translate = (message, ...args) => `<${messageText(message)}|${args.join(',')}>`;
     assert.equal(describeError(new TypeError('x is undefined'), t), '<Something went wrong: {0}|x is undefined>');
   });
 });

@@ -1,5 +1,7 @@
 import * as assert from 'node:assert/strict';
 import { describeToken, inactivityWarning, tokenState } from '../../../src/core/policy/tokenState';
+import { messageText } from '../../../src/core/ports';
+import type { Translate } from '../../../src/core/ports';
 import type { UserToken } from '../../../src/core/sonar/types';
 
 const now = new Date('2025-06-15T12:00:00Z');
@@ -39,7 +41,7 @@ describe('token descriptions', () => {
   });
 
   it('goes through Translate', () => {
-    const upper = (message: string, ...args: Array<string | number | boolean>) => message.toUpperCase().replace('{0}', String(args[0]));
+    const upper: Translate = (message, ...args) => messageText(message).toUpperCase().replace('{0}', String(args[0]));
     assert.equal(describeToken(token(), tokenState(token(), server), upper), 'USER · NO EXPIRY · NEVER USED');
   });
 });

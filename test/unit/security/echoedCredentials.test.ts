@@ -5,7 +5,7 @@ import * as assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { KnownSecrets, rememberingSecretStore } from '../../../src/core/logging/knownSecrets';
 import { createRedactingLogger } from '../../../src/core/logging/redact';
-import { silentLogger } from '../../../src/core/ports';
+import { messageText, silentLogger } from '../../../src/core/ports';
 import { SonarClient } from '../../../src/core/sonar/client';
 import { SonarApiError } from '../../../src/core/sonar/errors';
 import { TokensModel } from '../../../src/core/tokens/tokensModel';
@@ -78,7 +78,7 @@ describe('attack: credentials echoed by the server', () => {
       bindingsOf: () => [],
       now: new Date('2026-01-02T00:00:00Z'),
       warningDays: 7,
-      t: (message) => message,
+      t: messageText,
       redact: (text) => known.redact(text),
       commands: { signInAgain: 'signIn', loadMoreUsers: 'more', generateToken: 'generate' },
     };

@@ -378,7 +378,11 @@ export const vscodeStandIn: any = {
       return world.commands.get(id)?.(...args);
     },
   },
+  version: '1.101.0',
   workspace: {
+    get name() {
+      return world.workspaceFolders?.[0]?.name;
+    },
     getConfiguration: (section = '', scope?: { toString(): string }) => world.settings.configuration(section, scope),
     onDidChangeConfiguration: (listener: (event: unknown) => void) => world.settings.changes.event(listener),
     get workspaceFolders() {
@@ -395,6 +399,8 @@ export const vscodeStandIn: any = {
       return new Disposable(() => world.mcpProviders.delete(id));
     },
   },
+  /** Cursor's extension API: absent (VS Code) unless a test sets it; declared so `import * as vscode` sees it later. */
+  cursor: undefined,
   extensions: {
     getExtension: (id: string) => (world.installedExtensions.has(id) ? { id } : undefined),
   },

@@ -1,0 +1,284 @@
+// Binding to an MCP client through the scripted prompter: the launcher entry and its credential-store entry, the
+// explained fallback without a credential store, nothing half done on failure, rotation that changes no file, and
+// unbind that leaves neither entry behind.
+import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { nodeFileSystem } from '../../../src/core/config/fileSystem';
+import { mcpCredentialAccount } from '../../../src/core/credentials/credentialStore';
+import { bindMcpFlow, removeMcpBindingEffects, repairLauncherBindings, switchMcpBindingToken } from '../../../src/core/flows/bindMcp';
+import type { BindMcpDeps, EditorMcpApi } from '../../../src/core/flows/bindMcp';
+import { buildMcpLaunch } from '../../../src/core/mcp/launch';
+import type { TokenRef } from '../../../src/core/secrets/keys';
+import { BindingStore } from '../../../src/core/tokens/bindingStore';
+import type { McpBinding } from '../../../src/core/tokens/bindingStore';
+import { freshTokenValue } from '../support/fakeTokenApi';
+import { DOCKER_ARGS, launcherFile } from '../support/mcpFileTexts';
+import { MemoryCredentialStore } from '../support/memoryCredentialStore';
+import type { ScriptStep } from '../support/scriptedPrompter';
+import { environment, serverConnection } from './harness';
+
+const CLAUDE_CODE_USER = 'Claude Code (user, ~/.claude.json)';
+const URL = 'https://sonar.example.com';
+const runtime = { executable: '/opt/editor/code', script: '/home/ada/storage/launcher/launcher.js' };
+
+
+
+describe('binding a token to an MCP client', () => {
+  let home: string;
+  let project: string;
+  const ref: TokenRef = { connectionId: serverConnection.id, login: 'alice', name: 'laptop' };
+
+  beforeEach(() => {
+    home = fs.mkdtempSync(path.join(os.tmpdir(), 'bindmcp-home-'));
+    project = path.join(home, 'project');
+    fs.mkdirSync(project);
+  });
+  afterEach(() => fs.rmSync(home, { recursive: true, force: true }));
+
+  async function setUp(script: ScriptStep[], options: { platform?: NodeJS.Platform; apis?: EditorMcpApi[] } = {}) {
+    const env = environment(script);
+    const value = freshTokenValue();
+    await env.vault.store(ref, value);
+    const credentials = new MemoryCredentialStore();
+    const store = new BindingStore(env.state, env.logger);
+    const opened: string[] = [];
+    let installs = 0;
+    const deps: BindMcpDeps = {
+      t: env.deps.t,
+      logger: env.logger,
+      prompter: env.prompter,
+      fs: nodeFileSystem,
+      credentials,
+      store,
+      readValue: (which) => env.vault.read(which),
+      paths: { platform: options.platform ?? 'linux', home, env: {} },
+      folders: [{ name: 'project', path: project }],
+      editorApis: new Set(options.apis ?? ['vscodeMcpProvider']),
+      launchFor: (connection) => buildMcpLaunch({ launcher: 'docker', dockerImage: 'sonarsource/sonarqube-mcp' }, connection.target),
+      installLauncher: async () => (installs++, runtime),
+      displayPath: (file) => file.replace(home, '~'),
+      openFile: async (file) => void opened.push(file),
+    };
+    /** The value is only in the two secure stores: not in any file under home, the state, logs or messages. */
+    const assertNoLeak = (...values: string[]) => {
+      env.assertNoLeak(value, ...values);
+      const walk = (dir: string): string[] => fs.readdirSync(dir, { withFileTypes: true }).flatMap((entry) => (entry.isDirectory() ? walk(path.join(dir, entry.name)) : [path.join(dir, entry.name)]));
+      for (const file of walk(home)) for (const secret of [value, ...values]) assert.ok(!fs.readFileSync(file, 'utf8').includes(secret), `token value leaked into ${file}`);
+    };
+    return { env, deps, value, credentials, store, opened, installs: () => installs, assertNoLeak };
+  }
+
+  it('writes the launcher entry (no value, no variable) and keeps the token in the credential store under the binding id', async () => {
+    const { env, deps, value, credentials, installs, assertNoLeak } = await setUp([{ pick: CLAUDE_CODE_USER }, { info: undefined }]);
+    const binding = await bindMcpFlow(deps, serverConnection, ref);
+    assert.ok(binding);
+    const file = path.join(home, '.claude.json');
+    assert.equal(fs.readFileSync(file, 'utf8'), launcherFile(binding.id, URL));
+    assert.deepEqual([...credentials.values], [[`mcp-binding:${binding.id}`, value]]);
+    assert.equal(binding.launcher, true);
+    assert.equal(binding.plainText, undefined);
+    assert.equal(installs(), 1);
+    assert.deepEqual(env.prompter.messages('info'), [
+      'laptop is bound to Claude Code in ~/.claude.json. Claude Code starts the server through the launcher, which reads the token from the credential store at each start; rotating the token changes no file.',
+    ]);
+    assertNoLeak();
+    env.prompter.assertDone();
+  });
+
+  it('makes Claude Desktop a launcher target, with its restart step', async () => {
+    const { env, deps, credentials, assertNoLeak } = await setUp([{ pick: 'Claude Desktop' }, { info: 'Open File' }], { platform: 'darwin' });
+    const binding = await bindMcpFlow(deps, serverConnection, ref);
+    assert.ok(binding?.launcher);
+    const file = path.join(home, 'Library', 'Application Support', 'Claude', 'claude_desktop_config.json');
+    assert.equal(fs.readFileSync(file, 'utf8'), launcherFile(binding.id, URL));
+    assert.equal(credentials.values.size, 1);
+    assert.match(env.prompter.messages('info')[0], / Restart Claude Desktop to load it\.$/);
+    assertNoLeak();
+  });
+
+  it('names the approval step for Claude Code project servers', async () => {
+    const { env, deps } = await setUp([{ pick: 'Claude Code (project, .mcp.json)' }, { info: undefined }]);
+    const binding = await bindMcpFlow(deps, serverConnection, ref);
+    assert.equal(fs.readFileSync(path.join(project, '.mcp.json'), 'utf8'), launcherFile(binding!.id, URL));
+    assert.match(env.prompter.messages('info')[0], / Claude Code lists project servers as "Pending approval": approve "sonarqube" in Claude Code \(\/mcp\) before it starts\.$/);
+  });
+
+  it('takes the credential-store entry back when the file cannot be written, and records nothing', async () => {
+    const { deps, credentials, store } = await setUp([{ pick: CLAUDE_CODE_USER }]);
+    const file = path.join(home, '.claude.json');
+    fs.writeFileSync(file, '{ "mcpServers": ');
+    await assert.rejects(bindMcpFlow(deps, serverConnection, ref), /\.claude\.json/);
+    assert.equal(fs.readFileSync(file, 'utf8'), '{ "mcpServers": ');
+    assert.equal(credentials.values.size, 0);
+    assert.deepEqual(store.list(), []);
+  });
+
+  it('takes the credential-store entry back when the person cancels at a name conflict', async () => {
+    const { deps, credentials, store } = await setUp([{ pick: CLAUDE_CODE_USER }, { warn: undefined }]);
+    const file = path.join(home, '.claude.json');
+    const original = '{ "mcpServers": { "sonarqube": { "command": "mine" } } }\n';
+    fs.writeFileSync(file, original);
+    assert.equal(await bindMcpFlow(deps, serverConnection, ref), undefined);
+    assert.equal(fs.readFileSync(file, 'utf8'), original);
+    assert.equal(credentials.values.size, 0);
+    assert.deepEqual(store.list(), []);
+  });
+
+  it('removes the file entry and the credential-store entry when the record cannot be kept', async () => {
+    const { env, deps, credentials } = await setUp([{ pick: CLAUDE_CODE_USER }]);
+    env.state.failUpdates = true;
+    await assert.rejects(bindMcpFlow(deps, serverConnection, ref), /read-only/);
+    assert.ok(!fs.existsSync(path.join(home, '.claude.json')));
+    assert.equal(credentials.values.size, 0);
+  });
+
+  it('says so in words when the credential store refuses the token, and writes nothing', async () => {
+    const { env, deps, credentials, store } = await setUp([{ pick: CLAUDE_CODE_USER }]);
+    credentials.failing.add('set');
+    await assert.rejects(bindMcpFlow(deps, serverConnection, ref), (error: Error) => error.name === 'WordedError' && /^The operating system's credential store did not keep the token: credential store is locked \(set\) Bind again once it is unlocked\.$/.test(error.message));
+    assert.ok(!fs.existsSync(path.join(home, '.claude.json')));
+    assert.deepEqual(store.list(), []);
+    env.assertNoLeak();
+  });
+
+  describe('without a credential store', () => {
+    it('says so in one sentence and writes the variable reference only when the person agrees, naming the GUI-start limitation', async () => {
+      const { env, deps, credentials, installs, assertNoLeak } = await setUp([{ pick: 'Cursor (user, ~/.cursor/mcp.json)' }, { confirm: true }, { info: undefined }]);
+      credentials.unavailable = 'No Secret Service is running on this machine.';
+      const binding = await bindMcpFlow(deps, serverConnection, ref);
+      assert.ok(binding);
+      assert.equal(binding.launcher, undefined);
+      assert.equal(installs(), 0);
+      const [confirm] = env.prompter.calls.filter((call) => call.kind === 'confirm');
+      assert.equal(
+        confirm.text,
+        'The launcher cannot give Cursor the token: this computer has no credential store it can use. No Secret Service is running on this machine.\n' +
+          'Instead, the entry can reference the SONARQUBE_TOKEN environment variable, which you set yourself in the environment Cursor starts in. Only a client started from a shell where you exported it sees it: one started from the Dock, the Start menu or a desktop launcher does not.',
+      );
+      assert.deepEqual(confirm.actions, ['Reference a Variable']);
+      const written = JSON.parse(fs.readFileSync(path.join(home, '.cursor', 'mcp.json'), 'utf8'));
+      assert.deepEqual(written.mcpServers.sonarqube.env, { SONARQUBE_URL: 'https://sonar.example.com', SONARQUBE_TOKEN: '${env:SONARQUBE_TOKEN}' });
+      assert.match(env.prompter.messages('info')[0], /Cursor reads SONARQUBE_TOKEN from the environment it was started in: export it in the shell you start Cursor from \(a client started from the Dock, the Start menu or a desktop launcher does not see it\)\.$/);
+      assertNoLeak();
+    });
+
+    it("uses Kiro's ${VAR} syntax and names its approval step", async () => {
+      const { env, deps, credentials } = await setUp([{ pick: 'Kiro (user, ~/.kiro/settings/mcp.json)' }, { confirm: true }, { info: undefined }]);
+      credentials.unavailable = 'No Secret Service.';
+      await bindMcpFlow(deps, serverConnection, ref);
+      const written = JSON.parse(fs.readFileSync(path.join(home, '.kiro', 'settings', 'mcp.json'), 'utf8'));
+      assert.equal(written.mcpServers.sonarqube.env.SONARQUBE_TOKEN, '${SONARQUBE_TOKEN}');
+      const approval = 'Kiro expands only the variables you approved: approve SONARQUBE_TOKEN when Kiro asks.';
+      assert.ok(env.prompter.calls.find((call) => call.kind === 'confirm')!.text.endsWith(approval));
+      assert.ok(env.prompter.messages('info')[0].endsWith(approval));
+    });
+
+    it('writes nothing when the person declines the fallback', async () => {
+      const { deps, credentials, store } = await setUp([{ pick: 'Windsurf' }, { confirm: false }]);
+      credentials.unavailable = 'No Secret Service.';
+      assert.equal(await bindMcpFlow(deps, serverConnection, ref), undefined);
+      assert.ok(!fs.existsSync(path.join(home, '.codeium')));
+      assert.deepEqual(store.list(), []);
+    });
+
+    it('offers Claude Desktop the value in plain text, only as an explicit choice, at mode 0600', async () => {
+      const { env, deps, value, credentials } = await setUp([{ pick: 'Claude Desktop' }, { confirm: true }, { info: undefined }], { platform: 'darwin' });
+      credentials.unavailable = 'The keychain cannot be reached.';
+      const binding = await bindMcpFlow(deps, serverConnection, ref);
+      assert.equal(binding?.plainText, true);
+      const [confirm] = env.prompter.calls.filter((call) => call.kind === 'confirm');
+      assert.deepEqual(confirm.actions, ['Write in Plain Text']);
+      const file = path.join(home, 'Library', 'Application Support', 'Claude', 'claude_desktop_config.json');
+      assert.equal(JSON.parse(fs.readFileSync(file, 'utf8')).mcpServers.sonarqube.env.SONARQUBE_TOKEN, value);
+      assert.equal(fs.statSync(file).mode & 0o777, 0o600);
+    });
+  });
+
+  it('rotation replaces only the credential-store entry: the client file stays byte-identical', async () => {
+    const { env, deps, credentials } = await setUp([{ pick: CLAUDE_CODE_USER }, { info: undefined }]);
+    const binding = await bindMcpFlow(deps, serverConnection, ref);
+    const file = path.join(home, '.claude.json');
+    const before = fs.readFileSync(file);
+    const statBefore = fs.statSync(file);
+    const next: TokenRef = { ...ref, name: 'laptop-2' };
+    const nextValue = freshTokenValue();
+    await env.vault.store(next, nextValue);
+    await switchMcpBindingToken(deps, binding!, next);
+    assert.deepEqual(fs.readFileSync(file), before);
+    assert.equal(fs.statSync(file).mtimeMs, statBefore.mtimeMs, 'not even rewritten');
+    assert.deepEqual([...credentials.values], [[mcpCredentialAccount(binding!.id), nextValue]]);
+  });
+
+  it('unbind removes the file entry and the credential-store entry', async () => {
+    const { deps, credentials } = await setUp([{ pick: CLAUDE_CODE_USER }, { info: undefined }]);
+    const binding = await bindMcpFlow(deps, serverConnection, ref);
+    await removeMcpBindingEffects(deps, binding!);
+    assert.ok(!fs.existsSync(path.join(home, '.claude.json')), 'the file it created is gone');
+    assert.equal(credentials.values.size, 0);
+  });
+
+  it('repairs the entries it wrote when the runtime or the launcher moved, and only those', async () => {
+    const { env, deps, store } = await setUp([{ pick: CLAUDE_CODE_USER }, { info: undefined }]);
+    const file = path.join(home, '.claude.json');
+    fs.writeFileSync(file, '{\n  // mine\n  "theme": "dark"\n}\n');
+    const binding = await bindMcpFlow(deps, serverConnection, ref);
+    const moved = { executable: '/opt/editor-2/code', script: '/home/ada/storage-2/launcher/launcher.js' };
+    assert.equal(await repairLauncherBindings(deps, store.list(), moved), 1);
+    const repaired = fs.readFileSync(file, 'utf8');
+    assert.equal(
+      repaired,
+      `{
+  // mine
+  "theme": "dark",
+  "mcpServers": {
+    "sonarqube": {
+      "command": "/opt/editor-2/code",
+      "args": [
+        "/home/ada/storage-2/launcher/launcher.js",
+        "--binding",
+        "${binding!.id}",
+        "--",
+        "docker",
+${DOCKER_ARGS}
+      ],
+      "env": {
+        "ELECTRON_RUN_AS_NODE": "1",
+        "SONARQUBE_URL": "https://sonar.example.com"
+      }
+    }
+  }
+}
+`,
+    );
+    assert.equal(await repairLauncherBindings(deps, store.list(), moved), 0, 'nothing to do the second time');
+    // The person pointed the entry elsewhere: it is theirs now.
+    fs.writeFileSync(file, repaired.replace('"--binding",\n        "' + binding!.id, '"--binding",\n        "someone-else'));
+    const edited = fs.readFileSync(file, 'utf8');
+    assert.equal(await repairLauncherBindings(deps, store.list(), runtime), 0);
+    assert.equal(fs.readFileSync(file, 'utf8'), edited);
+    fs.writeFileSync(file, '{ broken');
+    assert.equal(await repairLauncherBindings(deps, store.list(), runtime), 0);
+    assert.match(env.logger.lines.join('\n'), /could not repair "sonarqube"/);
+  });
+
+  it('offers the editor-provided rows only where the editor has their API', async () => {
+    const labels = async (apis: EditorMcpApi[]) => {
+      const { env, deps } = await setUp([{ pick: undefined }], { apis });
+      await bindMcpFlow(deps, serverConnection, ref);
+      return env.prompter.calls[0].labels!.filter((label) => label.includes('built in'));
+    };
+    assert.deepEqual(await labels(['vscodeMcpProvider']), ['VS Code (built in, recommended)']);
+    assert.deepEqual(await labels(['cursorMcp']), ['Cursor (built in, recommended)']);
+    assert.deepEqual(await labels([]), []);
+  });
+
+  it('binds to an editor-provided row with a label of its own and no file', async () => {
+    const { deps, credentials } = await setUp([{ pick: 'Cursor (built in, recommended)' }], { apis: ['cursorMcp'] });
+    const binding = (await bindMcpFlow(deps, serverConnection, ref)) as McpBinding;
+    assert.deepEqual({ target: binding.target, label: binding.label, path: binding.path }, { target: 'cursorExtension', label: 'SonarQube (sonar.example.com)', path: undefined });
+    assert.equal(credentials.values.size, 0);
+    assert.deepEqual(fs.readdirSync(home), ['project']);
+  });
+});

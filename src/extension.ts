@@ -10,7 +10,6 @@ import { CommandId, ContextKey } from './vscode/commandIds';
 import { CommandRunner } from './vscode/commandRunner';
 import type { LoadedCommands } from './vscode/commands';
 import { loadCommands } from './vscode/commandsLoader';
-import { updateInstalledLauncher } from './vscode/launcherHost';
 import { createExtensionLog } from './vscode/log';
 import { registerVsCodeMcpProvider, SonarMcpProvider } from './vscode/mcpProvider';
 import { t } from './vscode/l10n';
@@ -68,16 +67,15 @@ export function activate(context: vscode.ExtensionContext): void {
     void vscode.commands.executeCommand('setContext', ContextKey.hasBindings, store.list().length > 0);
   };
   updateContextKeys();
-  // An editor update moves its runtime (and a reinstall the launcher): the entries written for the launcher follow.
-  if (store.list().some((binding) => binding.kind === 'mcp' && binding.launcher)) void runner.run('launcher repair', () => loaded().repairLauncherEntries());
   // Cursor forgets registered servers when it restarts: register the bound ones again.
   if (store.list().some((binding) => binding.kind === 'mcp' && binding.target === 'cursorExtension')) provider.refresh();
   services.state.syncKeys(['sonarqubeTokens.connections']);
 
   // A previous run was killed between two steps of an operation: finish or undo it (reads globalState only).
   if (hasJournalEntries(services.state)) void runner.run('recovery', () => loaded().recoverOperations());
-  // Client entries run the launcher from global storage, not from this version's install folder: keep that copy current.
-  if (store.list().length > 0) void runner.run('MCP launcher', () => updateInstalledLauncher(storagePath, logger));
+  // Client entries run the launcher from global storage, not from this version's install folder: keep that copy current,
+  // and point the entries this extension wrote at it again when an editor update or a reinstall moved it or the runtime.
+  if (store.list().some((binding) => binding.kind === 'mcp' && binding.launcher)) void runner.run('MCP launcher', () => loaded().repairLauncherEntries());
 
   // The known places are scanned for exposed tokens once, when the view is first shown (after activation returned).
   let startupScanDone = false;

@@ -37,9 +37,10 @@ function stubStarts(file: string): StubStart[] {
   return fs.readFileSync(file, 'utf8').split('\n').filter(Boolean).map((line) => JSON.parse(line) as StubStart);
 }
 
-async function bindMcp(editor: EditorSession, token: string, target: string | RegExp, notification: RegExp): Promise<void> {
+async function bindMcp(editor: EditorSession, token: string, target: string | RegExp, notification: RegExp, dialog?: { button: string; says: RegExp }): Promise<void> {
   await editor.contextMenu(exactly(token), 'Bind Token to MCP Server…');
   await editor.quickInputPick(target);
+  if (dialog) assert.match(await editor.dialogButton(dialog.button), dialog.says);
   await editor.waitForNotification(notification);
 }
 
@@ -65,7 +66,8 @@ describe('A token on SonarQube Server from generation to revocation', function (
       viewport: README_VIEWPORT,
       files: { [WORKSPACE_MCP]: TEAM_MCP_JSON },
       extraVsix: [await sonarLintStubVsix()],
-      env: { STUB_MCP_RECORD: record },
+      // No Secret Service, whatever the machine's desktop session has: the bind offers its fallback.
+      env: { STUB_MCP_RECORD: record, DBUS_SESSION_BUS_ADDRESS: 'unix:path=/nonexistent/sqt-no-bus' },
       machineSettings: {
         'sonarqubeTokens.mcp.launcher': 'custom',
         'sonarqubeTokens.mcp.customCommand': process.execPath,
@@ -109,10 +111,14 @@ describe('A token on SonarQube Server from generation to revocation', function (
     assert.equal(started.env.SONARQUBE_URL, fake.url);
     assert.ok(started.argv.every((arg) => !arg.includes(generatedValue)), 'the token is not on the command line');
 
-    // Files: Cursor's references the environment, .vscode/mcp.json asks for the token with an input.
+    // Files: this editor runs without a Secret Service, so Cursor's entry references the environment once the person
+    // agrees to the fallback (mcpLauncher.e2e.ts binds with one); .vscode/mcp.json asks for the token with an input.
     await editor.expandTreeItem(exactly(TOKEN_NAME));
     await editor.treeItem(/^MCP: VS Code$/).waitFor();
-    await bindMcp(editor, TOKEN_NAME, /Cursor \(user, ~\/\.cursor\/mcp\.json\)/, /is bound to Cursor/);
+    await bindMcp(editor, TOKEN_NAME, /Cursor \(user, ~\/\.cursor\/mcp\.json\)/, /is bound to Cursor/, {
+      button: 'Reference a Variable',
+      says: /The launcher cannot give Cursor the token: this computer has no credential store it can use\.[\s\S]*Dock, the Start menu or a desktop launcher/,
+    });
     assert.match(editor.readFile(CURSOR_MCP)!, /\$\{env:SONARQUBE_TOKEN\}/);
     await tidyWorkbench(editor);
     await bindMcp(editor, TOKEN_NAME, /VS Code workspace \(\.vscode\/mcp\.json\)/, /is bound to VS Code workspace/);

@@ -216,40 +216,75 @@ export function describeSignInTimeout(timeoutMs: number, serverOrigin: string, t
     : t('No sign-in arrived from {0} within {1} seconds. Start the sign-in again and allow the connection in your browser.', serverOrigin, Math.ceil(timeoutMs / 1000));
 }
 
+type Refuse = (status: number, reason: string, headers?: http.OutgoingHttpHeaders) => void;
+
 /**
- * Opens the loopback listener and resolves once it listens. The caller opens `authUrl(...)` in the browser,
- * awaits `token`, and calls `close()` in a `finally`.
+ * One handshake: the listener's state is what a person can see of it. `waiting` until a POST starts reading its body
+ * (`receiving`, which holds the one delivery slot), then `settled` once a token arrived or it failed; the ports are
+ * freed on settling. A second token request meanwhile gets 409.
  */
-export async function startBrowserSignIn(options: BrowserSignInOptions): Promise<BrowserSignIn> {
-  const t = options.t ?? englishMessage;
-  const logger = options.logger ?? silentLogger;
-  const ports = options.ports ?? HANDSHAKE_PORTS;
-  const timeoutMs = options.timeoutMs ?? DEFAULT_SIGN_IN_TIMEOUT_MS;
-  const bodyTimeoutMs = options.bodyTimeoutMs ?? DEFAULT_BODY_TIMEOUT_MS;
-  const serverOrigin = originOf(options.serverOrigin, t);
-  const cancelled = () => new SonarApiError('cancelled', t('The browser sign-in was cancelled.'));
-  if (options.signal?.aborted) throw cancelled();
+class BrowserSignInListener implements BrowserSignIn {
+  readonly token: Promise<string>;
+  private resolveToken!: (token: string) => void;
+  private rejectToken!: (error: Error) => void;
+  private phase: 'waiting' | 'receiving' | 'settled' = 'waiting';
+  private hosts = new Set<string>();
+  private servers: http.Server[] = [];
+  private timer?: NodeJS.Timeout;
+  private closed = false;
+  port = 0;
+  private readonly onAbort = () => {
+    this.logger.info('Browser sign-in: cancelled');
+    this.fail(this.cancelled());
+  };
 
-  let resolveToken!: (token: string) => void;
-  let rejectToken!: (error: Error) => void;
-  const token = new Promise<string>((resolve, reject) => {
-    resolveToken = resolve;
-    rejectToken = reject;
-  });
-  token.catch(() => undefined); // a caller that only calls close() must not cause an unhandled rejection
+  constructor(
+    private readonly options: BrowserSignInOptions,
+    private readonly serverOrigin: string,
+    private readonly t: Translate,
+    private readonly logger: Logger,
+  ) {
+    this.token = new Promise<string>((resolve, reject) => {
+      this.resolveToken = resolve;
+      this.rejectToken = reject;
+    });
+    this.token.catch(() => undefined); // a caller that only calls close() must not cause an unhandled rejection
+  }
 
-  /** Set once one POST is reading its body, so a second one cannot race it. */
-  let claimed = false;
-  let settled = false;
-  let hosts = new Set<string>();
+  cancelled(): SonarApiError {
+    return new SonarApiError('cancelled', this.t('The browser sign-in was cancelled.'));
+  }
 
-  const handler: http.RequestListener = (request, response) => {
+  /** Starts taking requests on `port` and counting down to the timeout. */
+  listenOn(servers: http.Server[], port: number, timeoutMs: number): void {
+    this.servers = servers;
+    this.port = port;
+    this.hosts = allowedHosts(port);
+    this.logger.info(`Browser sign-in: waiting on ${servers.map((server) => (server.address() as AddressInfo).address).join(' and ')} port ${port} for ${this.serverOrigin}`);
+    this.timer = setTimeout(() => {
+      this.logger.warn(`Browser sign-in: nothing arrived from ${this.serverOrigin} within ${timeoutMs} ms`);
+      this.fail(new BrowserSignInError('timeout', describeSignInTimeout(timeoutMs, this.serverOrigin, this.t)));
+    }, timeoutMs);
+    this.timer.unref();
+    this.options.signal?.addEventListener('abort', this.onAbort, { once: true });
+  }
+
+  authUrl(serverBaseUrl: string, route: HandshakeRoute): string {
+    return `${serverBaseUrl.replace(/\/+$/, '')}/${route}?ideName=${encodeURIComponent(this.options.ideName)}&port=${this.port}`;
+  }
+
+  close(): void {
+    this.fail(this.cancelled());
+  }
+
+  readonly handle: http.RequestListener = (request, response) => {
+    const { serverOrigin } = this;
     const path = (request.url ?? '').split('?')[0];
-    const refuse = (status: number, reason: string, headers: http.OutgoingHttpHeaders = corsHeaders(request, serverOrigin)) => {
-      logger.debug(`Browser sign-in: refused ${request.method} ${path} (${reason}; origin ${request.headers.origin ?? 'none'})`);
+    const refuse: Refuse = (status, reason, headers = corsHeaders(request, serverOrigin)) => {
+      this.logger.debug(`Browser sign-in: refused ${request.method} ${path} (${reason}; origin ${request.headers.origin ?? 'none'})`);
       send(response, status, headers, { error: reason });
     };
-    if (!hosts.has(request.headers.host ?? '')) return refuse(403, 'unexpected host');
+    if (!this.hosts.has(request.headers.host ?? '')) return refuse(403, 'unexpected host');
     if (path !== STATUS_PATH && path !== TOKEN_PATH) return refuse(404, 'not found');
     if (request.method === 'OPTIONS') {
       if (request.headers.origin !== serverOrigin) return refuse(403, 'origin not allowed', {});
@@ -258,8 +293,8 @@ export async function startBrowserSignIn(options: BrowserSignInOptions): Promise
     if (path === STATUS_PATH) {
       if (request.method !== 'GET') return refuse(405, 'method not allowed');
       return send(response, 200, corsHeaders(request, serverOrigin), {
-        ideName: options.ideName,
-        description: options.description ?? '',
+        ideName: this.options.ideName,
+        description: this.options.description ?? '',
         needsToken: true,
         // What SonarQube for IDE answers here; this listener cannot open fix suggestions from the server.
         capabilities: { canOpenFixSuggestion: false },
@@ -268,21 +303,23 @@ export async function startBrowserSignIn(options: BrowserSignInOptions): Promise
     if (request.method !== 'POST') return refuse(405, 'method not allowed');
     const refusal = refusalOfTokenRequest({ remoteAddress: request.socket.remoteAddress, origin: request.headers.origin }, serverOrigin);
     if (refusal) return refuse(403, refusal === 'notLoopback' ? 'not a local connection' : 'origin not allowed');
-    if (claimed || settled) return refuse(409, 'a token was already received');
+    if (this.phase !== 'waiting') return refuse(409, 'a token was already received');
     if (Number(request.headers['content-length'] ?? 0) > MAX_TOKEN_BODY_BYTES) {
       return refuse(413, 'body too large', { ...corsHeaders(request, serverOrigin), connection: 'close' });
     }
-    receiveToken(request, response, refuse);
+    this.receiveToken(request, response, refuse);
   };
 
-  function receiveToken(request: http.IncomingMessage, response: http.ServerResponse, refuse: (status: number, reason: string, headers?: http.OutgoingHttpHeaders) => void): void {
-    claimed = true;
+  private receiveToken(request: http.IncomingMessage, response: http.ServerResponse, refuse: Refuse): void {
+    const { serverOrigin } = this;
+    this.phase = 'receiving';
     const chunks: Buffer[] = [];
     let size = 0;
+    /** This request is finished with: answered, refused or gone. */
     let done = false;
     const release = () => {
       done = true;
-      claimed = false;
+      if (this.phase === 'receiving') this.phase = 'waiting';
       clearTimeout(bodyTimer);
     };
     const bodyTimer = setTimeout(() => {
@@ -290,7 +327,7 @@ export async function startBrowserSignIn(options: BrowserSignInOptions): Promise
       release();
       refuse(408, 'body too slow', { ...corsHeaders(request, serverOrigin), connection: 'close' });
       request.socket.destroySoon();
-    }, bodyTimeoutMs);
+    }, this.options.bodyTimeoutMs ?? DEFAULT_BODY_TIMEOUT_MS);
     bodyTimer.unref();
     request.on('data', (chunk: Buffer) => {
       if (done) return;
@@ -307,7 +344,7 @@ export async function startBrowserSignIn(options: BrowserSignInOptions): Promise
     });
     request.on('end', () => {
       if (done) return;
-      if (settled) return release(); // timed out or cancelled meanwhile: the connection is already being closed
+      if (this.phase === 'settled') return release(); // timed out or cancelled meanwhile: the connection is already being closed
       const received = parseTokenBody(Buffer.concat(chunks).toString('utf8'));
       if (received === undefined) {
         release();
@@ -315,18 +352,46 @@ export async function startBrowserSignIn(options: BrowserSignInOptions): Promise
       }
       done = true;
       clearTimeout(bodyTimer);
-      settled = true;
-      logger.info(`Browser sign-in: received a token from ${serverOrigin}`);
+      this.phase = 'settled';
+      this.logger.info(`Browser sign-in: received a token from ${serverOrigin}`);
       // The token is handed over once the page has its answer, so closing the port cannot cut that answer off.
       response.once('close', () => {
-        shutdown();
-        resolveToken(received);
+        this.shutdown();
+        this.resolveToken(received);
       });
       send(response, 200, { ...corsHeaders(request, serverOrigin), connection: 'close' }, {});
     });
   }
 
-  const listening = await listenOnFirstFreePort(handler, ports);
+  private shutdown(): void {
+    if (this.closed) return;
+    this.closed = true;
+    clearTimeout(this.timer);
+    this.options.signal?.removeEventListener('abort', this.onAbort);
+    for (const server of this.servers) {
+      server.close();
+      server.closeAllConnections();
+    }
+  }
+
+  private fail(error: Error): void {
+    if (this.phase === 'settled') return this.shutdown();
+    this.phase = 'settled';
+    this.shutdown();
+    this.rejectToken(error);
+  }
+}
+
+/**
+ * Opens the loopback listener and resolves once it listens. The caller opens `authUrl(...)` in the browser,
+ * awaits `token`, and calls `close()` in a `finally`.
+ */
+export async function startBrowserSignIn(options: BrowserSignInOptions): Promise<BrowserSignIn> {
+  const t = options.t ?? englishMessage;
+  const ports = options.ports ?? HANDSHAKE_PORTS;
+  const listener = new BrowserSignInListener(options, originOf(options.serverOrigin, t), t, options.logger ?? silentLogger);
+  if (options.signal?.aborted) throw listener.cancelled();
+  const listening = await listenOnFirstFreePort(listener.handle, ports);
   if (!listening) {
     throw new BrowserSignInError(
       'noFreePort',
@@ -337,46 +402,10 @@ export async function startBrowserSignIn(options: BrowserSignInOptions): Promise
       ),
     );
   }
-  const { servers, port } = listening;
   if (options.signal?.aborted) {
-    for (const server of servers) server.close(); // aborted while the port was being bound
-    throw cancelled();
+    for (const server of listening.servers) server.close(); // aborted while the port was being bound
+    throw listener.cancelled();
   }
-  hosts = allowedHosts(port);
-  logger.info(`Browser sign-in: waiting on ${servers.map((server) => (server.address() as AddressInfo).address).join(' and ')} port ${port} for ${serverOrigin}`);
-
-  let closed = false;
-  function shutdown(): void {
-    if (closed) return;
-    closed = true;
-    clearTimeout(timer);
-    options.signal?.removeEventListener('abort', onAbort);
-    for (const server of servers) {
-      server.close();
-      server.closeAllConnections();
-    }
-  }
-  function fail(error: Error): void {
-    if (settled) return shutdown();
-    settled = true;
-    shutdown();
-    rejectToken(error);
-  }
-  const onAbort = () => {
-    logger.info('Browser sign-in: cancelled');
-    fail(cancelled());
-  };
-  const timer = setTimeout(() => {
-    logger.warn(`Browser sign-in: nothing arrived from ${serverOrigin} within ${timeoutMs} ms`);
-    fail(new BrowserSignInError('timeout', describeSignInTimeout(timeoutMs, serverOrigin, t)));
-  }, timeoutMs);
-  timer.unref();
-  options.signal?.addEventListener('abort', onAbort, { once: true });
-
-  return {
-    port,
-    authUrl: (serverBaseUrl, route) => `${serverBaseUrl.replace(/\/+$/, '')}/${route}?ideName=${encodeURIComponent(options.ideName)}&port=${port}`,
-    token,
-    close: () => fail(cancelled()),
-  };
+  listener.listenOn(listening.servers, listening.port, options.timeoutMs ?? DEFAULT_SIGN_IN_TIMEOUT_MS);
+  return listener;
 }

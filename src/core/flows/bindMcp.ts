@@ -8,7 +8,7 @@ import { confirmWorkspaceFile } from '../config/confinement';
 import type { FileSystem } from '../config/fileSystem';
 import { mcpCredentialAccount } from '../credentials/credentialStore';
 import type { CredentialStore } from '../credentials/credentialStore';
-import { applyMcpFileBinding, removeMcpFileBinding, repairLauncherEntry, rewritePlainTextToken } from '../mcp/fileBinding';
+import { applyMcpFileBinding, removeMcpFileBinding, repairLauncherFileEntry, rewritePlainTextToken } from '../mcp/fileBinding';
 import type { ApplyMcpFileBinding, ApplyResult } from '../mcp/fileBinding';
 import { TOKEN_ENV } from '../mcp/launch';
 import type { McpLaunch } from '../mcp/launch';
@@ -274,7 +274,7 @@ export async function repairLauncherBindings(deps: Pick<McpBindingEffectsDeps, '
   for (const binding of bindings) {
     if (binding.kind !== 'mcp' || !binding.launcher || !binding.path || !binding.serverName) continue;
     try {
-      if (await repairLauncherEntry(deps.fs, { id: binding.id, target: binding.target as McpTargetId, path: binding.path, serverName: binding.serverName }, runtime)) {
+      if (await repairLauncherFileEntry(deps.fs, { id: binding.id, target: binding.target as McpTargetId, path: binding.path, serverName: binding.serverName }, runtime)) {
         repaired++;
         deps.logger.info(`[bind] ${binding.path}: "${binding.serverName}" now runs the launcher at ${runtime.script}`);
       }

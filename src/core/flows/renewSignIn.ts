@@ -3,6 +3,8 @@ import type { ConnectionRecord, ConnectionStore } from '../connections/connectio
 import type { SonarTarget, TokenApi } from '../sonar/types';
 import type { FlowDeps } from './deps';
 import { describeSonarError, errorSummary, isCancellation } from './describeError';
+import { tokenByChosenMethod } from './signInMethod';
+import type { SignInMethodDeps } from './signInMethod';
 
 export interface RenewSignInDeps extends FlowDeps {
   readonly createApi: (target: SonarTarget, token: string) => TokenApi | Promise<TokenApi>;
@@ -39,4 +41,17 @@ export async function renewSignIn(deps: RenewSignInDeps, connection: ConnectionR
   logger.info(`[signIn] sign-in token of ${connection.label} replaced${expiresAt ? `; it expires ${expiresAt}` : ''}`);
   void prompter.info(t('Signed in to {0} again as {1}.', connection.label, login));
   return true;
+}
+
+/** Sign in again: browser or paste, for the connection's own user, then `renewSignIn`. True when replaced. */
+export async function signInAgain(deps: RenewSignInDeps & SignInMethodDeps, connection: ConnectionRecord): Promise<boolean> {
+  const { t } = deps;
+  const title = t('Sign in to {0}', connection.label);
+  const token = await tokenByChosenMethod(deps, { target: connection.target, title, login: connection.login }, {
+    title,
+    password: true,
+    prompt: t('Paste a user token of {0}', connection.login),
+    validate: (value) => (value.trim() ? undefined : t('Paste a user token.')),
+  });
+  return token === undefined ? false : renewSignIn(deps, connection, token);
 }

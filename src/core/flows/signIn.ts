@@ -5,7 +5,9 @@ import { isSonarApiError } from '../sonar/errors';
 import type { CurrentUser, Organization, Region, SonarTarget, TokenApi } from '../sonar/types';
 import type { FlowDeps } from './deps';
 import { describeSonarError, errorSummary, isCancellation } from './describeError';
-import type { PickItem, StepInfo } from './prompter';
+import type { InputOptions, PickItem, StepInfo } from './prompter';
+import { tokenByChosenMethod } from './signInMethod';
+import type { SignInMethodDeps } from './signInMethod';
 
 /** The shape of `parseServerUrl` in `sonar/target.ts`, passed in so this module stays out of the HTTP bundle. */
 export type ServerUrlParser = (input: string) => { readonly ok: true; readonly target: SonarTarget } | { readonly ok: false; readonly reason: string };
@@ -86,18 +88,37 @@ export async function signInWithToken(deps: SignInDeps, options: { readonly targ
   const totalSteps = tokenStep + (target.kind === 'cloud' && target.organization === undefined ? 1 : 0);
   // With a target given, the caller asked the earlier questions: its count of steps is not known here.
   const counted = options.target ? {} : { step: tokenStep, totalSteps };
-  const token = await prompter.input({
+  const token = await prompter.input({ ...pasteTokenInput(deps, target, title), ...counted });
+  if (token === undefined) return undefined;
+  return completeSignIn(deps, target, token.trim(), { title, ...(options.target ? {} : { step: totalSteps, totalSteps }) });
+}
+
+/** The paste of a new connection's token, refusing analysis tokens as they are typed. */
+function pasteTokenInput(deps: FlowDeps, target: SonarTarget, title: string): InputOptions {
+  const { t } = deps;
+  return {
     title,
-    ...counted,
     password: true,
     prompt: t('Paste a user token from My Account > Security on {0}', connectionLabel(target)),
     validate: (value) => {
       if (value.trim() === '') return t('Paste a user token.');
       return looksLikeAnalysisToken(value.trim()) ? analysisRefusal(deps) : undefined;
     },
-  });
-  if (token === undefined) return undefined;
-  return completeSignIn(deps, target, token.trim(), { title, ...(options.target ? {} : { step: totalSteps, totalSteps }) });
+  };
+}
+
+export type AddConnectionDeps = SignInDeps & SignInMethodDeps;
+
+/**
+ * Add Connection: where (only the URL or only the region when `kind` is given), how (browser or paste), then
+ * `completeSignIn`. Returns the new connection, or undefined when none was added.
+ */
+export async function addConnection(deps: AddConnectionDeps, kind?: 'server' | 'cloud'): Promise<ConnectionRecord | undefined> {
+  const target = await askSignInTarget(deps, kind);
+  if (!target) return undefined;
+  const title = deps.t('Add SonarQube Connection');
+  const token = await tokenByChosenMethod(deps, { target, title }, pasteTokenInput(deps, target, title));
+  return token === undefined ? undefined : completeSignIn(deps, target, token);
 }
 
 interface Checked {

@@ -6,6 +6,7 @@ import { TOKEN_ENV } from './launch';
 import type { McpLaunch } from './launch';
 import { launcherEntry, readLauncherEntry } from './launcherEntry';
 import type { LauncherRuntime } from './launcherEntry';
+import { repairLauncherEntry } from './launcherRepair';
 import { mcpTarget, variableReference } from './targets';
 import type { McpTargetId } from './targets';
 
@@ -152,18 +153,19 @@ export interface LauncherEntryRecord {
 }
 
 /**
- * Points the entry back at the launcher where it now is (an editor update moves its runtime, a reinstall or another
- * profile the launcher). Only an entry this extension wrote for this binding is touched; true when it was rewritten.
+ * Points the binding's entry at the launcher where it now is (an editor update moves its runtime, a reinstall or
+ * another profile the launcher). Only an entry this extension wrote for this very binding is touched, and in it only
+ * the command and the launcher's path; true when the file was rewritten.
  */
-export async function repairLauncherEntry(fs: FileSystem, record: LauncherEntryRecord, runtime: LauncherRuntime): Promise<boolean> {
+export async function repairLauncherFileEntry(fs: FileSystem, record: LauncherEntryRecord, runtime: LauncherRuntime): Promise<boolean> {
   const topKey = topKeyOf(record.target);
-  const current = await readJsoncFile(fs, record.path);
-  const found = readLauncherEntry(asObject(asObject(current.value)?.[topKey])?.[record.serverName]);
-  if (!found || found.bindingId !== record.id) return false;
-  if (found.runtime.executable === runtime.executable && found.runtime.script === runtime.script) return false;
+  const entry = asObject(asObject((await readJsoncFile(fs, record.path)).value)?.[topKey])?.[record.serverName];
+  if (readLauncherEntry(entry)?.bindingId !== record.id) return false;
+  const repaired = repairLauncherEntry(entry as JsonObject, runtime);
+  if (!repaired) return false;
   await editJsoncFile(fs, record.path, (document) => {
-    document.set([topKey, record.serverName, 'command'], runtime.executable);
-    document.set([topKey, record.serverName, 'args', 0], runtime.script);
+    document.set([topKey, record.serverName, 'command'], repaired.command);
+    document.set([topKey, record.serverName, 'args', 0], repaired.args[0]);
   });
   return true;
 }

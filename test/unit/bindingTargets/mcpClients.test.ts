@@ -88,7 +88,7 @@ const EXPECTED: Record<McpTargetId, Expected> = {
 };
 
 const launch = buildMcpLaunch({ launcher: 'docker', dockerImage: 'sonarsource/sonarqube-mcp' }, { kind: 'server', serverUrl: 'https://sq.example.com' });
-const runtime = { executable: '/opt/editor/code', script: '/home/ada/storage/launcher.js' };
+const runtime = { executable: '/opt/editor/code', script: '/home/ada/storage/launcher/launcher.js' };
 
 
 const LAUNCHER_FILE = launcherFile('b-1', 'https://sq.example.com');

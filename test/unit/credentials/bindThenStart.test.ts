@@ -3,10 +3,8 @@
 // real Secret Service and the bundled launcher, starting the stub MCP server. Rotation reaches the next start with
 // the file byte-identical; unbind leaves no keyring entry and the launcher fails with its one line.
 import * as assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { parse } from 'jsonc-parser';
 import { nodeFileSystem } from '../../../src/core/config/fileSystem';
 import { mcpCredentialAccount } from '../../../src/core/credentials/credentialStore';
 import { KeyringCredentialStore } from '../../../src/core/credentials/keyringStore';
@@ -16,6 +14,7 @@ import { buildMcpLaunch } from '../../../src/core/mcp/launch';
 import type { McpClientEntry } from '../../../src/core/mcp/launcherEntry';
 import type { TokenRef } from '../../../src/core/secrets/keys';
 import { BindingStore } from '../../../src/core/tokens/bindingStore';
+import { entryInFile, startAsClient } from '../support/clientStart';
 import { freshTokenValue } from '../support/fakeTokenApi';
 import { keyringSessionFor } from '../support/keyringSession';
 import type { KeyringSession } from '../support/keyringSession';
@@ -25,14 +24,6 @@ import { environment, serverConnection } from '../flows/harness';
 
 const STUB = path.resolve(__dirname, '../../../../test/stubs/stub-mcp-server.cjs');
 const BIND_AGAIN = 'In VS Code, run "SonarQube Tokens: Bind Token to MCP Server…" again.';
-
-interface Run {
-  readonly code: number | null;
-  readonly stdout: string;
-  readonly stderr: string;
-  /** What the stub server saw at its start, when it started. */
-  readonly started?: { env: Record<string, string>; argv: string[] };
-}
 
 describe('bind, then start the written entry as the client does (real keyring, bundled launcher)', function () {
   this.timeout(20_000);
@@ -62,28 +53,12 @@ describe('bind, then start the written entry as the client does (real keyring, b
     build?.remove();
   });
 
-  function entryIn(file: string): McpClientEntry {
-    return (parse(fs.readFileSync(file, 'utf8')) as { mcpServers: Record<string, McpClientEntry> }).mcpServers.sonarqube;
-  }
-
-  /** The client's start: only what the file says, in a desktop session that exported nothing. */
-  function start(entry: McpClientEntry, record: string): Promise<Run> {
-    const env = { HOME: session.home, PATH: process.env.PATH!, DBUS_SESSION_BUS_ADDRESS: session.address, ...entry.env, STUB_MCP_RECORD: record };
-    const child = spawn(entry.command, entry.args, { env, stdio: ['pipe', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
-    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-    child.stdin.end();
-    return new Promise((resolve) =>
-      child.once('exit', (code) => {
-        outputs.push(stdout, stderr);
-        const lines = fs.existsSync(record) ? fs.readFileSync(record, 'utf8').trim().split('\n') : [];
-        fs.rmSync(record, { force: true });
-        resolve({ code, stdout, stderr, started: lines[0] ? JSON.parse(lines[0]) : undefined });
-      }),
-    );
-  }
+  const entryIn = (file: string) => entryInFile(fs.readFileSync(file, 'utf8'));
+  const start = async (entry: McpClientEntry, record: string) => {
+    const run = await startAsClient(entry, { home: session.home, bus: session.address }, record);
+    outputs.push(run.stdout, run.stderr);
+    return run;
+  };
 
   for (const [label, relative] of [
     ['Claude Code (user, ~/.claude.json)', '.claude.json'],

@@ -49,11 +49,16 @@ describe('secret hygiene across every flow', () => {
     const generatedValue = env.secrets.values.get([...env.secrets.values.keys()].find((key) => key.includes('laptop'))!)!;
     const launch = buildMcpLaunch({ launcher: 'docker', dockerImage: 'sonarsource/sonarqube-mcp' }, serverConnection.target);
     const written: string[] = [];
-    for (const target of MCP_TARGETS.filter((candidate) => candidate.secret === 'input' || candidate.variableSyntax !== undefined)) {
-      const file = mcpConfigPath(target.id, { platform: 'linux', home, workspaceFolder: path.join(home, 'project') })!;
-      const result = await applyMcpFileBinding(nodeFileSystem, { target: target.id, path: file, launch, connectionSlug: 'sonar-example-com' });
+    // Every client with a file here: the launcher's entry, and VS Code's input for .vscode/mcp.json.
+    const runtime = { executable: process.execPath, script: path.join(home, 'storage', 'launcher', 'launcher.js') };
+    for (const target of MCP_TARGETS) {
+      const file = mcpConfigPath(target.id, { platform: 'linux', home, workspaceFolder: path.join(home, 'project') });
+      if (!file) continue;
+      const launcher = target.secret === 'launcher' ? { runtime, bindingId: `binding-${target.id}` } : undefined;
+      const result = await applyMcpFileBinding(nodeFileSystem, { target: target.id, path: file, launch, connectionSlug: 'sonar-example-com', launcher });
       if (result.kind === 'written') written.push(file);
     }
+    assert.ok(written.length >= 10, `bound ${written.length} client files`);
     const old: TokenRef = { connectionId: serverConnection.id, login: 'alice', name: 'laptop' };
     const token = (await env.api.searchTokens()).tokens.find((listed) => listed.name === 'laptop')!;
     const rotated = await rotateToken(

@@ -21,7 +21,7 @@ import { environment, serverConnection } from './harness';
 
 const CLAUDE_CODE_USER = 'Claude Code (user, ~/.claude.json)';
 const URL = 'https://sonar.example.com';
-const runtime = { executable: '/opt/editor/code', script: '/home/ada/storage/launcher.js' };
+const runtime = { executable: '/opt/editor/code', script: '/home/ada/storage/launcher/launcher.js' };
 
 
 
@@ -224,7 +224,7 @@ describe('binding a token to an MCP client', () => {
     const file = path.join(home, '.claude.json');
     fs.writeFileSync(file, '{\n  // mine\n  "theme": "dark"\n}\n');
     const binding = await bindMcpFlow(deps, serverConnection, ref);
-    const moved = { executable: '/opt/editor-2/code', script: '/home/ada/storage-2/launcher.js' };
+    const moved = { executable: '/opt/editor-2/code', script: '/home/ada/storage-2/launcher/launcher.js' };
     assert.equal(await repairLauncherBindings(deps, store.list(), moved), 1);
     const repaired = fs.readFileSync(file, 'utf8');
     assert.equal(
@@ -236,7 +236,7 @@ describe('binding a token to an MCP client', () => {
     "sonarqube": {
       "command": "/opt/editor-2/code",
       "args": [
-        "/home/ada/storage-2/launcher.js",
+        "/home/ada/storage-2/launcher/launcher.js",
         "--binding",
         "${binding!.id}",
         "--",

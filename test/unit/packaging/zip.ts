@@ -9,6 +9,8 @@ const DEFLATED = 8;
 
 export interface ZipEntry {
   readonly name: string;
+  /** What the entry takes in the zip file. */
+  readonly compressedSize: number;
   /** The entry's uncompressed bytes. */
   content(): Buffer;
 }
@@ -35,7 +37,7 @@ export function readZipEntries(zip: Buffer): ZipEntry[] {
     const commentLength = zip.readUInt16LE(offset + 32);
     const localHeader = zip.readUInt32LE(offset + 42);
     const name = zip.toString('utf8', offset + 46, offset + 46 + nameLength);
-    entries.push({ name, content: () => inflate(zip, localHeader, compressedSize, method, name) });
+    entries.push({ name, compressedSize, content: () => inflate(zip, localHeader, compressedSize, method, name) });
     offset += 46 + nameLength + extraLength + commentLength;
   }
   return entries;

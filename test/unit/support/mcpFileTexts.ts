@@ -19,7 +19,7 @@ export const launcherFile = (bindingId: string, serverUrl: string) => `{
     "sonarqube": {
       "command": "/opt/editor/code",
       "args": [
-        "/home/ada/storage/launcher.js",
+        "/home/ada/storage/launcher/launcher.js",
         "--binding",
         "${bindingId}",
         "--",

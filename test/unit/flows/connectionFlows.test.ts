@@ -1,0 +1,143 @@
+// Add Connection, Sign in again and Remove Connection as the commands run them: the same question of how to sign in
+// (browser or paste) for both sign-ins, then the checks before anything is stored or removed.
+import * as assert from 'node:assert/strict';
+import { removeConnection } from '../../../src/core/flows/removeConnection';
+import { signInAgain } from '../../../src/core/flows/renewSignIn';
+import { addConnection } from '../../../src/core/flows/signIn';
+import type { AddConnectionDeps } from '../../../src/core/flows/signIn';
+import type { BrowserSignInRequest } from '../../../src/core/flows/signInWithBrowser';
+import { signInSecretKey } from '../../../src/core/secrets/keys';
+import type { TokenRef } from '../../../src/core/secrets/keys';
+import type { Organization, SonarTarget } from '../../../src/core/sonar/types';
+import type { ScriptStep } from '../support/scriptedPrompter';
+import { freshTokenValue } from '../support/fakeTokenApi';
+import { environment, serverConnection } from './harness';
+
+const BROWSER = '$(globe) Sign in with browser';
+const PASTE = '$(key) Paste a user token';
+
+/** `browserToken` is what the browser sign-in hands over (undefined: the person gave up in the browser). */
+function connectionEnvironment(script: ScriptStep[], browserToken?: string, organizations?: Organization[]) {
+  const env = environment(script, { user: { login: 'alice', name: 'Alice', isAdmin: false, canScan: true }, organizations });
+  const browserRequests: BrowserSignInRequest[] = [];
+  const apiTokens: string[] = [];
+  const deps: AddConnectionDeps = {
+    ...env.deps,
+    parseServerUrl: (input) => ({ ok: true, target: { kind: 'server', serverUrl: input.trim() } }),
+    createApi: (_target: SonarTarget, token: string) => {
+      apiTokens.push(token);
+      return env.api;
+    },
+    tokenFromBrowser: async (request) => {
+      browserRequests.push(request);
+      return browserToken;
+    },
+  };
+  return { ...env, deps, browserRequests, apiTokens };
+}
+
+describe('addConnection', () => {
+  it('pastes a user token after asking where and how, then stores the connection', async () => {
+    const token = freshTokenValue();
+    const env = connectionEnvironment([
+      { input: 'https://sonar.example.com' },
+      { pick: (items) => (assert.deepEqual(items.map((item) => item.label), [BROWSER, PASTE]), items[1].value) },
+      { input: async (options) => (assert.equal(options.password, true), assert.match((await options.validate?.(freshTokenValue('GLOBAL_ANALYSIS_TOKEN'))) ?? '', /analysis tokens/), ` ${token} `) },
+    ]);
+    const record = await addConnection(env.deps, 'server');
+    env.prompter.assertDone();
+    assert.equal(record?.login, 'alice');
+    assert.equal(env.secrets.values.get(signInSecretKey(record!.id)), token);
+    assert.deepEqual(env.apiTokens, [token]);
+    assert.deepEqual(env.browserRequests, []);
+    assert.equal(env.prompter.calls[1].text, 'Add SonarQube Connection How do you want to sign in?');
+    assert.deepEqual(env.prompter.messages('info'), ['Signed in to sonar.example.com as Alice.']);
+    env.assertNoLeak(token);
+  });
+
+  it('takes the token the browser sign-in delivered, and checks it before storing', async () => {
+    const token = freshTokenValue();
+    const env = connectionEnvironment([{ pick: 'SonarQube Cloud (EU)' }, { pick: BROWSER }, { pick: 'Acme' }], token, [{ key: 'acme', name: 'Acme' }]);
+    const record = await addConnection(env.deps);
+    env.prompter.assertDone();
+    assert.deepEqual(env.browserRequests, [{ target: { kind: 'cloud', region: 'EU' }, title: 'Add SonarQube Connection' }]);
+    assert.deepEqual(record?.target, { kind: 'cloud', region: 'EU', organization: 'acme' });
+    assert.equal(env.secrets.values.get(signInSecretKey(record!.id)), token);
+    env.assertNoLeak(token);
+  });
+
+  it('adds nothing when the person cancels the method, the paste or the browser', async () => {
+    const scripts: Array<[ScriptStep[], string | undefined]> = [
+      [[{ input: 'https://sonar.example.com' }, { pick: undefined }], undefined],
+      [[{ input: 'https://sonar.example.com' }, { pick: PASTE }, { input: undefined }], undefined],
+      [[{ input: 'https://sonar.example.com' }, { pick: BROWSER }], undefined],
+    ];
+    for (const [script, browserToken] of scripts) {
+      const env = connectionEnvironment(script, browserToken);
+      assert.equal(await addConnection(env.deps, 'server'), undefined);
+      env.prompter.assertDone();
+      assert.deepEqual(env.apiTokens, []);
+      assert.equal(env.state.dump(), '');
+      assert.equal(env.secrets.values.size, 0);
+    }
+  });
+});
+
+describe('signInAgain', () => {
+  it('replaces the sign-in token with a pasted one of the same user, asking under the connection\'s name', async () => {
+    const old = freshTokenValue();
+    const token = freshTokenValue();
+    const env = connectionEnvironment([
+      { pick: PASTE },
+      { input: async (options) => (assert.equal(options.prompt, 'Paste a user token of alice'), assert.equal(await options.validate?.('  '), 'Paste a user token.'), `${token}\n`) },
+    ]);
+    await env.connections.add({ ...serverConnection }, serverConnection.id);
+    await env.vault.storeSignIn(serverConnection.id, old);
+    assert.equal(await signInAgain(env.deps, serverConnection), true);
+    env.prompter.assertDone();
+    assert.equal(env.prompter.calls[0].text, 'Sign in to sonar.example.com How do you want to sign in?');
+    assert.equal(env.secrets.values.get(signInSecretKey(serverConnection.id)), token);
+    assert.deepEqual(env.prompter.messages('info'), ['Signed in to sonar.example.com again as alice.']);
+    env.assertNoLeak(old, token);
+  });
+
+  it('asks the browser for a token of the connection\'s login, and keeps the old one when the browser gives none', async () => {
+    const old = freshTokenValue();
+    const env = connectionEnvironment([{ pick: BROWSER }]);
+    await env.vault.storeSignIn(serverConnection.id, old);
+    assert.equal(await signInAgain(env.deps, serverConnection), false);
+    env.prompter.assertDone();
+    assert.deepEqual(env.browserRequests, [{ target: serverConnection.target, title: 'Sign in to sonar.example.com', login: 'alice' }]);
+    assert.equal(env.secrets.values.get(signInSecretKey(serverConnection.id)), old);
+    assert.deepEqual(env.apiTokens, []);
+    env.assertNoLeak(old);
+  });
+});
+
+describe('removeConnection', () => {
+  const ref: TokenRef = { connectionId: serverConnection.id, login: 'alice', name: 'ci' };
+
+  it('says how many values go, and removes bindings, values, sign-in and record only once confirmed', async () => {
+    const signIn = freshTokenValue();
+    const held = freshTokenValue();
+    const removedBindings: string[] = [];
+    for (const confirm of [false, true]) {
+      const env = connectionEnvironment([{ confirm }]);
+      await env.connections.add({ ...serverConnection }, serverConnection.id);
+      await env.vault.storeSignIn(serverConnection.id, signIn);
+      await env.vault.store(ref, held);
+      const deps = { ...env.deps, removeBindings: async (id: string) => void removedBindings.push(id) };
+      assert.equal(await removeConnection(deps, serverConnection), confirm);
+      env.prompter.assertDone();
+      assert.equal(
+        env.prompter.calls[0].text,
+        'Remove the connection to sonar.example.com?\nIts sign-in token, the 1 token values kept for it and every binding made from it are removed from this computer. The tokens stay valid on the server: revoke them first if they should stop working.',
+      );
+      assert.deepEqual(env.prompter.calls[0].actions, ['Remove']);
+      assert.equal(env.connections.list().length, confirm ? 0 : 1);
+      assert.equal(env.secrets.values.size, confirm ? 0 : 2);
+      env.assertNoLeak(signIn, held);
+    }
+    assert.deepEqual(removedBindings, [serverConnection.id]);
+  });
+});

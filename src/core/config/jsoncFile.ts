@@ -1,6 +1,6 @@
 // Edit JSON-with-comments files the way a person would: only the entry that changes, everything else byte for byte.
 import * as path from 'node:path';
-import { applyEdits, findNodeAtLocation, format, modify, parse, parseTree, printParseErrorCode } from 'jsonc-parser';
+import { applyEdits, createScanner, findNodeAtLocation, format, modify, parse, parseTree, printParseErrorCode, SyntaxKind } from 'jsonc-parser';
 import type { FormattingOptions, JSONPath, Node, ParseError } from 'jsonc-parser';
 import { notAFileError, writeFileAtomic } from './atomicWrite';
 import { ConfigFileError, isConfigFileError } from './configFileError';
@@ -32,6 +32,16 @@ export interface EditResult {
 function lineAndColumn(text: string, offset: number): { line: number; column: number } {
   const before = text.slice(0, offset).split(/\r\n|\r|\n/);
   return { line: before.length, column: before[before.length - 1].length + 1 };
+}
+
+/** Where the comments of `text` end, in order. */
+function commentEnds(text: string): number[] {
+  const scanner = createScanner(text, false);
+  const ends: number[] = [];
+  for (let token = scanner.scan(); token !== SyntaxKind.EOF; token = scanner.scan()) {
+    if (token === SyntaxKind.LineCommentTrivia || token === SyntaxKind.BlockCommentTrivia) ends.push(scanner.getTokenOffset() + scanner.getTokenLength());
+  }
+  return ends;
 }
 
 function parseOrThrow(file: string, text: string): unknown {
@@ -80,8 +90,9 @@ export async function readJsoncFile(fs: FileSystem, file: string): Promise<Jsonc
   const raw = await readConfigFile(fs, file);
   if (raw === undefined) return { exists: false, text: '', value: {} };
   const text = raw.toString('utf8').replace(/^\uFEFF/, '');
-  const value = text.trim() === '' ? {} : parseOrThrow(file, text);
-  return { exists: true, text, value };
+  const parsed = text.trim() === '' ? undefined : parseOrThrow(file, text);
+  // Comments only parse as no value at all; `null` is a value (not an object).
+  return { exists: true, text, value: parsed === undefined ? {} : parsed };
 }
 
 /** Indentation and line ends as the file already has them, so edits look hand-made. */
@@ -99,7 +110,7 @@ export function detectFormatting(text: string): FormattingOptions {
  * reformat the neighbouring lines too (a one-line sibling entry would be spread over several).
  */
 export function modifyText(text: string, jsonPath: JSONPath, value: unknown, formatting: FormattingOptions): string {
-  const lastItemRemoved = value === undefined ? removeLastArrayItem(text, jsonPath) : undefined;
+  const lastItemRemoved = value === undefined ? (removeLastArrayItem(text, jsonPath) ?? removeOnlyProperty(text, jsonPath)) : undefined;
   if (lastItemRemoved !== undefined) return lastItemRemoved;
   let result = text;
   for (const edit of modify(text, jsonPath, value, {})) {
@@ -125,6 +136,27 @@ function removeLastArrayItem(text: string, jsonPath: JSONPath): string | undefin
   const previous = items[index - 1];
   const removed = items[index];
   return text.slice(0, previous.offset + previous.length) + text.slice(removed.offset + removed.length);
+}
+
+/**
+ * jsonc-parser removes an object's only entry from the `{` on, and with it the person's comments above the entry;
+ * removing from the end of the last such comment keeps them.
+ */
+function removeOnlyProperty(text: string, jsonPath: JSONPath): string | undefined {
+  const tree = parseTree(text);
+  const parent = tree && findNodeAtLocation(tree, jsonPath.slice(0, -1));
+  const property = parent?.type === 'object' && parent.children?.length === 1 ? parent.children[0] : undefined;
+  if (!parent || !property || property.children?.[0]?.value !== jsonPath[jsonPath.length - 1]) return undefined;
+  const commentEnd = commentEnds(text.slice(parent.offset + 1, property.offset)).pop();
+  if (commentEnd === undefined) return undefined;
+  return text.slice(0, parent.offset + 1 + commentEnd) + text.slice(property.offset + property.length);
+}
+
+/** A file of comments only holds no value yet: the object goes after the comments, which stay. */
+function withRootObject(text: string): string {
+  const errors: ParseError[] = [];
+  if (parseTree(text, errors, { allowTrailingComma: true, allowEmptyContent: true }) !== undefined || errors.length > 0) return text;
+  return `${text}${/[\r\n]$/.test(text) ? '' : detectFormatting(text).eol}{}`;
 }
 
 /** The inserted text, plus the brackets around it when it went into an empty object or array (to break the lines). */
@@ -184,7 +216,7 @@ async function editOnce(fs: FileSystem, file: string, edit: (document: JsoncDocu
   const original = raw?.toString('utf8');
   const hadBom = original?.startsWith(BOM) ?? false;
   const existingText = original === undefined ? undefined : hadBom ? original.slice(1) : original;
-  const startText = existingText === undefined || existingText.trim() === '' ? '{}' : existingText;
+  const startText = existingText === undefined || existingText.trim() === '' ? '{}' : withRootObject(existingText);
   let value = parseOrThrow(file, startText);
   if (typeof value !== 'object' || value === null || Array.isArray(value)) {
     throw new ConfigFileError(file, 'shape', (t) => t('Cannot edit {0}: it does not hold a JSON object. Fix the file and try again; it was left untouched.', file));
@@ -230,10 +262,13 @@ async function editOnce(fs: FileSystem, file: string, edit: (document: JsoncDocu
   return { changed: true, createdFile: raw === undefined, createdDirs };
 }
 
-/** Unbind of a file the extension created: once it is back to `{}`, delete it and the folders made for it, if empty. */
+/**
+ * Unbind of a file the extension created: once it is back to `{}`, delete it and the folders made for it, if empty.
+ * A comment in it is the person's own writing, so such a file stays.
+ */
 export async function deleteIfEmptyObject(fs: FileSystem, file: string, createdDirs: readonly string[]): Promise<boolean> {
-  const { exists, value } = await readJsoncFile(fs, file);
-  if (!exists || typeof value !== 'object' || value === null || Object.keys(value).length > 0) return false;
+  const { exists, text, value } = await readJsoncFile(fs, file);
+  if (!exists || typeof value !== 'object' || value === null || Object.keys(value).length > 0 || commentEnds(text).length > 0) return false;
   await fs.unlink(file);
   for (const folder of [...createdDirs].reverse()) await fs.rmdirIfEmpty(folder);
   return true;

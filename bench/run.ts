@@ -1,10 +1,17 @@
 // `npm run bench`: bundle sizes, activation cost, tree loading and request counts, checked against budgets.
 // Prints one table, writes bench/results.json, exits non-zero when a budget is missed.
-import { execFileSync, fork } from 'node:child_process';
+import { execFileSync, fork, spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { nodeFileSystem } from '../src/core/config/fileSystem';
 import type { ConnectionRecord } from '../src/core/connections/connectionStore';
+import { mcpCredentialAccount } from '../src/core/credentials/credentialStore';
+import { KeyringCredentialStore } from '../src/core/credentials/keyringStore';
+import type { NativeKeyring } from '../src/core/credentials/keyringStore';
+import { launcherEntry } from '../src/core/mcp/launcherEntry';
+import type { McpClientEntry } from '../src/core/mcp/launcherEntry';
+import { installLauncher, KEYRING_BINARY } from '../src/core/mcp/launcherInstall';
 import { englishMessage, silentLogger } from '../src/core/ports';
 import { SonarClient } from '../src/core/sonar/client';
 import { DispatcherPool } from '../src/core/sonar/transport';
@@ -15,6 +22,8 @@ import type { TreeContext, TreeNode } from '../src/core/tokens/treeNodes';
 import { FakeSonarQube } from '../test/fake-sonarqube';
 import { seedMany } from '../test/fake-sonarqube/seed';
 import { readZipEntries } from '../test/unit/packaging/zip';
+import { freshTokenValue } from '../test/unit/support/fakeTokenApi';
+import { startKeyringSession } from '../test/unit/support/keyringSession';
 import type { FakeServerReady } from './fakeServerProcess';
 
 const root = path.resolve(__dirname, '../..');
@@ -207,6 +216,57 @@ async function adminListing(): Promise<void> {
   }
 }
 
+/** Spawn to the answer to `initialize` on stdout: what a client waits for before it can list the tools. */
+function timeServerStart(entry: McpClientEntry, env: Record<string, string>): Promise<number> {
+  const started = performance.now();
+  const child = spawn(entry.command, entry.args, { env: { ...env, ...entry.env }, stdio: ['pipe', 'pipe', 'inherit'] });
+  return new Promise((resolve, reject) => {
+    let answered: number | undefined;
+    child.stdout.once('data', () => {
+      answered = performance.now() - started;
+      child.stdin.end();
+    });
+    child.once('error', reject);
+    child.once('exit', (code) => (answered !== undefined && code === 0 ? resolve(answered) : reject(new Error(`the MCP server exited with ${code} before answering`))));
+    child.stdin.write(JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'initialize', params: { protocolVersion: '2025-06-18' } }) + '\n');
+  });
+}
+
+/** The stub MCP server started as a client starts a launcher entry (installed as activation does, real keyring), and directly. */
+async function launcherStart(): Promise<void> {
+  const session = await startKeyringSession();
+  try {
+    session.enter();
+    const dist = path.join(root, 'dist');
+    const { runtime } = await installLauncher(nodeFileSystem, { distFolder: dist, storagePath: path.join(session.home, 'globalStorage'), executable: process.execPath });
+    if (!runtime) throw new Error(`No ${KEYRING_BINARY} in dist/: npm run package copies this machine's.`);
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const store = new KeyringCredentialStore(() => require(path.join(dist, KEYRING_BINARY)) as NativeKeyring);
+    await store.set(mcpCredentialAccount('bench'), freshTokenValue());
+    const stub = { command: process.execPath, args: [path.join(root, 'test', 'stubs', 'stub-mcp-server.cjs')], env: {} };
+    const direct: McpClientEntry = stub;
+    const throughLauncher = launcherEntry(runtime, 'bench', { ...stub, warnings: [] });
+    const env = { HOME: session.home, PATH: process.env.PATH ?? '', DBUS_SESSION_BUS_ADDRESS: session.address };
+    const directMs: number[] = [];
+    const launcherMs: number[] = [];
+    // Alternated, so that a busy moment of the machine weighs on both alike.
+    for (let run = 0; run < 20; run++) {
+      directMs.push(await timeServerStart(direct, env));
+      launcherMs.push(await timeServerStart(throughLauncher, env));
+    }
+    const [withLauncher, withoutLauncher] = [median(launcherMs), median(directMs)];
+    record({
+      metric: 'MCP server start through the launcher vs the same stub started directly: added (medians of 20)',
+      value: withLauncher - withoutLauncher,
+      unit: 'ms',
+      budget: 60,
+      comparison: `through the launcher ${withLauncher.toFixed(0)} ms; directly ${withoutLauncher.toFixed(0)} ms`,
+    });
+  } finally {
+    await session.stop();
+  }
+}
+
 function printTable(): boolean {
   const header = ['metric', 'value', 'budget', 'lower bound', 'comparison', ''];
   const lines = rows.map((row) => {
@@ -228,6 +288,7 @@ async function main(): Promise<void> {
   activation();
   await treeLoading();
   await largeAccounts();
+  await launcherStart();
   const ok = printTable();
   process.stdout.write(ok ? 'bench: every budget met\n' : 'bench: budgets missed (see MISSED above)\n');
   process.exitCode = ok ? 0 : 1;

@@ -44,13 +44,15 @@ export function activate(context: vscode.ExtensionContext): void {
   };
   for (const id of Object.values(CommandId)) runner.register(id, (...args: unknown[]) => (loaded().handler(id) as (...a: unknown[]) => unknown)(...args));
 
+  // Read once and again when it changes: the tree asks for its context for every item it draws.
+  let warningDays = readSetting(Settings.expiryWarningDays);
   const treeContext = (): TreeContext => ({
     connections: services.connections.list(),
     model: services.model,
     isHeld: (ref) => services.heldTokens.has(ref),
     bindingsOf: (ref) => bindingViewsOf(store, ref),
     now: new Date(),
-    warningDays: readSetting(Settings.expiryWarningDays),
+    warningDays,
     t,
     redact: (text) => knownSecrets.redact(text),
     commands: { signInAgain: CommandId.signInAgain, loadMoreUsers: CommandId.loadMoreUsers, generateToken: CommandId.generateToken },
@@ -121,7 +123,10 @@ export function activate(context: vscode.ExtensionContext): void {
     }),
     vscode.workspace.onDidChangeConfiguration((event) => {
       if (event.affectsConfiguration('http') || affects(event, Settings.requestTimeoutSeconds.key)) services.resetClients();
-      if (affects(event, Settings.expiryWarningDays.key)) tree.refreshAll();
+      if (affects(event, Settings.expiryWarningDays.key)) {
+        warningDays = readSetting(Settings.expiryWarningDays);
+        tree.refreshAll();
+      }
       if (affects(event, 'mcp')) provider.refresh();
     }),
   );

@@ -7,6 +7,7 @@ import type { TokenRef } from '../core/secrets/keys';
 import type { BindingRecord, BindingStore } from '../core/tokens/bindingStore';
 import { reminderDue, reminderMessage, remindersFor, signInReminderMessage, signInRemindersFor } from '../core/tokens/expiryReminders';
 import type { SignInReminder } from '../core/tokens/expiryReminders';
+import { nodeIds } from '../core/tokens/treeNodes';
 import type { TreeNode } from '../core/tokens/treeNodes';
 import { BindingManager } from './bindingManager';
 import { describeBinding } from './bindingViews';
@@ -173,7 +174,7 @@ export function registerBindingCommands(
     const signInAgain = t('Sign in Again');
     if ((await prompter.warn(signInReminderMessage(signIns, t), signInAgain)) !== signInAgain) return;
     const only = signIns.length === 1 ? signIns[0].connection : undefined;
-    await vscode.commands.executeCommand(CommandId.signInAgain, only && { kind: 'connection', id: `connection:${only.id}`, connection: only });
+    await vscode.commands.executeCommand(CommandId.signInAgain, only && { kind: 'connection', id: nodeIds.connection(only.id), connection: only });
   }
 
   const removeAll = async (bindings: BindingRecord[]) => {

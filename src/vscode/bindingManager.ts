@@ -191,9 +191,10 @@ export class BindingManager {
   /** Removes exactly what the binding wrote, then the record. */
   async remove(binding: BindingRecord): Promise<void> {
     if (binding.kind === 'mcp') {
-      await removeMcpBindingEffects(this.effectsDeps(), binding);
+      const leftover = await removeMcpBindingEffects(this.effectsDeps(), binding);
       await this.store.remove(binding.id);
       this.provider.refresh();
+      if (leftover) void this.services.prompter.warn(leftover);
       return;
     }
     await this.removeConnectedMode(binding);

@@ -1,5 +1,6 @@
 import type { ConnectionRecord } from '../core/connections/connectionStore';
 import { WordedError } from '../core/flows/describeError';
+import { tokenNodeRef } from '../core/tokens/treeNodes';
 import type { TreeNode } from '../core/tokens/treeNodes';
 import type { TokenRef } from '../core/secrets/keys';
 import type { UserToken } from '../core/sonar/types';
@@ -31,7 +32,7 @@ export async function tokenOf(
   filter: (token: UserToken, ref: TokenRef) => boolean = () => true,
 ): Promise<{ readonly connection: ConnectionRecord; readonly ref: TokenRef; readonly token: UserToken } | undefined> {
   if (node?.kind === 'token') {
-    return { connection: services.requireConnection(node.connectionId), ref: refOf(node), token: node.token };
+    return { connection: services.requireConnection(node.connectionId), ref: tokenNodeRef(node), token: node.token };
   }
   const connection = await connectionOf(services, node);
   if (!connection) return undefined;
@@ -55,8 +56,4 @@ export async function tokenOf(
     { title: t('Token on {0}', connection.label), placeholder: t('Choose a token') },
   );
   return picked && { connection, ...picked };
-}
-
-function refOf(node: TokenNode): TokenRef {
-  return { connectionId: node.connectionId, login: node.login, name: node.token.name };
 }

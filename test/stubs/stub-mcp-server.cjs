@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 // A stand-in SonarQube MCP Server: speaks MCP over stdio (newline-delimited JSON-RPC 2.0) and records, once at start,
-// its environment (SONARQUBE_*) and argv as one JSON line appended to the file named by STUB_MCP_RECORD; then a SIGTERM
-// it receives (as `{"signal":"SIGTERM"}`, before dying of it). When stdin ends it exits with STUB_MCP_EXIT_CODE (0).
+// its environment (SONARQUBE_*) and argv as one JSON line appended to the file named by STUB_MCP_RECORD, and a SIGTERM
+// it receives as `{"signal":"SIGTERM"}` in the file named by STUB_MCP_RECORD_SIGTERM, before dying of it. When stdin
+// ends it exits with STUB_MCP_EXIT_CODE (0).
 'use strict';
 const fs = require('node:fs');
 const readline = require('node:readline');
@@ -11,10 +12,16 @@ if (process.env.STUB_MCP_RECORD) {
   fs.appendFileSync(process.env.STUB_MCP_RECORD, JSON.stringify({ env, argv: process.argv }) + '\n');
 }
 
-process.once('SIGTERM', () => {
-  if (process.env.STUB_MCP_RECORD) fs.appendFileSync(process.env.STUB_MCP_RECORD, JSON.stringify({ signal: 'SIGTERM' }) + '\n');
-  process.kill(process.pid, 'SIGTERM');
-});
+if (process.env.STUB_MCP_RECORD_SIGTERM) {
+  process.once('SIGTERM', () => {
+    try {
+      fs.appendFileSync(process.env.STUB_MCP_RECORD_SIGTERM, JSON.stringify({ signal: 'SIGTERM' }) + '\n');
+    } catch {
+      // a test that is done may have removed the record's folder: die of the signal all the same
+    }
+    process.kill(process.pid, 'SIGTERM');
+  });
+}
 
 const send = (message) => process.stdout.write(JSON.stringify({ jsonrpc: '2.0', ...message }) + '\n');
 const tool = { name: 'search_my_sonarqube_projects', description: 'Stub tool', inputSchema: { type: 'object', properties: {} } };

@@ -241,8 +241,11 @@ export async function bindMcpFlow(deps: BindMcpDeps, connection: ConnectionRecor
   return binding;
 }
 
-/** Unbind's effects outside the record: the file entry this binding wrote and its credential-store entry. */
-export async function removeMcpBindingEffects(deps: McpBindingEffectsDeps, binding: McpBinding): Promise<void> {
+/**
+ * Unbind's effects outside the record: the file entry this binding wrote and its credential-store entry. Returns a
+ * warning for the person when the credential-store entry could not be deleted (the rest is done).
+ */
+export async function removeMcpBindingEffects(deps: McpBindingEffectsDeps, binding: McpBinding): Promise<string | undefined> {
   const row = MCP_TARGETS.find((candidate) => candidate.id === binding.target);
   if (row?.file && binding.path && binding.serverName) {
     await removeMcpFileBinding(deps.fs, {
@@ -257,7 +260,17 @@ export async function removeMcpBindingEffects(deps: McpBindingEffectsDeps, bindi
       plainTextToken: binding.plainText ? await deps.readValue(binding.token).catch(() => undefined) : undefined,
     });
   }
-  if (binding.launcher) await deps.credentials.delete(mcpCredentialAccount(binding.id));
+  if (!binding.launcher) return undefined;
+  const account = mcpCredentialAccount(binding.id);
+  try {
+    await deps.credentials.delete(account);
+    return undefined;
+  } catch (error) {
+    // The client entry is gone already; a store that cannot be reached must not keep the binding forever.
+    deps.logger.warn(`[unbind] the credential-store entry ${account} could not be deleted: ${errorSummary(error)}`);
+    const reason = error instanceof Error ? error.message : String(error);
+    return deps.t('The token is still in the operating system\'s credential store (service sonarqube-tokens, account {0}): {1} Delete that entry in your keychain, or revoke the token.', account, reason);
+  }
 }
 
 /** Rotation's effect outside the record: the launcher's credential-store entry, or the plain-text value; no other file changes. */

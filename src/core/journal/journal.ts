@@ -4,6 +4,7 @@ import * as os from 'node:os';
 import { randomUUID } from 'node:crypto';
 import { silentLogger, systemClock } from '../ports';
 import type { Clock, KeyValueStore, Logger } from '../ports';
+import { isTokenRef } from '../secrets/keys';
 import type { TokenRef } from '../secrets/keys';
 
 export const JOURNAL_STATE_KEY = 'sonarqubeTokens.journal';
@@ -71,11 +72,6 @@ export interface JournalHandle<R extends OperationRecord> {
 }
 
 export const currentOwner = (): JournalOwner => ({ host: os.hostname(), pid: process.pid });
-
-function isTokenRef(value: unknown): value is TokenRef {
-  const ref = value as Partial<TokenRef> | null;
-  return typeof ref === 'object' && ref !== null && typeof ref.connectionId === 'string' && typeof ref.login === 'string' && typeof ref.name === 'string';
-}
 
 const STEPS: { readonly [Op in OperationRecord['op']]: readonly string[] } = {
   generate: ['generating', 'generated'],

@@ -7,6 +7,18 @@ export interface TokenRef {
   readonly name: string;
 }
 
+/** A token ref as stored (held-token index, bindings, journal): anything else there is ignored. */
+export function isTokenRef(value: unknown): value is TokenRef {
+  if (typeof value !== 'object' || value === null) return false;
+  const ref = value as Record<string, unknown>;
+  return typeof ref.connectionId === 'string' && typeof ref.login === 'string' && typeof ref.name === 'string';
+}
+
+/** Only the three fields that identify the token, whatever else `source` carries (a tree node, a stored record). */
+export function tokenRef(source: TokenRef): TokenRef {
+  return { connectionId: source.connectionId, login: source.login, name: source.name };
+}
+
 export const SECRET_PREFIX = 'sonarqubeTokens.';
 
 export type SecretKey = `sonarqubeTokens.signIn:${string}` | `sonarqubeTokens.token:${string}`;

@@ -3,7 +3,7 @@ import { randomUUID } from 'node:crypto';
 import type { KeyValueStore, Logger } from '../ports';
 import { silentLogger } from '../ports';
 import type { TokenRef } from '../secrets/keys';
-import { sameTokenRef } from '../secrets/keys';
+import { isTokenRef, sameTokenRef } from '../secrets/keys';
 import { Emitter } from '../util/emitter';
 
 export const BINDINGS_STATE_KEY = 'sonarqubeTokens.bindings';
@@ -49,11 +49,6 @@ export interface ConnectedModeBinding {
 
 export type BindingRecord = McpBinding | ConnectedModeBinding;
 export type NewBinding = Omit<McpBinding, 'id' | 'createdAt'> | Omit<ConnectedModeBinding, 'id' | 'createdAt'>;
-
-function isTokenRef(value: unknown): value is TokenRef {
-  const ref = value as Partial<TokenRef> | null;
-  return typeof ref === 'object' && ref !== null && typeof ref.connectionId === 'string' && typeof ref.login === 'string' && typeof ref.name === 'string';
-}
 
 function isStringArray(value: unknown): value is string[] {
   return Array.isArray(value) && value.every((entry) => typeof entry === 'string');

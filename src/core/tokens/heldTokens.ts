@@ -3,18 +3,12 @@
 // that was not stored; deletes go secret first too, so a failed delete leaves the index pointing at the value.
 import { silentLogger } from '../ports';
 import type { KeyValueStore, Logger, SecretStore } from '../ports';
-import { sameTokenRef, signInSecretKey, tokenSecretKey } from '../secrets/keys';
+import { isTokenRef, sameTokenRef, signInSecretKey, tokenRef, tokenSecretKey } from '../secrets/keys';
 import type { TokenRef } from '../secrets/keys';
 import { Emitter } from '../util/emitter';
 import { isErrorNamed } from '../util/namedError';
 
 export const HELD_TOKENS_STATE_KEY = 'sonarqubeTokens.heldTokens';
-
-function isTokenRef(value: unknown): value is TokenRef {
-  if (typeof value !== 'object' || value === null) return false;
-  const ref = value as Record<string, unknown>;
-  return typeof ref.connectionId === 'string' && typeof ref.login === 'string' && typeof ref.name === 'string';
-}
 
 /** The non-secret list of held tokens. */
 export class HeldTokens {
@@ -32,7 +26,7 @@ export class HeldTokens {
     }
     const valid = stored.filter(isTokenRef);
     if (valid.length !== stored.length) this.logger.warn(`[heldTokens] ignoring ${stored.length - valid.length} invalid entries`);
-    return valid.map(({ connectionId, login, name }) => ({ connectionId, login, name }));
+    return valid.map(tokenRef);
   }
 
   listFor(connectionId: string): TokenRef[] {
@@ -46,7 +40,7 @@ export class HeldTokens {
   async add(ref: TokenRef): Promise<void> {
     const refs = this.list();
     if (refs.some((held) => sameTokenRef(held, ref))) return;
-    await this.save([...refs, { connectionId: ref.connectionId, login: ref.login, name: ref.name }]);
+    await this.save([...refs, tokenRef(ref)]);
   }
 
   async remove(ref: TokenRef): Promise<void> {

@@ -97,6 +97,21 @@ function sortedByName<T>(items: readonly T[], nameOf: (item: T) => string): T[] 
     .map(({ item }) => item);
 }
 
+/**
+ * Ids of the nodes a model change redraws: VS Code keeps expansion and selection by id, and the provider finds the
+ * node to refresh by it. Children add `/<part>` to their parent's id.
+ */
+export const nodeIds = {
+  connection: (connectionId: string): string => `connection:${connectionId}`,
+  users: (connectionId: string): string => `${nodeIds.connection(connectionId)}/users`,
+  user: (connectionId: string, login: string): string => `${nodeIds.users(connectionId)}/user:${login}`,
+};
+
+/** The token a token node shows. */
+export function tokenNodeRef(node: Extract<TreeNode, { kind: 'token' }>): TokenRef {
+  return { connectionId: node.connectionId, login: node.login, name: node.token.name };
+}
+
 function tokenNodes(connectionId: string, login: string, tokens: readonly UserToken[], parentId: string): TreeNode[] {
   return sortedByName(tokens, (token) => token.name).map((token) => ({ kind: 'token', id: `${parentId}/token:${token.name}`, connectionId, login, token }));
 }
@@ -131,7 +146,7 @@ function listChildren(
 export function childrenOf(node: TreeNode | undefined, context: TreeContext): TreeNode[] {
   const { model, t } = context;
   if (!node) {
-    const connections = sortedByName(context.connections, (connection) => connection.label).map((connection): TreeNode => ({ kind: 'connection', id: `connection:${connection.id}`, connection }));
+    const connections = sortedByName(context.connections, (connection) => connection.label).map((connection): TreeNode => ({ kind: 'connection', id: nodeIds.connection(connection.id), connection }));
     return [...exposureRoots(context.exposure), ...connections];
   }
   switch (node.kind) {
@@ -143,14 +158,14 @@ export function childrenOf(node: TreeNode | undefined, context: TreeContext): Tr
         const generate = { command: context.commands.generateToken, node };
         const children: TreeNode[] =
           tokens.length > 0 ? tokens : [{ ...message(`${node.id}/empty`, t('No tokens yet: generate one'), 'info'), action: generate }];
-        if (connection.isAdmin && connection.target.kind === 'server') children.push({ kind: 'users', id: `${node.id}/users`, connectionId: connection.id });
+        if (connection.isAdmin && connection.target.kind === 'server') children.push({ kind: 'users', id: nodeIds.users(connection.id), connectionId: connection.id });
         return children;
       });
     }
     case 'users': {
       const users = model.usersOf(node.connectionId);
       if (users.status === 'ok' || (users.status === 'loading' && users.users.length > 0)) {
-        const children: TreeNode[] = users.users.map((user) => ({ kind: 'user', id: `${node.id}/user:${user.login}`, connectionId: node.connectionId, user }));
+        const children: TreeNode[] = users.users.map((user) => ({ kind: 'user', id: nodeIds.user(node.connectionId, user.login), connectionId: node.connectionId, user }));
         if (users.status === 'loading') children.push(message(`${node.id}/loading`, t('Loading…'), 'loading'));
         else if (users.nextPage !== undefined) children.push({ kind: 'loadMore', id: `${node.id}/more`, connectionId: node.connectionId });
         if (children.length === 0) children.push(message(`${node.id}/empty`, t('No users match'), 'info'));
@@ -166,7 +181,7 @@ export function childrenOf(node: TreeNode | undefined, context: TreeContext): Tr
       });
     }
     case 'token': {
-      const ref = { connectionId: node.connectionId, login: node.login, name: node.token.name };
+      const ref = tokenNodeRef(node);
       return context.bindingsOf(ref).map((binding) => ({
         kind: 'binding',
         id: `${node.id}/binding:${binding.id}`,
@@ -234,7 +249,7 @@ function connectionPresentation(connection: ConnectionRecord, context: TreeConte
 function tokenPresentation(node: Extract<TreeNode, { kind: 'token' }>, context: TreeContext): NodePresentation {
   const { t, model } = context;
   const connection = context.connections.find((candidate) => candidate.id === node.connectionId);
-  const ref = { connectionId: node.connectionId, login: node.login, name: node.token.name };
+  const ref = tokenNodeRef(node);
   const state = tokenState(node.token, { now: context.now, warningDays: context.warningDays, isCloud: connection?.target.kind === 'cloud' });
   const held = context.isHeld(ref);
   const bindings = context.bindingsOf(ref);

@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
 import type { ModelChange, TokensModel } from '../../core/tokens/tokensModel';
-import { childrenOf, presentNode } from '../../core/tokens/treeNodes';
+import { childrenOf, nodeIds, presentNode } from '../../core/tokens/treeNodes';
 import type { TreeContext, TreeNode } from '../../core/tokens/treeNodes';
 
 const COLLAPSIBLE = {
@@ -87,13 +87,12 @@ export class TokensTreeProvider implements vscode.TreeDataProvider<TreeNode>, vs
 
   private nodeFor(change: ModelChange): TreeNode | undefined {
     if (!change.connectionId) return undefined;
-    const connectionNode = `connection:${change.connectionId}`;
     const id =
       change.part === 'users'
-        ? `${connectionNode}/users`
+        ? nodeIds.users(change.connectionId)
         : change.part === 'userTokens'
-          ? `${connectionNode}/users/user:${change.login}`
-          : connectionNode;
+          ? nodeIds.user(change.connectionId, change.login ?? '')
+          : nodeIds.connection(change.connectionId);
     return this.nodes.get(id);
   }
 }

@@ -107,10 +107,14 @@ describe('MCP server launch', () => {
       child.stdin.write(JSON.stringify({ jsonrpc: '2.0', method: 'notifications/initialized' }) + '\n');
       child.stdin.write(JSON.stringify({ jsonrpc: '2.0', id: 2, method: 'tools/list' }) + '\n');
       while (answers.length < 2) await new Promise((resolve) => setTimeout(resolve, 20));
+      // The stub records the SIGTERM on its way out: the folder must still be there then.
+      const exited = new Promise((resolve) => child.once('exit', resolve));
       child.kill();
+      await exited;
       assert.equal(answers[0].result.serverInfo?.name, 'stub-sonarqube-mcp');
       assert.equal(answers[1].result.tools?.length, 1);
-      const seen = JSON.parse(fs.readFileSync(record, 'utf8').trim()) as { env: Record<string, string>; argv: string[] };
+      const [started] = fs.readFileSync(record, 'utf8').trim().split('\n');
+      const seen = JSON.parse(started) as { env: Record<string, string>; argv: string[] };
       assert.equal(seen.env.SONARQUBE_TOKEN, token, 'the token arrived through the environment');
       assert.equal(seen.env.SONARQUBE_URL, server.serverUrl);
       assert.ok(!seen.argv.some((argument) => argument.includes(token)), 'not in argv');

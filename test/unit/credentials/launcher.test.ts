@@ -104,7 +104,7 @@ describe('MCP launcher (bundled, real process, real keyring)', function () {
     };
   }
 
-  const recorded = (): Array<{ env?: Record<string, string>; argv?: string[]; signal?: string }> =>
+  const recorded = (): Array<{ env?: Record<string, string>; argv?: string[] }> =>
     fs.existsSync(record) ? fs.readFileSync(record, 'utf8').trim().split('\n').map((line) => JSON.parse(line)) : [];
 
   function assertNoLeak(entry: McpClientEntry, run: Run, token: string): void {
@@ -146,12 +146,13 @@ describe('MCP launcher (bundled, real process, real keyring)', function () {
   it('forwards SIGTERM to the server and dies of it too', async () => {
     const token = await bind('b-term');
     const entry = entryFor('b-term');
-    const server = start(entry);
+    const signals = `${record}.signals`;
+    const server = start(entry, { STUB_MCP_RECORD_SIGTERM: signals });
     await server.ping();
     server.kill('SIGTERM');
     const run = await server.done;
     assert.deepEqual([run.code, run.signal], [null, 'SIGTERM']);
-    assert.deepEqual(recorded()[1], { signal: 'SIGTERM' });
+    assert.equal(fs.readFileSync(signals, 'utf8'), '{"signal":"SIGTERM"}\n');
     assertNoLeak(entry, run, token);
   });
 

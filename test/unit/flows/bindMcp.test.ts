@@ -263,6 +263,19 @@ ${DOCKER_ARGS}
     assert.match(env.logger.lines.join('\n'), /could not repair "sonarqube"/);
   });
 
+  it('unbind with a credential store that cannot delete still removes the file entry, and says what is left where', async () => {
+    const { env, deps, credentials } = await setUp([{ pick: CLAUDE_CODE_USER }, { info: undefined }]);
+    const binding = await bindMcpFlow(deps, serverConnection, ref);
+    credentials.failing.add('delete');
+    const leftover = await removeMcpBindingEffects(deps, binding!);
+    assert.ok(!fs.existsSync(path.join(home, '.claude.json')));
+    assert.equal(
+      leftover,
+      `The token is still in the operating system's credential store (service sonarqube-tokens, account mcp-binding:${binding!.id}): credential store is locked (delete) Delete that entry in your keychain, or revoke the token.`,
+    );
+    env.assertNoLeak();
+  });
+
   it('offers the editor-provided rows only where the editor has their API', async () => {
     const labels = async (apis: EditorMcpApi[]) => {
       const { env, deps } = await setUp([{ pick: undefined }], { apis });

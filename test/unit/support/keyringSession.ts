@@ -40,7 +40,8 @@ export async function keyringSessionFor(context: Mocha.Context): Promise<Keyring
   return startKeyringSession();
 }
 
-async function startKeyringSession(): Promise<KeyringSession> {
+/** The session itself, for callers that are not mocha suites (the bench): fails when the tools are missing. */
+export async function startKeyringSession(): Promise<KeyringSession> {
   const home = fs.mkdtempSync(path.join(os.tmpdir(), 'sqt-keyring-'));
   const runtimeDir = path.join(home, 'run');
   fs.mkdirSync(runtimeDir, { mode: 0o700 });
@@ -58,6 +59,7 @@ async function startKeyringSession(): Promise<KeyringSession> {
       stdout += chunk.toString();
       if (stdout.includes('\n')) resolve(stdout.trim());
     });
+    child.once('error', (error) => reject(new Error(`the D-Bus session with gnome-keyring did not start: ${error.message} (apt-get install gnome-keyring dbus dbus-x11)`)));
     child.once('exit', (code) => reject(new Error(`the D-Bus session with gnome-keyring did not start (exit ${code}): ${stderr.trim()}`)));
   });
   const previous = process.env.DBUS_SESSION_BUS_ADDRESS;

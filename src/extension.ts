@@ -5,7 +5,7 @@ import { parseSecretKey } from './core/secrets/keys';
 import { BindingStore } from './core/tokens/bindingStore';
 import { REMINDER_INTERVAL_MS } from './core/tokens/expiryReminders';
 import type { TreeContext } from './core/tokens/treeNodes';
-import { bindingViewsOf } from './vscode/bindingViews';
+import { bindingViewsOf, displayPath } from './vscode/bindingViews';
 import { CommandId, ContextKey } from './vscode/commandIds';
 import { CommandRunner } from './vscode/commandRunner';
 import type { LoadedCommands } from './vscode/commands';
@@ -35,7 +35,13 @@ export function activate(context: vscode.ExtensionContext): void {
   const runner = new CommandRunner(context, logger, showLogs, (text) => knownSecrets.redact(text));
 
   let commands: LoadedCommands | undefined;
-  const loaded = () => (commands ??= loadCommands().createCommands({ services, store, provider, storagePath, run: (origin, task) => runner.run(origin, task), showLogs }));
+  const loaded = (): LoadedCommands => {
+    if (commands) return commands;
+    commands = loadCommands().createCommands({ services, store, provider, storagePath, run: (origin, task) => runner.run(origin, task), showLogs });
+    // The exposure model comes with the commands: the section appears once a scan found something.
+    context.subscriptions.push(commands.exposure.model.onDidChange(() => tree.refreshAll()));
+    return commands;
+  };
   for (const id of Object.values(CommandId)) runner.register(id, (...args: unknown[]) => (loaded().handler(id) as (...a: unknown[]) => unknown)(...args));
 
   // Read once and again when it changes: the tree asks for its context for every item it draws.
@@ -50,6 +56,8 @@ export function activate(context: vscode.ExtensionContext): void {
     t,
     redact: (text) => knownSecrets.redact(text),
     commands: { signInAgain: CommandId.signInAgain, loadMoreUsers: CommandId.loadMoreUsers, generateToken: CommandId.generateToken },
+    exposure: commands?.exposure.model,
+    displayPath,
   });
   const tree = new TokensTreeProvider(services.model, treeContext);
   const view = vscode.window.createTreeView('sonarqubeTokens.tokens', { treeDataProvider: tree, showCollapseAll: true });
@@ -71,6 +79,16 @@ export function activate(context: vscode.ExtensionContext): void {
   // and point the entries this extension wrote at it again when an editor update or a reinstall moved it or the runtime.
   if (store.list().some((binding) => binding.kind === 'mcp' && binding.launcher)) void runner.run('MCP launcher', () => loaded().repairLauncherEntries());
 
+  // The known places are scanned for exposed tokens once, when the view is first shown (after activation returned).
+  let startupScanDone = false;
+  const scanOnFirstShow = () => {
+    if (startupScanDone || !view.visible) return;
+    startupScanDone = true;
+    if (readSetting(Settings.scanOnStartup)) setTimeout(() => void runner.run('exposure scan', () => loaded().exposure.scanAtStartup()), 0);
+  };
+  const visibility = view.onDidChangeVisibility(scanOnFirstShow);
+  scanOnFirstShow();
+
   // Bound tokens and every connection's own sign-in token can expire.
   const remind = () => void runner.run('expiry reminder', () => (store.list().length > 0 || services.connections.list().length > 0 ? loaded().remindAboutExpiry() : undefined));
   const firstReminder = setTimeout(remind, FIRST_REMINDER_DELAY_MS);
@@ -81,6 +99,7 @@ export function activate(context: vscode.ExtensionContext): void {
     channel,
     tree,
     view,
+    visibility,
     provider,
     ...[registerVsCodeMcpProvider(provider)].filter((registration) => registration !== undefined),
     { dispose: () => (clearTimeout(firstReminder), clearInterval(dailyReminder)) },

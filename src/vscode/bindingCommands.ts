@@ -33,6 +33,8 @@ export interface BindingCommands extends TokenLifecycleHooks {
   repairLauncherEntries(): Promise<void>;
   /** Unbind and rotation's binding effects, for finishing what a crash interrupted. */
   readonly recoveryBindings: RecoveryBindings;
+  /** For the exposure fixes, which bind a found token where it was used. */
+  readonly manager: BindingManager;
 }
 
 /** The bind, unbind and rotate commands, the hooks the token commands call, and the expiry reminder. */
@@ -180,6 +182,7 @@ export function registerBindingCommands(
   };
 
   return {
+    manager,
     remindAboutExpiry,
     repairLauncherEntries: () => manager.repairLauncherEntries(),
     recoveryBindings: { store, remove: (binding) => manager.remove(binding), switchToken: (binding, to) => manager.switchToken(binding, to, false) },

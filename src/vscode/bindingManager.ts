@@ -15,7 +15,7 @@ import {
   sharedConnectedModeJson,
 } from '../core/connectedMode/sonarlint';
 import type { SonarlintConnections } from '../core/connectedMode/sonarlint';
-import { bindMcpFlow, removeMcpBindingEffects, repairLauncherBindings, switchMcpBindingToken } from '../core/flows/bindMcp';
+import { bindEditorProvider, bindMcpFlow, removeMcpBindingEffects, repairLauncherBindings, switchMcpBindingToken } from '../core/flows/bindMcp';
 import type { BindMcpDeps, EditorMcpApi, McpBindingEffectsDeps } from '../core/flows/bindMcp';
 import { buildMcpLaunch } from '../core/mcp/launch';
 import type { TokenRef } from '../core/secrets/keys';
@@ -54,6 +54,15 @@ export class BindingManager {
     const binding = await bindMcpFlow(this.bindDeps(), connection, ref);
     if (binding?.target === 'vscodeProvider') await this.announceProvider(binding, t('"{0}" is now an MCP server in VS Code. The token stays in secure storage and reaches the server through its environment when it starts.', binding.label ?? ''), 'workbench.mcp.listServer');
     if (binding?.target === 'cursorExtension') await this.announceProvider(binding, t('"{0}" is now an MCP server in Cursor. The token stays in secure storage and reaches the server through its environment when it starts.', binding.label ?? ''));
+  }
+
+  /** A moved MCP entry: the editor's own MCP support starts the server with the token from secure storage. */
+  async bindEditorProvider(connection: ConnectionRecord, ref: TokenRef): Promise<void> {
+    const target = this.editorApis.has('vscodeMcpProvider') ? 'vscodeProvider' : this.editorApis.has('cursorMcp') ? 'cursorExtension' : undefined;
+    if (!target) throw new WordedError(t('This editor cannot start MCP servers for extensions: bind the token to an MCP client from the Tokens view instead.'));
+    const binding = await bindEditorProvider({ store: this.store, t }, connection, ref, target);
+    this.provider.refresh();
+    this.services.logger.info(`[bind] ${ref.name} bound to ${target} as "${binding.label}"`);
   }
 
   private async announceProvider(binding: McpBinding, message: string, listCommand?: string): Promise<void> {
@@ -154,12 +163,17 @@ export class BindingManager {
    * to the clipboard (cleared again) and its connection form opens for one paste.
    */
   async handOff(binding: ConnectedModeBinding, ref: TokenRef): Promise<void> {
+    await this.handOffTo(binding.section, binding.sonarlintConnectionId, ref);
+  }
+
+  /** The hand-off to a SonarQube for IDE connection this extension did not bind (a token found in its settings). */
+  async handOffTo(section: ConnectedModeBinding['section'], sonarlintConnectionId: string | undefined, ref: TokenRef): Promise<void> {
     const value = await this.requireValue(ref);
     const { clipboard } = this.services.copyDeps();
     await copyWithAutoClear(clipboard.clipboard, value, clipboard.clearSeconds, { logger: this.services.logger, pending: clipboard.pending });
     await vscode.commands.executeCommand(
-      binding.section === 'sonarqube' ? 'SonarLint.EditSonarQubeConnection' : 'SonarLint.EditSonarCloudConnection',
-      binding.sonarlintConnectionId,
+      section === 'sonarqube' ? 'SonarLint.EditSonarQubeConnection' : 'SonarLint.EditSonarCloudConnection',
+      sonarlintConnectionId,
     );
     void this.services.prompter.info(
       clipboard.clearSeconds > 0

@@ -17,6 +17,13 @@ export const CommandId = {
   loadMoreUsers: 'sonarqubeTokens.loadMoreUsers',
   openAgentAppsPage: 'sonarqubeTokens.openAgentAppsPage',
   showLogs: 'sonarqubeTokens.showLogs',
+  findExposedTokens: 'sonarqubeTokens.findExposedTokens',
+  moveExposedToken: 'sonarqubeTokens.moveExposedToken',
+  revokeExposedToken: 'sonarqubeTokens.revokeExposedToken',
+  replaceExposedToken: 'sonarqubeTokens.replaceExposedToken',
+  ignoreExposedToken: 'sonarqubeTokens.ignoreExposedToken',
+  checkExposedToken: 'sonarqubeTokens.checkExposedToken',
+  fixAllExposedTokens: 'sonarqubeTokens.fixAllExposedTokens',
 } as const;
 
 export type CommandId = (typeof CommandId)[keyof typeof CommandId];

@@ -6,6 +6,8 @@ import type { BindingStore } from '../core/tokens/bindingStore';
 import { registerBindingCommands } from './bindingCommands';
 import { CommandId } from './commandIds';
 import type { CommandHandler, CommandRegistry } from './commandRunner';
+import { registerExposureCommands } from './exposureCommands';
+import type { ExposureCommands } from './exposureCommands';
 import type { SonarMcpProvider } from './mcpProvider';
 import type { Services } from './services';
 import { registerTokenCommands } from './tokenCommands';
@@ -26,6 +28,7 @@ export interface LoadedCommands {
   repairLauncherEntries(): Promise<void>;
   /** Finishes or rolls back what a killed extension host left in the journal. */
   recoverOperations(): Promise<void>;
+  readonly exposure: ExposureCommands;
 }
 
 export function createCommands(context: CommandContext): LoadedCommands {
@@ -36,10 +39,12 @@ export function createCommands(context: CommandContext): LoadedCommands {
   };
   const bindings = registerBindingCommands(registry, context.services, context.store, context.provider, context.storagePath);
   registerTokenCommands(registry, context.services, bindings, context.showLogs);
+  const exposure = registerExposureCommands(registry, context.services, context.store, bindings.manager, context.storagePath);
   for (const id of Object.values(CommandId)) {
     if (!handlers.has(id)) throw new Error(`No implementation for ${id}`);
   }
   return {
+    exposure,
     handler: (id) => handlers.get(id)!,
     remindAboutExpiry: bindings.remindAboutExpiry,
     repairLauncherEntries: bindings.repairLauncherEntries,

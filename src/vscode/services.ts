@@ -9,6 +9,7 @@ import type { FlowDeps } from '../core/flows/deps';
 import { WordedError } from '../core/flows/describeError';
 import { OperationJournal } from '../core/journal/journal';
 import type { CopyTokenDeps } from '../core/flows/copyToken';
+import type { TokenChecker } from '../core/exposure/liveness';
 import { systemClock } from '../core/ports';
 import type { Clipboard, Logger } from '../core/ports';
 import { SonarApiError } from '../core/sonar/errors';
@@ -64,6 +65,15 @@ export class Services implements vscode.Disposable {
 
   /** A client for any target and token (sign-in checks); loads the HTTP bundle on first use. */
   createApi(target: SonarTarget, token: string, serverVersion?: string): TokenApi {
+    return this.client(target, token, serverVersion);
+  }
+
+  /** Checks a found token: one request each, no retries (no second chance for a server to see it). */
+  createChecker(target: SonarTarget, token: string, serverVersion?: string): TokenChecker {
+    return this.client(target, token, serverVersion, { maxRetries: 0 });
+  }
+
+  private client(target: SonarTarget, token: string, serverVersion?: string, retry?: { maxRetries: number }): InstanceType<typeof SonarModule.SonarClient> {
     this.knownSecrets.remember(token);
     const sonar = loadSonar();
     const settings = (this.httpSettings ??= readHttpSettings());
@@ -74,7 +84,7 @@ export class Services implements vscode.Disposable {
       ca: settings.ca,
       connectTimeoutMs: settings.timeoutMs,
     });
-    return new sonar.SonarClient({ target, token, dispatcher, timeoutMs: settings.timeoutMs, logger: this.logger, serverVersion });
+    return new sonar.SonarClient({ target, token, dispatcher, timeoutMs: settings.timeoutMs, logger: this.logger, serverVersion, retry });
   }
 
   /** The client a connection signs in with; a missing sign-in secret reads as a refused sign-in. */

@@ -24,6 +24,7 @@ export const Settings = {
   requestTimeoutSeconds: setting('requestTimeoutSeconds', 15),
   clipboardClearSeconds: setting('clipboardClearSeconds', 60, { userOnly: true }),
   expiryWarningDays: setting('expiryWarningDays', 7),
+  scanOnStartup: setting('scanOnStartup', true),
   mcpLauncher: setting<McpLauncherSettings['launcher']>('mcp.launcher', 'docker', { userOnly: true }),
   mcpDockerImage: setting('mcp.dockerImage', 'sonarsource/sonarqube-mcp', { userOnly: true }),
   mcpJarPath: setting('mcp.jarPath', '', { userOnly: true }),

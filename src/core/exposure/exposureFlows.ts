@@ -287,3 +287,53 @@ export async function ignoreFinding(deps: ExposureFlowDeps, finding: Finding): P
   void deps.prompter.info(deps.t('{0} in {1} is ignored from now on. It is still in the file.', finding.masked, deps.displayPath(finding.place.path)));
 }
 
+
+/** "Find Exposed Tokens…": scans now, with progress, and says what came of it. */
+export async function findExposedTokens(deps: Pick<ExposureFlowDeps, 'model' | 'prompter' | 't'>, showFindings: () => Promise<void>): Promise<void> {
+  const { t, prompter } = deps;
+  const result = await prompter.withProgress(t('Looking for exposed SonarQube tokens…'), () => deps.model.scan());
+  const skipped = result.skipped.length > 0 ? ' ' + t('{0} files were too large to be configuration and were not read.', result.skipped.length) : '';
+  if (result.findings.length === 0) {
+    void prompter.info(t('No exposed token found in {0} files.', result.filesRead) + skipped);
+    return;
+  }
+  await showFindings();
+  const own = result.findings.filter((finding) => finding.ownBindingId !== undefined).length;
+  const exposed = result.findings.length - own;
+  void prompter.warn(
+    (exposed === 1 ? t('1 exposed token found: see Exposed Tokens in the Tokens view.') : t('{0} exposed tokens found: see Exposed Tokens in the Tokens view.', exposed)) +
+      (own > 0 ? ' ' + t('{0} more are plain-text fallbacks this extension wrote on purpose.', own) : '') +
+      skipped,
+  );
+}
+
+type FixAction = (deps: ExposureFlowDeps, finding: Finding) => Promise<void>;
+
+/** What Fix All recommends: a committed token is revoked (it stays in the history), any other one moved. */
+function recommendedFix(deps: ExposureFlowDeps, finding: Finding): { action: FixAction; words: string } {
+  const { t } = deps;
+  const liveness = deps.model.livenessOf(finding.id);
+  if (liveness !== 'checking' && liveness?.state === 'dead') return { action: moveToSecureStorage, words: t('Remove it from the file: no server accepts it any more') };
+  if (finding.tracked) return { action: revokeFound, words: t('Revoke it on the server, then remove it from the file (the file is committed)') };
+  return { action: moveToSecureStorage, words: t('Move it to secure storage: this extension keeps it, the file no longer contains it') };
+}
+
+/** Fix All: the person picks which findings to fix; each fix then says exactly what it changes and asks, one by one. */
+export async function fixAllFindings(deps: ExposureFlowDeps): Promise<void> {
+  const { t, prompter } = deps;
+  const exposed = deps.model.findings.filter((finding) => finding.ownBindingId === undefined);
+  if (exposed.length === 0) {
+    void prompter.info(t('No exposed token is listed. Run "Find Exposed Tokens…" to look again.'));
+    return;
+  }
+  const chosen = await prompter.pickMany(
+    exposed.map((finding) => {
+      const fix = recommendedFix(deps, finding);
+      return { label: `${deps.displayPath(finding.place.path)}:${finding.line}`, description: [finding.key, finding.masked].filter(Boolean).join(' · '), detail: fix.words, value: { finding, fix }, picked: true };
+    }),
+    { title: t('Fix All Exposed Tokens'), placeholder: t('Which ones? Each fix then shows exactly what it changes and asks first.') },
+  );
+  for (const { finding, fix } of chosen ?? []) {
+    if (deps.model.finding(finding.id)) await fix.action(deps, finding);
+  }
+}

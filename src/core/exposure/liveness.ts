@@ -3,7 +3,7 @@
 // token there would hand it over. One `api/authentication/validate` and one `api/users/current` per server asked.
 import { connectionLabel } from '../connections/connectionStore';
 import type { ConnectionRecord } from '../connections/connectionStore';
-import type { Logger, Translate } from '../ports';
+import type { Logger } from '../ports';
 import { isSonarApiError } from '../sonar/errors';
 import { parseServerUrl } from '../sonar/target';
 import type { CallOptions, CurrentUser, SonarTarget } from '../sonar/types';
@@ -125,18 +125,4 @@ export async function checkLiveness(deps: LivenessDeps, finding: Finding, value:
     else return outcome;
   }
   return unreachable ? { state: 'unknown', reason: 'unreachable' } : { state: 'dead', refusedBy };
-}
-
-/** The words a finding's check result is shown with. */
-export function livenessWords(liveness: Liveness | undefined, t: Translate): string {
-  if (!liveness) return t('not checked');
-  switch (liveness.state) {
-    case 'alive':
-      return t('alive: {0} on {1}', liveness.login, liveness.serverLabel);
-    case 'dead':
-      return t('refused by {0}', liveness.refusedBy.join(', '));
-    case 'unknown':
-      if (liveness.reason === 'needsConfirmation') return t('unknown: names {0}, not one of your connections', liveness.host);
-      return liveness.reason === 'unreachable' ? t('unknown: server unreachable') : t('unknown: no connection to check it on');
-  }
 }

@@ -134,3 +134,32 @@ export function classifyWorkspaceFile(folder: string, file: string): KnownPlace 
   if (ci) return place('ci', 'lines', { ci: ci.ci });
   return undefined;
 }
+
+/** The editor's file search in one workspace folder: absolute paths of files matching `glob` (relative), at most `maxResults`. */
+export type FindWorkspaceFiles = (folder: string, glob: string, maxResults: number) => Promise<readonly string[]>;
+
+/** More than this many matching files in one folder is a generated tree, not hand-pasted configuration: the rest is not read. */
+export const MAX_WORKSPACE_FILES = 500;
+
+/** The user-level places and, in each workspace folder, the known files the editor's search finds there. */
+export async function knownPlaces(user: UserPlacesContext, folders: readonly string[], find: FindWorkspaceFiles): Promise<KnownPlace[]> {
+  const perFolder = await Promise.all(
+    folders.map(async (folder) => (await find(folder, workspaceGlob(), MAX_WORKSPACE_FILES)).flatMap((file) => classifyWorkspaceFile(folder, file) ?? [])),
+  );
+  return [...userPlaces(user), ...perFolder.flat()];
+}
+
+/**
+ * The editor's excludes as one glob (`files.exclude` and `search.exclude`: a pattern set to true), for a file search
+ * that must skip what the person's own searches skip (`node_modules`, build output).
+ */
+export function excludeGlob(...settings: ReadonlyArray<Readonly<Record<string, unknown>> | undefined>): string | undefined {
+  const patterns = [...new Set(settings.flatMap((setting) => Object.entries(setting ?? {}).flatMap(([pattern, on]) => (on === true ? [pattern] : []))))];
+  return patterns.length > 0 ? `{${patterns.join(',')}}` : undefined;
+}
+
+/** VS Code's `User` folder, from this extension's global storage (`<User>/globalStorage/<extension id>`). */
+export function vscodeUserDirOf(globalStoragePath: string): string | undefined {
+  const parent = path.dirname(globalStoragePath);
+  return path.basename(parent) === 'globalStorage' ? path.dirname(parent) : undefined;
+}

@@ -74,6 +74,11 @@ function providerLabel(store: BindingStore, connection: ConnectionRecord, ref: T
   return label;
 }
 
+/** A row the editor's own MCP support starts (VS Code's provider, Cursor's API): only the record, no file. */
+export async function bindEditorProvider(deps: Pick<BindMcpDeps, 'store' | 't'>, connection: ConnectionRecord, ref: TokenRef, target: McpTargetId): Promise<McpBinding> {
+  return (await deps.store.add({ kind: 'mcp', token: ref, target, label: providerLabel(deps.store, connection, ref, deps.t) })) as McpBinding;
+}
+
 /** Without a credential store: one sentence saying so, then the fallback the client allows, only if the person agrees. */
 async function chooseFallback(deps: BindMcpDeps, row: McpClientRow, file: string, reason: string): Promise<Delivery | undefined> {
   const { t, prompter } = deps;
@@ -165,9 +170,7 @@ export async function bindMcpFlow(deps: BindMcpDeps, connection: ConnectionRecor
     { title: t('Bind {0} to an MCP server', ref.name), placeholder: t('Which MCP client should use the token?') },
   );
   if (!row) return undefined;
-  if (row.secret === 'provider') {
-    return (await deps.store.add({ kind: 'mcp', token: ref, target: row.id, label: providerLabel(deps.store, connection, ref, t) })) as McpBinding;
-  }
+  if (row.secret === 'provider') return bindEditorProvider(deps, connection, ref, row.id);
 
   const folder = row.scope === 'workspace' ? await pickFolder(deps) : undefined;
   if (row.scope === 'workspace' && folder === undefined) return undefined;

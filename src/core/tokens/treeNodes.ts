@@ -1,6 +1,8 @@
 // The Tokens view as plain data: which nodes exist under which, and how each one reads. The host maps a
 // `NodePresentation` onto a TreeItem one to one, so everything a person sees here is testable without an editor.
 import type { ConnectionRecord } from '../connections/connectionStore';
+import { exposureRoots, findingNodes, presentExposures, presentFinding } from '../exposure/findingNodes';
+import type { ExposureNode, ExposureTreeSource } from '../exposure/findingNodes';
 import { redactSecrets } from '../logging/redact';
 import type { Translate } from '../ports';
 import { tokenContextValue } from '../policy/contextValue';
@@ -27,7 +29,8 @@ export type TreeNode =
       readonly severity: 'info' | 'loading' | 'error';
       /** Clicking the message runs this command with the given node (e.g. "generate one" on its connection). */
       readonly action?: { readonly command: string; readonly node: TreeNode };
-    };
+    }
+  | ExposureNode;
 
 export interface ThemeIconRef {
   readonly id: string;
@@ -69,6 +72,10 @@ export interface TreeContext {
   readonly redact?: (text: string) => string;
   /** Command ids the nodes trigger, passed in so the core stays free of the host's names. */
   readonly commands: { readonly signInAgain: string; readonly loadMoreUsers: string; readonly generateToken: string };
+  /** What the last scan for exposed tokens found; undefined until a scan ran. */
+  readonly exposure?: ExposureTreeSource;
+  /** `~/…` or workspace-relative, for the files findings are in. */
+  readonly displayPath?: (file: string) => string;
 }
 
 const WARNING = 'list.warningForeground';
@@ -139,7 +146,8 @@ function listChildren(
 export function childrenOf(node: TreeNode | undefined, context: TreeContext): TreeNode[] {
   const { model, t } = context;
   if (!node) {
-    return sortedByName(context.connections, (connection) => connection.label).map((connection) => ({ kind: 'connection', id: nodeIds.connection(connection.id), connection }));
+    const connections = sortedByName(context.connections, (connection) => connection.label).map((connection): TreeNode => ({ kind: 'connection', id: nodeIds.connection(connection.id), connection }));
+    return [...exposureRoots(context.exposure), ...connections];
   }
   switch (node.kind) {
     case 'connection': {
@@ -182,6 +190,8 @@ export function childrenOf(node: TreeNode | undefined, context: TreeContext): Tr
         tokenRef: ref,
       }));
     }
+    case 'exposures':
+      return findingNodes(context.exposure);
     default:
       return [];
   }
@@ -355,6 +365,14 @@ export function presentNode(node: TreeNode, context: TreeContext): NodePresentat
         command: { id: context.commands.signInAgain, title: t('Sign in again…'), arguments: [node] },
         accessibilityLabel: t('Sign in again: the server refused the sign-in token'),
       };
+    case 'exposures':
+      return { ...presentExposures(node, t), collapsible: 'expanded' };
+    case 'finding': {
+      const finding = context.exposure?.findings.find((candidate) => candidate.id === node.findingId);
+      if (!finding) return { label: t('Fixed'), collapsible: 'none', accessibilityLabel: t('Fixed') };
+      const presentation = presentFinding(finding, context.exposure?.livenessOf(finding.id), { t, displayPath: context.displayPath ?? ((file) => file), escape: escapeMarkdown });
+      return { ...presentation, collapsible: 'none' };
+    }
     case 'message':
       return {
         label: node.text,

@@ -5,7 +5,7 @@ import * as path from 'node:path';
 import type { ConnectionRecord } from '../../../src/core/connections/connectionStore';
 import { ExposureModel } from '../../../src/core/exposure/exposureModel';
 import type { LivenessDeps } from '../../../src/core/exposure/liveness';
-import { livenessWords } from '../../../src/core/exposure/liveness';
+import { livenessWords } from '../../../src/core/exposure/findingNodes';
 import { nodeScanFiles, scanPlaces } from '../../../src/core/exposure/scan';
 import type { Finding } from '../../../src/core/exposure/scan';
 import { englishMessage } from '../../../src/core/ports';

@@ -3,6 +3,7 @@
 // (messages, commands run, settings written, quick inputs shown) and lets a test answer for the person.
 // `registerVscodeStandIn.ts` makes `require('vscode')` return it.
 /* eslint-disable @typescript-eslint/no-explicit-any */
+import * as fs from 'node:fs';
 import * as path from 'node:path';
 
 export class Disposable {
@@ -113,6 +114,57 @@ export class McpStdioServerDefinition {
   ) {}
 }
 
+export class RelativePattern {
+  constructor(
+    readonly baseUri: Uri,
+    readonly pattern: string,
+  ) {}
+}
+
+/** The glob syntax of the editor's file search (`**`, `*`, `?`, nested `{a,b}`) as a regular expression. */
+export function globToRegExp(glob: string): RegExp {
+  let source = '';
+  let depth = 0;
+  for (let index = 0; index < glob.length; index++) {
+    const char = glob[index];
+    if (glob.startsWith('**/', index)) {
+      source += '(?:.*/)?';
+      index += 2;
+    } else if (glob.startsWith('**', index)) {
+      source += '.*';
+      index += 1;
+    } else if (char === '*') source += '[^/]*';
+    else if (char === '?') source += '[^/]';
+    else if (char === '{') {
+      depth++;
+      source += '(?:';
+    } else if (char === '}' && depth > 0) {
+      depth--;
+      source += ')';
+    } else if (char === ',' && depth > 0) source += '|';
+    else source += char.replace(/[.+^$()|[\]\\]/g, '\\$&');
+  }
+  return new RegExp(`^${source}$`);
+}
+
+/** `workspace.findFiles` over the real folder: files whose relative path matches, none under an excluded folder. */
+function findFiles(include: RelativePattern, exclude: string | undefined, maxResults = Infinity): Uri[] {
+  const matches = globToRegExp(include.pattern);
+  const excluded = exclude ? globToRegExp(exclude) : undefined;
+  const found: Uri[] = [];
+  const walk = (folder: string, relative: string) => {
+    for (const entry of fs.readdirSync(folder, { withFileTypes: true })) {
+      const entryRelative = relative ? `${relative}/${entry.name}` : entry.name;
+      if (excluded?.test(entryRelative) || found.length >= maxResults) continue;
+      if (entry.isDirectory()) walk(path.join(folder, entry.name), entryRelative);
+      else if (entry.isFile() && matches.test(entryRelative)) found.push(Uri.file(path.join(folder, entry.name)));
+    }
+  };
+  walk(include.baseUri.fsPath, '');
+  world.findFilesCalls.push({ pattern: include.pattern, exclude, maxResults });
+  return found;
+}
+
 export const ConfigurationTarget = { Global: 1, Workspace: 2, WorkspaceFolder: 3 } as const;
 
 /** `{0}`-style placeholders, as `vscode.l10n.t` fills them. */
@@ -195,12 +247,15 @@ export class World {
   readonly commands = new Map<string, (...args: any[]) => unknown>();
   readonly mcpProviders = new Map<string, any>();
   readonly treeViews: any[] = [];
+  readonly findFilesCalls: Array<{ pattern: string; exclude: string | undefined; maxResults: number }> = [];
   readonly logLines: string[] = [];
   readonly installedExtensions = new Set<string>();
   readonly inputShown = new EventEmitter<ShownInput>();
   workspaceFolders: Array<{ uri: Uri; name: string; index: number }> | undefined;
   clipboard = '';
   openExternalResult = true;
+  /** Whether a view is visible when it is created (the person had the Tokens view open). */
+  viewsVisible = true;
   /** Presses Cancel on every progress notification whose title matches. */
   cancelProgress?: RegExp;
   private readonly answers: MessageAnswer[] = [];
@@ -231,7 +286,7 @@ export class World {
   reset(): void {
     this.settings.values.clear();
     this.settings.folderValues.clear();
-    for (const list of [this.messages, this.inputs, this.progress, this.executed, this.opened, this.documents, this.treeViews, this.logLines]) list.length = 0;
+    for (const list of [this.messages, this.inputs, this.progress, this.executed, this.opened, this.documents, this.treeViews, this.logLines, this.findFilesCalls]) list.length = 0;
     this.commands.clear();
     this.mcpProviders.clear();
     this.installedExtensions.clear();
@@ -239,6 +294,7 @@ export class World {
     this.workspaceFolders = undefined;
     this.clipboard = '';
     this.openExternalResult = true;
+    this.viewsVisible = true;
     this.cancelProgress = undefined;
   }
 }
@@ -318,6 +374,7 @@ export const vscodeStandIn: any = {
   Position,
   Range,
   McpStdioServerDefinition,
+  RelativePattern,
   TreeItemCollapsibleState: { None: 0, Collapsed: 1, Expanded: 2 },
   ProgressLocation: { SourceControl: 1, Window: 10, Notification: 15 },
   ConfigurationTarget,
@@ -341,7 +398,19 @@ export const vscodeStandIn: any = {
   window: {
     createOutputChannel: outputChannel,
     createTreeView: (id: string, options: unknown) => {
-      const view = { id, options, visible: true, dispose() {} };
+      const visibility = new EventEmitter<{ visible: boolean }>();
+      const view = {
+        id,
+        options,
+        visible: world.viewsVisible,
+        onDidChangeVisibility: visibility.event,
+        /** For tests: the person opens or closes the view. */
+        setVisible(visible: boolean) {
+          view.visible = visible;
+          visibility.fire({ visible });
+        },
+        dispose() {},
+      };
       world.treeViews.push(view);
       return view;
     },
@@ -388,6 +457,7 @@ export const vscodeStandIn: any = {
     get workspaceFolders() {
       return world.workspaceFolders;
     },
+    findFiles: async (include: RelativePattern, exclude?: string, maxResults?: number) => findFiles(include, exclude, maxResults),
     asRelativePath: (file: string) => {
       const folder = world.workspaceFolders?.find((candidate) => file.startsWith(candidate.uri.fsPath + path.sep));
       return folder ? path.relative(folder.uri.fsPath, file) : file;

@@ -48,6 +48,8 @@ describe('sonar target', () => {
       ['sonar.example.com', /https:\/\//],
       ['localhost:9000', /https:\/\//],
       ['ftp://sonar.example.com', /Only https/],
+      ['file:///etc/passwd', /Only https/],
+      ['javascript:alert(1)', /Start the URL with https:\/\//],
       ['https://user:secret@sonar.example.com', /user name and password/],
       ['https://sonar.example.com/?next=1', /query/],
       ['https://sonar.example.com/?', /query/],

@@ -9,6 +9,10 @@ import type { ConnectionRecord } from '../src/core/connections/connectionStore';
 import { mcpCredentialAccount } from '../src/core/credentials/credentialStore';
 import { KeyringCredentialStore } from '../src/core/credentials/keyringStore';
 import type { NativeKeyring } from '../src/core/credentials/keyringStore';
+import { ExposureModel } from '../src/core/exposure/exposureModel';
+import { createGitProbe } from '../src/core/exposure/gitTracked';
+import { knownPlaces, MAX_WORKSPACE_FILES } from '../src/core/exposure/places';
+import { nodeScanFiles, scanPlaces } from '../src/core/exposure/scan';
 import { launcherEntry } from '../src/core/mcp/launcherEntry';
 import type { McpClientEntry } from '../src/core/mcp/launcherEntry';
 import { installLauncher, KEYRING_BINARY } from '../src/core/mcp/launcherInstall';
@@ -24,6 +28,7 @@ import { seedMany } from '../test/fake-sonarqube/seed';
 import { readZipEntries } from '../test/unit/packaging/zip';
 import { freshTokenValue } from '../test/unit/support/fakeTokenApi';
 import { startKeyringSession } from '../test/unit/support/keyringSession';
+import { RelativePattern, Uri, vscodeStandIn } from '../test/unit/support/vscodeStandIn';
 import type { FakeServerReady } from './fakeServerProcess';
 
 const root = path.resolve(__dirname, '../..');
@@ -283,12 +288,59 @@ function printTable(): boolean {
   return lines.every((line) => line[5] === 'ok');
 }
 
+/**
+ * The startup scan for exposed tokens: a workspace of 20,000 files of which 20 are known places (none holds a token),
+ * found with the stand-in editor's file search (a walk of the folder, slower than VS Code's), read, and checked. A
+ * scan that found nothing must not ask any server anything.
+ */
+async function exposureScan(): Promise<void> {
+  const root = fs.mkdtempSync(path.join(os.tmpdir(), 'bench-exposure-'));
+  const fake = await FakeSonarQube.start();
+  try {
+    const project = path.join(root, 'project');
+    for (let module = 0; module < 200; module++) {
+      const dir = path.join(project, 'src', `module${module}`);
+      fs.mkdirSync(dir, { recursive: true });
+      const known = module < 20;
+      for (let file = known ? 1 : 0; file < 100; file++) fs.writeFileSync(path.join(dir, `file${file}.ts`), `export const value${file} = ${file};\n`);
+      if (known) fs.writeFileSync(path.join(dir, module % 2 === 0 ? '.env' : 'sonar-project.properties'), `SONAR_HOST_URL=${fake.url}\nsonar.projectKey=module${module}\n`);
+    }
+    const home = path.join(root, 'home');
+    fs.mkdirSync(home);
+    fs.writeFileSync(path.join(home, '.bashrc'), 'alias ll="ls -l"\n');
+    const find = async (folder: string, glob: string, maxResults: number) =>
+      ((await vscodeStandIn.workspace.findFiles(new RelativePattern(Uri.file(folder), glob), '{**/node_modules,**/.git}', maxResults)) as Uri[]).map((uri) => uri.fsPath);
+    const model = new ExposureModel({
+      scan: async () =>
+        scanPlaces({ files: nodeScanFiles, git: createGitProbe(), ignored: new Set(), ownPlainText: [] }, await knownPlaces({ platform: 'linux', home, env: {} }, [project], find)),
+      files: nodeScanFiles,
+      liveness: () => ({ connections: [connectionFor(fake, 'ada', 0)], checkerFor: (target, token, serverVersion) => new SonarClient({ target, token, serverVersion, retry: { maxRetries: 0 } }), logger: silentLogger }),
+      logger: silentLogger,
+    });
+    const before = fake.requests.length;
+    const times: number[] = [];
+    let filesRead = 0;
+    for (let run = 0; run < 11; run++) {
+      const [result, ms] = await elapsed(() => model.scan());
+      if (result.findings.length > 0) throw new Error('the exposure bench workspace should hold no token');
+      filesRead = result.filesRead;
+      times.push(ms);
+    }
+    record({ metric: `startup scan: 20,000 workspace files, 20 known (median of 11; ${filesRead} files read, search capped at ${MAX_WORKSPACE_FILES})`, value: median(times), unit: 'ms', budget: 300 });
+    record({ metric: 'startup scan that found nothing: requests to any server', value: fake.requests.length - before, unit: 'count', budget: 0 });
+  } finally {
+    await fake.close();
+    fs.rmSync(root, { recursive: true, force: true });
+  }
+}
+
 async function main(): Promise<void> {
   bundleSizes();
   activation();
   await treeLoading();
   await largeAccounts();
   await launcherStart();
+  await exposureScan();
   const ok = printTable();
   process.stdout.write(ok ? 'bench: every budget met\n' : 'bench: budgets missed (see MISSED above)\n');
   process.exitCode = ok ? 0 : 1;

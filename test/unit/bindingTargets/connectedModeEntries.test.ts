@@ -88,4 +88,15 @@ describe('SonarQube for IDE connection entries', () => {
     assert.equal(containsToken({ sonarqube: [null, 'text', { serverUrl: 'https://x' }], sonarcloud: [{ organizationKey: 'a' }] }), false);
     assert.equal(containsToken({ sonarqube: [], sonarcloud: [] }), false);
   });
+
+  it('never reuses an EU entry of the organization for its US target', () => {
+    const existing = { sonarqube: [], sonarcloud: [{ connectionId: 'acme-eu', organizationKey: 'acme', region: 'EU' }] };
+    const plan = planConnectedModeConnection(existing, acmeUs);
+    assert.deepEqual({ connectionId: plan.connectionId, reused: plan.reused }, { connectionId: 'acme', reused: false });
+  });
+
+  it('reports no problem for the token and disableNotifications fields the schema allows', () => {
+    assert.deepEqual(validateConnectedModeConnections('sonarqube', [{ serverUrl: 'https://x', connectionId: 'x', token: 't', disableNotifications: true }]), []);
+    assert.deepEqual(validateConnectedModeConnections('sonarcloud', [{ organizationKey: 'a', connectionId: 'a', region: 'EU', token: 't', disableNotifications: false }]), []);
+  });
 });

@@ -135,4 +135,19 @@ describe('connection records', () => {
     assert.equal(isDuplicateConnectionError(sameName), false);
     assert.equal(isDuplicateConnectionError(Object.assign(new Error('x'), { existing: good })), false);
   });
+
+  it('reads the connections stored under sonarqubeTokens.connections, the key earlier versions wrote', () => {
+    const { connections } = store({ 'sonarqubeTokens.connections': [good] });
+    assert.deepEqual(connections.list(), [good]);
+  });
+
+  it('finds the duplicate of a stored Server URL that ends in several slashes', async () => {
+    const { connections } = store({ [CONNECTIONS_STATE_KEY]: [{ ...good, target: { kind: 'server', serverUrl: 'https://sonar.example.com/sq//' } }] });
+    assert.equal(connections.findDuplicate({ kind: 'server', serverUrl: 'https://sonar.example.com/sq' }, 'alice')?.id, 'ok');
+  });
+
+  it('refuses a stored Server whose scheme only ends in http', () => {
+    assert.equal(isConnectionRecord({ ...good, target: { kind: 'server', serverUrl: 'xhttp://sonar.example.com' } }), false);
+    assert.equal(isConnectionRecord({ ...good, target: { kind: 'server', serverUrl: 'shttps://sonar.example.com' } }), false);
+  });
 });

@@ -39,7 +39,7 @@ export function createCommands(context: CommandContext): LoadedCommands {
   };
   const bindings = registerBindingCommands(registry, context.services, context.store, context.provider, context.storagePath);
   registerTokenCommands(registry, context.services, bindings, context.showLogs);
-  const exposure = registerExposureCommands(registry, context.services, context.store, bindings.manager, context.storagePath);
+  const exposure = registerExposureCommands(registry, context.services, context.store, bindings.manager, context.storagePath, bindings.afterRevoke);
   for (const id of Object.values(CommandId)) {
     if (!handlers.has(id)) throw new Error(`No implementation for ${id}`);
   }

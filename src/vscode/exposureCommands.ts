@@ -10,6 +10,7 @@ import { IgnoreList } from '../core/exposure/ignoreList';
 import { excludeGlob, knownPlaces, vscodeUserDirOf } from '../core/exposure/places';
 import { nodeScanFiles, scanPlaces } from '../core/exposure/scan';
 import type { Finding } from '../core/exposure/scan';
+import type { TokenRef } from '../core/secrets/keys';
 import type { BindingStore } from '../core/tokens/bindingStore';
 import type { TreeNode } from '../core/tokens/treeNodes';
 import type { BindingManager } from './bindingManager';
@@ -34,7 +35,14 @@ async function findWorkspaceFiles(folder: string, glob: string, maxResults: numb
 }
 
 /** "Find Exposed Tokens…", the startup scan and each finding's fixes; every decision is in the core's exposure flows. */
-export function registerExposureCommands(runner: CommandRegistry, services: Services, store: BindingStore, manager: BindingManager, storagePath: string): ExposureCommands {
+export function registerExposureCommands(
+  runner: CommandRegistry,
+  services: Services,
+  store: BindingStore,
+  manager: BindingManager,
+  storagePath: string,
+  afterRevoke: (ref: TokenRef) => Promise<void>,
+): ExposureCommands {
   const ignoreList = new IgnoreList(services.state);
   const git = createGitProbe();
   const model = new ExposureModel({
@@ -68,6 +76,7 @@ export function registerExposureCommands(runner: CommandRegistry, services: Serv
     displayPath,
     bindProvider: (connection, ref) => manager.bindEditorProvider(connection, ref),
     handOffToSonarlint: (ref, section, sonarlintConnectionId) => manager.handOffTo(section, sonarlintConnectionId, ref),
+    removeBindings: afterRevoke,
     openFile: async (file, line) => {
       const position = new vscode.Position(Math.max(line - 1, 0), 0);
       await vscode.window.showTextDocument(vscode.Uri.file(file), { selection: new vscode.Range(position, position) });

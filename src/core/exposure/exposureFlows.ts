@@ -34,6 +34,8 @@ export interface ExposureFlowDeps extends FlowDeps {
   bindProvider(connection: ConnectionRecord, ref: TokenRef): Promise<void>;
   /** SonarQube for IDE keeps its own secret: its connection form is opened for one paste (clipboard, cleared). */
   handOffToSonarlint(ref: TokenRef, section: 'sonarqube' | 'sonarcloud', sonarlintConnectionId: string | undefined): Promise<void>;
+  /** After a revoke on one of the person's connections: what was bound to that token goes, as after the Tokens view's revoke. */
+  removeBindings(ref: TokenRef): Promise<void>;
   openFile(file: string, line: number): Promise<void>;
 }
 
@@ -224,7 +226,11 @@ export async function revokeFound(deps: ExposureFlowDeps, finding: Finding): Pro
   const picked = await pickTokenName(deps, connection, alive, finding, located.value, known !== undefined);
   if (!picked) return;
   const isSignInToken = known ? (await deps.vault.readSignIn(known.id)) === located.value : false;
-  const result = await revokeTokenFlow({ ...deps, api: picked.api }, connection, { login: alive.login, name: picked.name }, { usedBy: [deps.displayPath(finding.place.path)], isSignInToken });
+  const result = await revokeTokenFlow({ ...deps, api: picked.api }, connection, { login: alive.login, name: picked.name }, {
+    usedBy: [deps.displayPath(finding.place.path)],
+    isSignInToken,
+    ...(known ? { cleanUp: (ref: TokenRef) => deps.removeBindings(ref) } : {}),
+  });
   if (result.revoked !== true) return;
   const fix = planRemoval(finding, located);
   const where = deps.displayPath(finding.place.path);

@@ -87,6 +87,7 @@ describe('exposure flows: move, revoke, replace, ignore', () => {
     });
     await model.scan();
     const bound: Array<{ kind: string; ref: TokenRef; detail?: string }> = [];
+    const unbound: TokenRef[] = [];
     const opened: string[] = [];
     const deps: ExposureFlowDeps = {
       prompter,
@@ -104,6 +105,7 @@ describe('exposure flows: move, revoke, replace, ignore', () => {
       displayPath: (file) => path.relative(root, file),
       bindProvider: async (_connection, ref) => void bound.push({ kind: 'provider', ref }),
       handOffToSonarlint: async (ref, section, id) => void bound.push({ kind: 'sonarlint', ref, detail: `${section}/${id}` }),
+      removeBindings: async (ref) => void unbound.push(ref),
       openFile: async (file, line) => void opened.push(`${path.relative(root, file)}:${line}`),
     };
     const finding = (suffix: string): Finding => {
@@ -122,7 +124,7 @@ describe('exposure flows: move, revoke, replace, ignore', () => {
       }
     };
     const read = (relative: string) => fs.readFileSync(path.join(root, relative), 'utf8');
-    return { deps, model, vault, secrets, prompter, bound, opened, finding, assertGone, read, connection };
+    return { deps, model, vault, secrets, prompter, bound, unbound, opened, finding, assertGone, read, connection };
   }
 
   it('moves an MCP entry to secure storage: the entry leaves the file, the value is held, the server is bound to VS Code', async () => {
@@ -163,6 +165,18 @@ describe('exposure flows: move, revoke, replace, ignore', () => {
     assert.ok(known.tokenNames('ada').includes('sign-in'), 'the sign-in token was revoked');
     assert.equal(env.read('project/.env'), fill('\uFEFFSONARQUBE_URL={knownUrl}\r\nDEBUG=1\r\n', values));
     assert.match(env.prompter.messages('info').join('\n'), new RegExp(`env-${counter} was revoked and removed from project/.env`));
+    env.assertGone(values.dotenv);
+  });
+
+  it('revoking a found token that is also held and bound removes its bindings, as the Tokens view\'s revoke does', async () => {
+    const env = await setUp([{ pick: `env-${counter}` }, { confirm: true }]);
+    const ref = { connectionId: 'c-1', login: 'ada', name: names.dotenv };
+    await env.vault.store(ref, values.dotenv);
+    await revokeFound(env.deps, env.finding('.env'));
+    env.prompter.assertDone();
+    assert.ok(!known.tokenNames('ada').includes(names.dotenv), 'the token is still on the server');
+    assert.deepEqual(env.unbound, [ref]);
+    assert.equal(await env.vault.read(ref), undefined, 'the revoked value is still held');
     env.assertGone(values.dotenv);
   });
 

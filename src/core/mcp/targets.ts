@@ -79,6 +79,8 @@ const throughLauncher = (t: Translate) => t('started through this extension\'s l
 const approveProjectServer = (t: Translate, serverName: string) =>
   t('Claude Code lists project servers as "Pending approval": approve "{0}" in Claude Code (/mcp) before it starts.', serverName);
 
+const approveKiroVariable = (t: Translate) => t('Kiro expands only the variables you approved: approve SONARQUBE_TOKEN when Kiro asks.');
+
 /** Claude Desktop from the Microsoft Store (MSIX, the Windows default since February 2026) reads only its package's copy. */
 const CLAUDE_MSIX_PACKAGE = 'Claude_pzs8sxrjxfjjc';
 const CLAUDE_DESKTOP_FILE = 'claude_desktop_config.json';
@@ -216,7 +218,7 @@ export const MCP_TARGETS: readonly McpClientRow[] = [
     topKey: 'mcpServers',
     file: (places) => places.home('.kiro', 'settings', 'mcp.json'),
     variableSyntax: '${NAME}',
-    variableStep: (t) => t('Kiro expands only the variables you approved: approve SONARQUBE_TOKEN when Kiro asks.'),
+    variableStep: approveKiroVariable,
   },
   {
     id: 'kiroWorkspace',
@@ -228,7 +230,7 @@ export const MCP_TARGETS: readonly McpClientRow[] = [
     topKey: 'mcpServers',
     file: (places) => places.folder('.kiro', 'settings', 'mcp.json'),
     variableSyntax: '${NAME}',
-    variableStep: (t) => t('Kiro expands only the variables you approved: approve SONARQUBE_TOKEN when Kiro asks.'),
+    variableStep: approveKiroVariable,
   },
   {
     id: 'claudeDesktop',

@@ -2,8 +2,8 @@
 // nothing (or nothing more) to clear.
 import * as assert from 'node:assert/strict';
 import { copyWithAutoClear, PendingClears, systemTimers } from '../../../src/core/clipboard/autoClear';
-import type { Timers } from '../../../src/core/clipboard/autoClear';
 import type { Clipboard } from '../../../src/core/ports';
+import { manualTimers } from '../support/manualTimers';
 import { RecordingLogger } from '../support/recordingLogger';
 
 /** A clipboard that counts what is done to it. */
@@ -19,23 +19,6 @@ class CountingClipboard implements Clipboard {
     this.writes.push(value);
     this.text = value;
   }
-}
-
-/** Timers that fire only when told. */
-function manualTimers(): Timers & { fire(): void } {
-  const callbacks = new Map<object, () => void>();
-  return {
-    setTimeout: (callback) => {
-      const handle = {};
-      callbacks.set(handle, callback);
-      return handle;
-    },
-    clearTimeout: (handle) => void callbacks.delete(handle as object),
-    fire: () => {
-      for (const callback of callbacks.values()) callback();
-      callbacks.clear();
-    },
-  };
 }
 
 const settle = () => new Promise((resolve) => setImmediate(resolve));

@@ -5,26 +5,10 @@ import { PendingClears } from '../../../src/core/clipboard/autoClear';
 import type { Timers } from '../../../src/core/clipboard/autoClear';
 import { copyTokenFlow } from '../../../src/core/flows/copyToken';
 import { freshTokenValue } from '../support/fakeTokenApi';
+import { manualTimers } from '../support/manualTimers';
 import { environment, serverConnection } from '../flows/harness';
 
 const ref = { connectionId: 'conn-1', login: 'alice', name: 'laptop' };
-
-/** Timers of a window that closes before they fire. */
-function timersThatNeverFire(): Timers & { fire(): void } {
-  const callbacks = new Map<object, () => void>();
-  return {
-    setTimeout: (callback) => {
-      const handle = {};
-      callbacks.set(handle, callback);
-      return handle;
-    },
-    clearTimeout: (handle) => void callbacks.delete(handle as object),
-    fire: () => {
-      for (const callback of callbacks.values()) callback();
-      callbacks.clear();
-    },
-  };
-}
 
 async function copied(pending: PendingClears, timers: Timers) {
   const env = environment([]);
@@ -38,7 +22,7 @@ async function copied(pending: PendingClears, timers: Timers) {
 describe('attack: a copied token outlives the window', () => {
   it('clears the clipboard on deactivation while it still holds the copied token', async () => {
     const pending = new PendingClears();
-    const { env, value } = await copied(pending, timersThatNeverFire());
+    const { env, value } = await copied(pending, manualTimers());
     await pending.clearNow(env.clipboard, env.logger);
     assert.equal(env.clipboard.text, '');
     env.assertNoLeak(value);
@@ -46,7 +30,7 @@ describe('attack: a copied token outlives the window', () => {
 
   it('leaves what the person copied since alone', async () => {
     const pending = new PendingClears();
-    const { env } = await copied(pending, timersThatNeverFire());
+    const { env } = await copied(pending, manualTimers());
     env.clipboard.text = 'a shopping list';
     await pending.clearNow(env.clipboard);
     assert.equal(env.clipboard.text, 'a shopping list');
@@ -54,7 +38,7 @@ describe('attack: a copied token outlives the window', () => {
 
   it('forgets a copy once its own timer cleared it, so deactivation touches nothing', async () => {
     const pending = new PendingClears();
-    const timers = timersThatNeverFire();
+    const timers = manualTimers();
     const { env } = await copied(pending, timers);
     timers.fire();
     await new Promise((resolve) => setImmediate(resolve));

@@ -6,7 +6,7 @@ import { nodeFileSystem } from '../core/config/fileSystem';
 import { bindConnectedModeFlow, handOffToSonarlint, removeConnectedModeEffects } from '../core/flows/bindConnectedMode';
 import type { ConnectedModeEffectsDeps, HandOffDeps, ProjectBinding, SonarlintSettings } from '../core/flows/bindConnectedMode';
 import { bindEditorProvider, bindMcpFlow, removeMcpBindingEffects, repairLauncherBindings, switchMcpBindingToken } from '../core/flows/bindMcp';
-import type { BindMcpDeps, EditorMcpApi, McpBindingEffectsDeps } from '../core/flows/bindMcp';
+import type { BindMcpDeps, EditorMcpApi, McpBindingEffectsDeps, McpBindingWriteDeps } from '../core/flows/bindMcp';
 import { buildMcpLaunch } from '../core/mcp/launch';
 import type { TokenRef } from '../core/secrets/keys';
 import type { BindingRecord, BindingStore, ConnectedModeBinding, McpBinding } from '../core/tokens/bindingStore';
@@ -66,18 +66,25 @@ export class BindingManager {
     return { t, logger: this.services.logger, fs: nodeFileSystem, credentials: this.launcherHost.credentials, readValue: (ref) => this.services.vault.read(ref) };
   }
 
-  private bindDeps(): BindMcpDeps {
-    const folders = (vscode.workspace.workspaceFolders ?? []).filter((folder) => folder.uri.scheme === 'file');
+  /** What writing a launcher binding into a client file needs (also for a found token's entry, rewritten in place). */
+  mcpWriteDeps(): McpBindingWriteDeps {
     return {
       ...this.effectsDeps(),
       prompter: this.services.prompter,
       store: this.store,
-      paths: { platform: process.platform, home: os.homedir(), env: process.env, exists: fs.existsSync },
-      folders: folders.map((folder) => ({ name: folder.name, path: folder.uri.fsPath })),
-      editorApis: this.editorApis,
       launchFor: (connection) => buildMcpLaunch(readMcpLauncherSettings(this.storagePath), connection.target, { t }),
       installLauncher: () => this.launcherHost.installLauncher(),
       displayPath,
+    };
+  }
+
+  private bindDeps(): BindMcpDeps {
+    const folders = (vscode.workspace.workspaceFolders ?? []).filter((folder) => folder.uri.scheme === 'file');
+    return {
+      ...this.mcpWriteDeps(),
+      paths: { platform: process.platform, home: os.homedir(), env: process.env, exists: fs.existsSync },
+      folders: folders.map((folder) => ({ name: folder.name, path: folder.uri.fsPath })),
+      editorApis: this.editorApis,
       openFile: async (file) => void (await vscode.window.showTextDocument(vscode.Uri.file(file))),
     };
   }

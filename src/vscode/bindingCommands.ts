@@ -155,7 +155,7 @@ export function registerBindingCommands(
     manager,
     remindAboutExpiry,
     repairLauncherEntries: () => manager.repairLauncherEntries(),
-    recoveryBindings: { store, remove: (binding) => manager.remove(binding), switchToken: (binding, to) => manager.switchToken(binding, to, false) },
+    recoveryBindings: { store, remove: (binding) => manager.remove(binding), undoBind: (binding) => manager.undoBind(binding), switchToken: (binding, to) => manager.switchToken(binding, to, false) },
     usedBy: (ref) => manager.usedBy(ref),
     afterRevoke: (ref) => removeAll(store.forToken(ref)),
     afterRemoveConnection: (connectionId) => removeAll(store.forConnection(connectionId)),

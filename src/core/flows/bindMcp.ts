@@ -74,7 +74,8 @@ function slug(text: string): string {
   return text.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '');
 }
 
-async function requireValue(deps: McpBindingEffectsDeps, ref: TokenRef): Promise<string> {
+/** The value to bind, or words saying it is not on this computer. */
+export async function requireValue(deps: Pick<McpBindingEffectsDeps, 'readValue' | 't'>, ref: TokenRef): Promise<string> {
   const value = await deps.readValue(ref);
   if (value === undefined) {
     throw new WordedError(deps.t('The value of token {0} is not in secure storage on this computer: generate a new token to bind it.', ref.name));

@@ -30,22 +30,50 @@ function parseArguments(argv) {
   return options;
 }
 
+/** How long a stopped suite may take to close its browsers before it and its servers are killed. */
+const STOP_GRACE_MS = 15_000;
+
 let running;
-// Ctrl+C or a kill stops the running suite's whole process group (mocha, code-server, Chromium), then the finally
-// blocks clean up.
+let temp;
+// Ctrl+C or a kill interrupts the running suite (SIGINT: playwright closes its browsers; SIGTERM only closes them and
+// mocha would go on with the next test), then kills whatever is left of it, then the finally block cleans up.
 for (const signal of ['SIGINT', 'SIGTERM']) {
   process.on(signal, () => {
-    if (running) {
-      try { process.kill(-running.pid, 'SIGTERM'); } catch { /* already gone */ }
-    }
     process.exitCode = 130;
+    if (!running) return;
+    signalGroup(running.pid, 'SIGINT');
+    setTimeout(() => {
+      if (running) signalGroup(running.pid, 'SIGKILL');
+      stopLeftovers();
+    }, STOP_GRACE_MS);
   });
+}
+
+function signalGroup(pid, signal) {
+  try { process.kill(-pid, signal); } catch { /* already gone */ }
+}
+
+/**
+ * Kills the process groups of processes started from the temp folder: the runs' TMPDIR is inside it, so every
+ * code-server a test started (in a group of its own) names it on its command line, also when its test was killed.
+ */
+function stopLeftovers() {
+  if (!temp) return;
+  for (const pid of fs.readdirSync('/proc').filter((name) => /^\d+$/.test(name)).map(Number)) {
+    if (pid === process.pid) continue;
+    try {
+      if (!fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes(temp)) continue;
+      const processGroup = Number(fs.readFileSync(`/proc/${pid}/stat`, 'utf8').replace(/^.*\) /s, '').split(' ')[2]);
+      signalGroup(processGroup, 'SIGKILL');
+    } catch { /* it ended meanwhile */ }
+  }
 }
 
 /** Runs a command in its own process group; output goes to ours and, when given, into `logFile`. */
 function run(command, args, cwd, logFile) {
   return new Promise((resolve) => {
-    const child = spawn(command, args, { cwd, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+    const env = { ...process.env, TMPDIR: path.join(temp, 'tmp') };
+    const child = spawn(command, args, { cwd, env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
     running = child;
     const log = logFile ? fs.createWriteStream(logFile) : undefined;
     let output = '';
@@ -58,8 +86,9 @@ function run(command, args, cwd, logFile) {
     }
     child.on('close', (code, signal) => {
       running = undefined;
-      // Whatever the suite left behind in its group (a code-server whose test hung) goes with it.
-      try { process.kill(-child.pid, 'SIGKILL'); } catch { /* nothing left */ }
+      // Whatever the suite left behind (a code-server whose test was killed) goes with it.
+      signalGroup(child.pid, 'SIGKILL');
+      stopLeftovers();
       log?.end();
       resolve({ code: signal ? 1 : code, output });
     });
@@ -83,7 +112,8 @@ function failedTitles(output) {
 async function main() {
   const options = parseArguments(process.argv.slice(2));
   const head = execFileSync('git', ['-C', REPO, 'rev-parse', 'HEAD'], { encoding: 'utf8' }).trim();
-  const temp = fs.mkdtempSync(path.join(os.tmpdir(), 'sqt-e2e-repeat-'));
+  temp = fs.mkdtempSync(path.join(os.tmpdir(), 'sqt-e2e-repeat-'));
+  fs.mkdirSync(path.join(temp, 'tmp'));
   const checkout = path.join(temp, 'repo');
   const keptResults = path.join(REPO, 'test-results', 'repeat');
   const results = [];

@@ -1,22 +1,12 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
-import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { copyWithAutoClear } from '../core/clipboard/autoClear';
 import type { ConnectionRecord } from '../core/connections/connectionStore';
 import { nodeFileSystem } from '../core/config/fileSystem';
-import { writeFileAtomic } from '../core/config/atomicWrite';
-import { confirmWorkspaceFile } from '../core/config/confinement';
-import { readConfigFile } from '../core/config/jsoncFile';
-import {
-  planConnectedModeConnection,
-  projectBindingValue,
-  removeConnectedModeConnection,
-  sharedConnectedModeJson,
-} from '../core/connectedMode/sonarlint';
-import type { SonarlintConnections } from '../core/connectedMode/sonarlint';
+import { bindConnectedModeFlow, handOffToSonarlint, removeConnectedModeEffects } from '../core/flows/bindConnectedMode';
+import type { ConnectedModeEffectsDeps, HandOffDeps, ProjectBinding, SonarlintSettings } from '../core/flows/bindConnectedMode';
 import { bindEditorProvider, bindMcpFlow, removeMcpBindingEffects, repairLauncherBindings, switchMcpBindingToken } from '../core/flows/bindMcp';
-import type { BindMcpDeps, EditorMcpApi, McpBindingEffectsDeps } from '../core/flows/bindMcp';
+import type { BindMcpDeps, EditorMcpApi, McpBindingEffectsDeps, McpBindingWriteDeps } from '../core/flows/bindMcp';
 import { buildMcpLaunch } from '../core/mcp/launch';
 import type { TokenRef } from '../core/secrets/keys';
 import type { BindingRecord, BindingStore, ConnectedModeBinding, McpBinding } from '../core/tokens/bindingStore';
@@ -29,7 +19,6 @@ import { t } from './l10n';
 import type { Services } from './services';
 
 const SONARLINT_EXTENSION_ID = 'SonarSource.sonarlint-vscode';
-const SHARED_FILE = path.join('.sonarlint', 'connectedMode.json');
 
 /** Binds tokens to their targets and undoes exactly that; every decision it needs is made in the core. */
 export class BindingManager {
@@ -77,109 +66,67 @@ export class BindingManager {
     return { t, logger: this.services.logger, fs: nodeFileSystem, credentials: this.launcherHost.credentials, readValue: (ref) => this.services.vault.read(ref) };
   }
 
-  private bindDeps(): BindMcpDeps {
-    const folders = (vscode.workspace.workspaceFolders ?? []).filter((folder) => folder.uri.scheme === 'file');
+  /** What writing a launcher binding into a client file needs (also for a found token's entry, rewritten in place). */
+  mcpWriteDeps(): McpBindingWriteDeps {
     return {
       ...this.effectsDeps(),
       prompter: this.services.prompter,
       store: this.store,
-      paths: { platform: process.platform, home: os.homedir(), env: process.env, exists: fs.existsSync },
-      folders: folders.map((folder) => ({ name: folder.name, path: folder.uri.fsPath })),
-      editorApis: this.editorApis,
       launchFor: (connection) => buildMcpLaunch(readMcpLauncherSettings(this.storagePath), connection.target, { t }),
       installLauncher: () => this.launcherHost.installLauncher(),
       displayPath,
+    };
+  }
+
+  private bindDeps(): BindMcpDeps {
+    const folders = (vscode.workspace.workspaceFolders ?? []).filter((folder) => folder.uri.scheme === 'file');
+    return {
+      ...this.mcpWriteDeps(),
+      paths: { platform: process.platform, home: os.homedir(), env: process.env, exists: fs.existsSync },
+      folders: folders.map((folder) => ({ name: folder.name, path: folder.uri.fsPath })),
+      editorApis: this.editorApis,
       openFile: async (file) => void (await vscode.window.showTextDocument(vscode.Uri.file(file))),
     };
   }
 
   /** Connected mode: connection in User settings (no token), folders bound, optional shared file, then the hand-off. */
   async bindConnectedMode(connection: ConnectionRecord, ref: TokenRef): Promise<void> {
-    const { prompter } = this.services;
-    if (!vscode.extensions.getExtension(SONARLINT_EXTENSION_ID)) {
-      const show = t('Show Extension');
-      if ((await prompter.warn(t('SonarQube for IDE is not installed. Install it, then bind the token again.'), show)) === show) {
-        await vscode.commands.executeCommand('workbench.extensions.search', SONARLINT_EXTENSION_ID);
-      }
-      return;
-    }
     const folders = vscode.workspace.workspaceFolders ?? [];
-    if (folders.length === 0) {
-      void prompter.error(t('Open the folder of your project first: connected mode binds workspace folders to a SonarQube project.'));
-      return;
-    }
-    const title = t('Bind {0} to SonarQube for IDE', ref.name);
-    const chosen =
-      folders.length === 1
-        ? [folders[0]]
-        : await prompter.pickMany(
-            folders.map((folder) => ({ label: folder.name, description: folder.uri.fsPath, value: folder, picked: true })),
-            { title, step: 1, totalSteps: 3, placeholder: t('Which folders belong to the project?') },
-          );
-    if (!chosen || chosen.length === 0) return;
-    const api = await this.services.apiFor(connection.id);
-    const projectKey = await prompter.searchPick({
-      title,
-      step: 2,
-      totalSteps: 3,
-      placeholder: t('Project on {0}', connection.label),
-      search: async (query, signal) => (await api.scannableProjects(query, { signal })).map((project) => ({ label: project.name, description: project.key, value: project.key })),
-    });
-    if (projectKey === undefined) return;
-    const share = await prompter.pick(
-      [
-        { label: t('Share with the team'), detail: t('Also write .sonarlint/connectedMode.json (no secret in it) so teammates are offered the same binding.'), value: true },
-        { label: t('Only for me'), value: false },
-      ],
-      { title, step: 3, totalSteps: 3 },
+    await bindConnectedModeFlow(
+      {
+        ...this.connectedModeDeps(),
+        ...this.handOffDeps(),
+        sonarlintInstalled: vscode.extensions.getExtension(SONARLINT_EXTENSION_ID) !== undefined,
+        showSonarlintExtension: async () => void (await vscode.commands.executeCommand('workbench.extensions.search', SONARLINT_EXTENSION_ID)),
+        folders: folders.map((folder) => ({ name: folder.name, uri: folder.uri.toString(), path: folder.uri.scheme === 'file' ? folder.uri.fsPath : undefined })),
+        apiFor: (id) => this.services.apiFor(id),
+        journal: this.services.journal,
+        displayPath,
+      },
+      connection,
+      ref,
     );
-    if (share === undefined) return;
-
-    const sonarlint = vscode.workspace.getConfiguration('sonarlint');
-    const plan = planConnectedModeConnection(this.userConnections(), connection.target);
-    if (plan.writeConnections) await sonarlint.update(`connectedMode.connections.${plan.section}`, plan.next[plan.section], vscode.ConfigurationTarget.Global);
-    for (const folder of chosen) {
-      await vscode.workspace
-        .getConfiguration('sonarlint', folder.uri)
-        .update('connectedMode.project', projectBindingValue(plan.connectionId, projectKey), vscode.ConfigurationTarget.WorkspaceFolder);
-    }
-    const sharedFiles = share ? await this.writeSharedFiles(chosen, connection, projectKey) : [];
-    const binding = (await this.store.add({
-      kind: 'connectedMode',
-      token: ref,
-      section: plan.section,
-      sonarlintConnectionId: plan.connectionId,
-      addedConnection: !plan.reused,
-      folders: chosen.map((folder) => folder.uri.toString()),
-      projectKey,
-      sharedFiles,
-    })) as ConnectedModeBinding;
-    this.services.logger.info(`[bind] ${ref.name} bound to SonarQube for IDE connection ${plan.connectionId}, project ${projectKey}`);
-    await this.handOff(binding, ref);
   }
 
-  /**
-   * SonarQube for IDE keeps its token in its own secure storage, which no other extension can write: the value goes
-   * to the clipboard (cleared again) and its connection form opens for one paste.
-   */
-  async handOff(binding: ConnectedModeBinding, ref: TokenRef): Promise<void> {
-    await this.handOffTo(binding.section, binding.sonarlintConnectionId, ref);
+  /** The hand-off to a SonarQube for IDE connection (a token found in its settings, or a rotated binding). */
+  handOffTo(section: ConnectedModeBinding['section'], sonarlintConnectionId: string | undefined, ref: TokenRef): Promise<void> {
+    return handOffToSonarlint(this.handOffDeps(), section, sonarlintConnectionId, ref);
   }
 
-  /** The hand-off to a SonarQube for IDE connection this extension did not bind (a token found in its settings). */
-  async handOffTo(section: ConnectedModeBinding['section'], sonarlintConnectionId: string | undefined, ref: TokenRef): Promise<void> {
-    const value = await this.requireValue(ref);
-    const { clipboard } = this.services.copyDeps();
-    await copyWithAutoClear(clipboard.clipboard, value, clipboard.clearSeconds, { logger: this.services.logger, pending: clipboard.pending });
-    await vscode.commands.executeCommand(
-      section === 'sonarqube' ? 'SonarLint.EditSonarQubeConnection' : 'SonarLint.EditSonarCloudConnection',
-      sonarlintConnectionId,
-    );
-    void this.services.prompter.info(
-      clipboard.clearSeconds > 0
-        ? t('Token {0} is on the clipboard for {1} seconds: paste it into the Token field of the SonarQube for IDE form that just opened, then save.', ref.name, clipboard.clearSeconds)
-        : t('Token {0} is on the clipboard: paste it into the Token field of the SonarQube for IDE form that just opened, then save.', ref.name),
-    );
+  private handOffDeps(): HandOffDeps {
+    return {
+      prompter: this.services.prompter,
+      t,
+      logger: this.services.logger,
+      clipboard: this.services.copyDeps().clipboard,
+      readValue: (ref) => this.services.vault.read(ref),
+      openConnectionForm: async (section, id) =>
+        void (await vscode.commands.executeCommand(section === 'sonarqube' ? 'SonarLint.EditSonarQubeConnection' : 'SonarLint.EditSonarCloudConnection', id)),
+    };
+  }
+
+  private connectedModeDeps(): ConnectedModeEffectsDeps {
+    return { settings: sonarlintSettings, fs: nodeFileSystem, store: this.store, targetOf: (id) => this.services.connections.get(id)?.target };
   }
 
   /** At activation: entries written for the launcher follow it when the editor's runtime or the launcher moved. */
@@ -190,15 +137,22 @@ export class BindingManager {
 
   /** Removes exactly what the binding wrote, then the record. */
   async remove(binding: BindingRecord): Promise<void> {
-    if (binding.kind === 'mcp') {
-      const leftover = await removeMcpBindingEffects(this.effectsDeps(), binding);
-      await this.store.remove(binding.id);
-      this.provider.refresh();
-      if (leftover) void this.services.prompter.warn(leftover);
-      return;
-    }
-    await this.removeConnectedMode(binding);
+    const leftover = await this.removeEffects(binding);
     await this.store.remove(binding.id);
+    if (binding.kind === 'mcp') this.provider.refresh();
+    if (leftover) void this.services.prompter.warn(leftover);
+  }
+
+  /** Recovery: what an interrupted bind wrote goes, as on unbind; its record was never stored. */
+  async undoBind(binding: BindingRecord): Promise<void> {
+    const leftover = await this.removeEffects(binding);
+    if (leftover) this.services.logger.warn(`[recovery] ${leftover}`);
+  }
+
+  private async removeEffects(binding: BindingRecord): Promise<string | undefined> {
+    if (binding.kind === 'mcp') return removeMcpBindingEffects(this.effectsDeps(), binding);
+    await removeConnectedModeEffects(this.connectedModeDeps(), binding);
+    return undefined;
   }
 
   /** Rotation: the binding now uses `to`; a launcher binding changes only its credential-store entry, no file. */
@@ -206,67 +160,24 @@ export class BindingManager {
     if (binding.kind === 'mcp') await switchMcpBindingToken(this.effectsDeps(), binding, to);
     await this.store.retarget(binding.id, to);
     if (binding.kind === 'mcp') this.provider.refresh();
-    if (binding.kind === 'connectedMode' && handOff) await this.handOff(binding, to);
+    if (binding.kind === 'connectedMode' && handOff) await this.handOffTo(binding.section, binding.sonarlintConnectionId, to);
   }
+}
 
-  private async removeConnectedMode(binding: ConnectedModeBinding): Promise<void> {
-    for (const folder of binding.folders) {
-      const configuration = vscode.workspace.getConfiguration('sonarlint', vscode.Uri.parse(folder));
-      const current = configuration.inspect<{ connectionId?: string; projectKey?: string }>('connectedMode.project')?.workspaceFolderValue;
-      if (current?.connectionId === binding.sonarlintConnectionId && current.projectKey === binding.projectKey) {
-        await configuration.update('connectedMode.project', undefined, vscode.ConfigurationTarget.WorkspaceFolder);
-      }
-    }
-    for (const file of binding.sharedFiles) {
-      const text = (await nodeFileSystem.readFile(file))?.toString('utf8');
-      if (text !== undefined && text === this.sharedText(binding)) await nodeFileSystem.unlink(file);
-    }
-    const stillUsed = this.store.list().some((other) => other.id !== binding.id && other.kind === 'connectedMode' && other.sonarlintConnectionId === binding.sonarlintConnectionId);
-    if (binding.addedConnection && !stillUsed) {
-      const next = removeConnectedModeConnection(this.userConnections(), binding.section, binding.sonarlintConnectionId);
-      const value = next[binding.section];
-      await vscode.workspace
-        .getConfiguration('sonarlint')
-        .update(`connectedMode.connections.${binding.section}`, value.length > 0 ? value : undefined, vscode.ConfigurationTarget.Global);
-    }
-  }
-
-  private sharedText(binding: ConnectedModeBinding): string | undefined {
-    const connection = this.services.connections.get(binding.token.connectionId);
-    return connection && sharedConnectedModeJson(connection.target, binding.projectKey);
-  }
-
-  private async writeSharedFiles(folders: readonly vscode.WorkspaceFolder[], connection: ConnectionRecord, projectKey: string): Promise<string[]> {
-    const text = sharedConnectedModeJson(connection.target, projectKey);
-    const created: string[] = [];
-    for (const folder of folders) {
-      if (folder.uri.scheme !== 'file') continue; // a virtual folder: its settings binding is all it gets
-      const file = path.join(folder.uri.fsPath, SHARED_FILE);
-      if (!(await confirmWorkspaceFile({ fs: nodeFileSystem, prompter: this.services.prompter, t }, folder.uri.fsPath, file))) continue;
-      const existing = (await readConfigFile(nodeFileSystem, file))?.toString('utf8');
-      if (existing === text) continue;
-      if (existing !== undefined) {
-        const replace = t('Replace');
-        if ((await this.services.prompter.warn(t('{0} already describes another binding.', displayPath(file)), replace)) !== replace) continue;
-      }
-      await nodeFileSystem.mkdir(path.dirname(file));
-      await writeFileAtomic(nodeFileSystem, file, text);
-      if (existing === undefined) created.push(file);
-    }
-    return created;
-  }
-
-  private userConnections(): SonarlintConnections {
+/** SonarQube for IDE's settings through the editor's configuration: connections in User settings, projects per folder. */
+const sonarlintSettings: SonarlintSettings = {
+  userConnections() {
     const sonarlint = vscode.workspace.getConfiguration('sonarlint');
     const read = (section: string) => sonarlint.inspect<unknown[]>(`connectedMode.connections.${section}`)?.globalValue ?? [];
     return { sonarqube: [...read('sonarqube')], sonarcloud: [...read('sonarcloud')] };
-  }
-
-  private async requireValue(ref: TokenRef): Promise<string> {
-    const value = await this.services.vault.read(ref);
-    if (value === undefined) {
-      throw new WordedError(t('The value of token {0} is not in secure storage on this computer: generate a new token to bind it.', ref.name));
-    }
-    return value;
-  }
-}
+  },
+  async writeUserConnections(section, value) {
+    await vscode.workspace.getConfiguration('sonarlint').update(`connectedMode.connections.${section}`, value, vscode.ConfigurationTarget.Global);
+  },
+  folderProject(folderUri) {
+    return vscode.workspace.getConfiguration('sonarlint', vscode.Uri.parse(folderUri)).inspect<ProjectBinding>('connectedMode.project')?.workspaceFolderValue;
+  },
+  async writeFolderProject(folderUri, value) {
+    await vscode.workspace.getConfiguration('sonarlint', vscode.Uri.parse(folderUri)).update('connectedMode.project', value, vscode.ConfigurationTarget.WorkspaceFolder);
+  },
+};

@@ -74,6 +74,7 @@ export function registerExposureCommands(
     apiFor: (id) => services.apiFor(id),
     apiWithValue: (target, value, serverVersion) => services.createApi(target, value, serverVersion),
     displayPath,
+    mcpBindings: manager.mcpWriteDeps(),
     bindProvider: (connection, ref) => manager.bindEditorProvider(connection, ref),
     handOffToSonarlint: (ref, section, sonarlintConnectionId) => manager.handOffTo(section, sonarlintConnectionId, ref),
     removeBindings: afterRevoke,

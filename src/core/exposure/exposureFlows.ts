@@ -5,9 +5,13 @@ import { parse } from 'jsonc-parser';
 import type { ConnectionRecord } from '../connections/connectionStore';
 import type { FileSystem } from '../config/fileSystem';
 import type { FlowDeps } from '../flows/deps';
+import { writeMcpBinding } from '../flows/bindMcp';
+import type { McpBindingWriteDeps } from '../flows/bindMcp';
 import { describeSonarError, errorSummary } from '../flows/describeError';
 import { revokeTokenFlow } from '../flows/revokeToken';
 import { replacementName } from '../flows/rotateToken';
+import { mcpTarget } from '../mcp/targets';
+import type { McpClientRow } from '../mcp/targets';
 import type { TokenRef } from '../secrets/keys';
 import type { SonarTarget, TokenApi, UserToken } from '../sonar/types';
 import { tokenTypeLabel } from '../policy/tokenState';
@@ -16,7 +20,7 @@ import { applyFileFix, describeFileFix, planRemoval } from './fileFixes';
 import type { FileFix } from './fileFixes';
 import type { IgnoreList } from './ignoreList';
 import type { Liveness } from './liveness';
-import { locateFinding } from './scan';
+import { locateFinding, mcpServerNameOf } from './scan';
 import type { Finding, LocatedValue, ScanFiles } from './scan';
 
 export interface ExposureFlowDeps extends FlowDeps {
@@ -30,7 +34,12 @@ export interface ExposureFlowDeps extends FlowDeps {
   /** A client that signs in with the found value: its owner's token list, and revoking itself. */
   apiWithValue(target: SonarTarget, value: string, serverVersion?: string): TokenApi;
   displayPath(file: string): string;
-  /** The secure binding a moved MCP entry becomes: VS Code's built-in MCP provider starts it from secure storage. */
+  /** Writes a moved MCP entry as a launcher binding, the way binding from the Tokens view does. */
+  readonly mcpBindings: McpBindingWriteDeps;
+  /**
+   * Where a moved MCP entry cannot be a launcher binding (VS Code's user `mcp.json`, no credential store): VS Code's
+   * built-in MCP provider starts it from secure storage.
+   */
   bindProvider(connection: ConnectionRecord, ref: TokenRef): Promise<void>;
   /** SonarQube for IDE keeps its own secret: its connection form is opened for one paste (clipboard, cleared). */
   handOffToSonarlint(ref: TokenRef, section: 'sonarqube' | 'sonarcloud', sonarlintConnectionId: string | undefined): Promise<void>;
@@ -127,6 +136,11 @@ async function pickTokenName(
 /** Writes the edit, then checks the canary: the value must be gone from the file. */
 async function takeOutOfFile(deps: ExposureFlowDeps, finding: Finding, located: LocatedValue, fix: FileFix): Promise<boolean> {
   await applyFileFix(deps.fs, finding, located, fix);
+  return checkGoneFromFile(deps, finding, located);
+}
+
+/** The canary after any edit of the finding's file: the value must be gone from it. */
+async function checkGoneFromFile(deps: ExposureFlowDeps, finding: Finding, located: LocatedValue): Promise<boolean> {
   const after = (await deps.files.read(finding.place.path))?.toString('latin1') ?? '';
   deps.model.drop(finding.id);
   if (after.includes(located.value)) {
@@ -148,17 +162,65 @@ function sonarlintConnectionIdOf(located: LocatedValue, finding: Finding): strin
   return typeof id === 'string' ? id : undefined;
 }
 
-/** After the value left an MCP entry or SonarQube for IDE's settings: bind it securely where it was used. */
-async function bindWhereItWas(deps: ExposureFlowDeps, finding: Finding, located: LocatedValue, connection: ConnectionRecord, ref: TokenRef): Promise<void> {
+/**
+ * How the token is bound securely where it was used: the MCP entry rewritten in place as a launcher binding, the
+ * server handed to VS Code's own MCP support (no client row, or no credential store), or SonarQube for IDE's form.
+ */
+type SecureUse =
+  | { readonly kind: 'launcher'; readonly row: McpClientRow; readonly serverName: string }
+  | { readonly kind: 'provider'; readonly client: string; readonly noCredentialStore?: string }
+  | { readonly kind: 'sonarlint'; readonly section: 'sonarqube' | 'sonarcloud' };
+
+async function planSecureUse(deps: ExposureFlowDeps, finding: Finding): Promise<SecureUse | undefined> {
   const sonarlint = isSonarlintSetting(finding);
-  if (sonarlint) await deps.handOffToSonarlint(ref, sonarlint.section, sonarlintConnectionIdOf(located, finding));
-  else if (finding.place.mcp) await deps.bindProvider(connection, ref);
+  if (sonarlint) return { kind: 'sonarlint', section: sonarlint.section };
+  const mcp = finding.place.mcp;
+  if (!mcp) return undefined;
+  const row = mcp.target ? mcpTarget(mcp.target) : undefined;
+  const serverName = mcpServerNameOf(finding);
+  if (!row?.file || serverName === undefined) return { kind: 'provider', client: mcp.client };
+  const status = await deps.mcpBindings.credentials.probe();
+  return status.available ? { kind: 'launcher', row, serverName } : { kind: 'provider', client: mcp.client, noCredentialStore: status.reason };
 }
 
-function bindingWords(deps: ExposureFlowDeps, finding: Finding): string | undefined {
-  if (isSonarlintSetting(finding)) return deps.t('SonarQube for IDE\'s connection form then opens so you can paste the token into its own secure storage (the clipboard is cleared again).');
-  if (finding.place.mcp) return deps.t('The server becomes an MCP server of VS Code that starts with the token from secure storage in its environment; {0} no longer lists it.', finding.place.mcp.client);
-  return undefined;
+/** What the file edit and the binding change, in words for the confirmation. */
+function secureUseWords(deps: ExposureFlowDeps, finding: Finding, fix: FileFix, use: SecureUse | undefined): string[] {
+  const { t } = deps;
+  const where = deps.displayPath(finding.place.path);
+  switch (use?.kind) {
+    case 'launcher':
+      return [
+        t('The MCP server "{0}" in {1} is rewritten to start through this extension\'s launcher, which reads the token from the operating system\'s credential store: the entry keeps no value and no variable, and the rest of the file stays as it is.', use.serverName, where),
+      ];
+    case 'provider':
+      return [
+        describeFileFix(fix, finding, where, t),
+        ...(use.noCredentialStore ? [t('{0} cannot start it through the launcher: this computer has no credential store it can use. {1}', use.client, use.noCredentialStore)] : []),
+        t('The server becomes an MCP server of VS Code that starts with the token from secure storage in its environment; {0} no longer lists it.', use.client),
+      ];
+    case 'sonarlint':
+      return [describeFileFix(fix, finding, where, t), t('SonarQube for IDE\'s connection form then opens so you can paste the token into its own secure storage (the clipboard is cleared again).')];
+    case undefined:
+      return [describeFileFix(fix, finding, where, t)];
+  }
+}
+
+/** Takes the value out of the file and binds `ref` (already in secure storage) securely where the value was used. */
+async function secureWhereItWas(deps: ExposureFlowDeps, finding: Finding, located: LocatedValue, fix: FileFix, connection: ConnectionRecord, ref: TokenRef, use: SecureUse | undefined): Promise<void> {
+  if (use?.kind === 'launcher') {
+    // The entry's own name is kept: the client's other references to the server stay valid.
+    await writeMcpBinding(deps.mcpBindings, { connection, ref, row: use.row, file: finding.place.path, delivery: 'launcher', inPlaceOf: use.serverName });
+    await checkGoneFromFile(deps, finding, located);
+    return;
+  }
+  await takeOutOfFile(deps, finding, located, fix);
+  if (use?.kind === 'sonarlint') await deps.handOffToSonarlint(ref, use.section, sonarlintConnectionIdOf(located, finding));
+  if (use?.kind === 'provider') await deps.bindProvider(connection, ref);
+}
+
+/** What the person must still do in the client after its entry was rewritten (approve a project server…). */
+function clientStepOf(deps: ExposureFlowDeps, use: SecureUse | undefined): string | undefined {
+  return use?.kind === 'launcher' ? use.row.clientStep?.(deps.t, use.serverName) : undefined;
 }
 
 /** When the token is already dead there is nothing to protect: offer to take it out of the file. */
@@ -197,19 +259,19 @@ export async function moveToSecureStorage(deps: ExposureFlowDeps, finding: Findi
   const picked = await pickTokenName(deps, connection, alive, finding, located.value);
   if (!picked) return;
   const ref: TokenRef = { connectionId: connection.id, login: alive.login, name: picked.name };
+  const use = await planSecureUse(deps, finding);
   const detail = [
     t('This extension keeps the value in secure storage as token {0} of {1} on {2}.', picked.name, alive.login, connection.label),
-    describeFileFix(fix, finding, where, t),
-    bindingWords(deps, finding),
+    ...secureUseWords(deps, finding, fix, use),
     finding.tracked ? t('The file is tracked by git: the token stays in the repository\'s history. Revoke it instead if it was ever committed.') : undefined,
   ].filter((line): line is string => line !== undefined);
   if (!(await prompter.confirm(t('Move {0} from {1} to secure storage?', finding.masked, where), { detail: detail.join('\n\n'), confirmLabel: t('Move') }))) return;
   // Secure storage first: a failed file edit then leaves the value in both places, never in neither.
   await deps.vault.store(ref, located.value);
-  await takeOutOfFile(deps, finding, located, fix);
-  deps.logger.info(`[exposure] moved a found token (${finding.masked}) from ${finding.place.path} to secure storage as "${picked.name}"`);
-  await bindWhereItWas(deps, finding, located, connection, ref);
-  void prompter.info(t('{0} is now held in secure storage as {1} and is no longer in {2}.', finding.masked, picked.name, where));
+  await secureWhereItWas(deps, finding, located, fix, connection, ref, use);
+  deps.logger.info(`[exposure] moved a found token (${finding.masked}) from ${finding.place.path} to secure storage as "${picked.name}" (${use?.kind ?? 'file edit'})`);
+  const done = t('{0} is now held in secure storage as {1} and is no longer in {2}.', finding.masked, picked.name, where);
+  void prompter.info([done, clientStepOf(deps, use)].filter(Boolean).join(' '));
 }
 
 /** Revoke on the server (recommended for committed tokens), then take the dead value out of the file. */
@@ -241,7 +303,8 @@ export async function revokeFound(deps: ExposureFlowDeps, finding: Finding): Pro
 /** Replace: a new token like the old one, bound securely where the old one was used, then the old one revoked. */
 export async function replaceFound(deps: ExposureFlowDeps, finding: Finding): Promise<void> {
   const { t, prompter } = deps;
-  if (!finding.place.mcp && !isSonarlintSetting(finding)) {
+  const use = await planSecureUse(deps, finding);
+  if (!use) {
     void prompter.error(t('Replace binds the new token securely where the old one was used: only MCP entries and SonarQube for IDE settings can be bound that way. Revoke this one instead.'));
     return;
   }
@@ -266,16 +329,15 @@ export async function replaceFound(deps: ExposureFlowDeps, finding: Finding): Pr
   }
   const newName = replacementName(picked.name, deps.clock.now(), picked.tokens.map((token) => token.name));
   const where = deps.displayPath(finding.place.path);
-  const detail = [t('A new token {0} is generated for {1} on {2} and kept in secure storage.', newName, alive.login, connection.label), describeFileFix(fix, finding, where, t), bindingWords(deps, finding), t('Then {0} is revoked.', picked.name)];
-  if (!(await prompter.confirm(t('Replace {0} ({1})?', picked.name, finding.masked), { detail: detail.filter(Boolean).join('\n\n'), confirmLabel: t('Replace') }))) return;
+  const detail = [t('A new token {0} is generated for {1} on {2} and kept in secure storage.', newName, alive.login, connection.label), ...secureUseWords(deps, finding, fix, use), t('Then {0} is revoked.', picked.name)];
+  if (!(await prompter.confirm(t('Replace {0} ({1})?', picked.name, finding.masked), { detail: detail.join('\n\n'), confirmLabel: t('Replace') }))) return;
   const expirationDate = old?.expirationDate && !old.isExpired ? old.expirationDate.slice(0, 10) : undefined;
   const generated = await prompter.withProgress(t('Generating {0}…', newName), (signal) =>
     picked.api.generateToken({ name: newName, type: 'USER_TOKEN', expirationDate, ...(alive.login !== connection.login && connection.isAdmin ? { login: alive.login } : {}) }, { signal }),
   );
   const ref: TokenRef = { connectionId: connection.id, login: generated.login, name: generated.name };
   await deps.vault.store(ref, generated.token);
-  await takeOutOfFile(deps, finding, located, fix);
-  await bindWhereItWas(deps, finding, located, connection, ref);
+  await secureWhereItWas(deps, finding, located, fix, connection, ref, use);
   try {
     await picked.api.revokeToken({ name: picked.name, ...(alive.login !== connection.login ? { login: alive.login } : {}) });
   } catch (error) {
@@ -283,7 +345,8 @@ export async function replaceFound(deps: ExposureFlowDeps, finding: Finding): Pr
     void prompter.warn(t('{0} replaces {1}, but {1} could not be revoked: {2} Revoke it from the Tokens view.', newName, picked.name, describeSonarError(error, connection.label, t)));
     return;
   }
-  void prompter.info(t('{0} replaces {1}, which was revoked; {2} no longer holds a token.', newName, picked.name, where));
+  const done = t('{0} replaces {1}, which was revoked; {2} no longer holds a token.', newName, picked.name, where);
+  void prompter.info([done, clientStepOf(deps, use)].filter(Boolean).join(' '));
 }
 
 /** Ignore: remembered by the SHA-256 of the value, so the finding stops showing. */

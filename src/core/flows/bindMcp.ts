@@ -33,31 +33,49 @@ export interface McpBindingEffectsDeps {
   readValue(ref: TokenRef): Promise<string | undefined>;
 }
 
-export interface BindMcpDeps extends McpBindingEffectsDeps {
+/** What writing a binding into a client file needs: the credential store, the file, the record. */
+export interface McpBindingWriteDeps extends McpBindingEffectsDeps {
   readonly prompter: Prompter;
   readonly store: BindingStore;
-  /** Where the files are on this computer; the chosen workspace folder is added. */
-  readonly paths: Omit<PathContext, 'workspaceFolder'>;
-  /** Workspace folders on disk (a virtual folder has no path to write to). */
-  readonly folders: ReadonlyArray<{ readonly name: string; readonly path: string }>;
-  readonly editorApis: ReadonlySet<EditorMcpApi>;
   /** How the server starts for this connection (from the settings); throws with words when they are incomplete. */
   launchFor(connection: ConnectionRecord): McpLaunch;
   /** Puts the launcher in place (idempotent) and says what a client runs. */
   installLauncher(): Promise<LauncherRuntime>;
   /** `~/…` or workspace-relative, for messages. */
   displayPath(file: string): string;
+}
+
+export interface BindMcpDeps extends McpBindingWriteDeps {
+  /** Where the files are on this computer; the chosen workspace folder is added. */
+  readonly paths: Omit<PathContext, 'workspaceFolder'>;
+  /** Workspace folders on disk (a virtual folder has no path to write to). */
+  readonly folders: ReadonlyArray<{ readonly name: string; readonly path: string }>;
+  readonly editorApis: ReadonlySet<EditorMcpApi>;
   openFile(file: string): Promise<void>;
 }
 
 /** How the bound file hands the token to the server. */
-type Delivery = 'launcher' | 'variable' | 'plainText' | 'input';
+export type McpDelivery = 'launcher' | 'variable' | 'plainText' | 'input';
+
+export interface McpBindingWrite {
+  readonly connection: ConnectionRecord;
+  readonly ref: TokenRef;
+  readonly row: McpClientRow;
+  readonly file: string;
+  readonly delivery: McpDelivery;
+  /**
+   * The entry of this name is rewritten in place (the entry a found token was pasted in); without it a name already
+   * taken in the file is asked about.
+   */
+  readonly inPlaceOf?: string;
+}
 
 function slug(text: string): string {
   return text.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '');
 }
 
-async function requireValue(deps: McpBindingEffectsDeps, ref: TokenRef): Promise<string> {
+/** The value to bind, or words saying it is not on this computer. */
+export async function requireValue(deps: Pick<McpBindingEffectsDeps, 'readValue' | 't'>, ref: TokenRef): Promise<string> {
   const value = await deps.readValue(ref);
   if (value === undefined) {
     throw new WordedError(deps.t('The value of token {0} is not in secure storage on this computer: generate a new token to bind it.', ref.name));
@@ -80,7 +98,7 @@ export async function bindEditorProvider(deps: Pick<BindMcpDeps, 'store' | 't'>,
 }
 
 /** Without a credential store: one sentence saying so, then the fallback the client allows, only if the person agrees. */
-async function chooseFallback(deps: BindMcpDeps, row: McpClientRow, file: string, reason: string): Promise<Delivery | undefined> {
+async function chooseFallback(deps: BindMcpDeps, row: McpClientRow, file: string, reason: string): Promise<McpDelivery | undefined> {
   const { t, prompter } = deps;
   const client = row.client(t);
   deps.logger.warn(`[bind] no credential store for ${row.id}: ${reason}`);
@@ -106,14 +124,14 @@ async function chooseFallback(deps: BindMcpDeps, row: McpClientRow, file: string
   return confirmed ? 'plainText' : undefined;
 }
 
-async function chooseDelivery(deps: BindMcpDeps, row: McpClientRow, file: string): Promise<Delivery | undefined> {
+async function chooseDelivery(deps: BindMcpDeps, row: McpClientRow, file: string): Promise<McpDelivery | undefined> {
   if (row.secret === 'input') return 'input';
   const status = await deps.credentials.probe();
   return status.available ? 'launcher' : chooseFallback(deps, row, file, status.reason);
 }
 
 /** Writes the entry, asking what to do when a server of that name is there already; undefined when cancelled. */
-async function writeEntry(deps: BindMcpDeps, base: ApplyMcpFileBinding): Promise<Extract<ApplyResult, { kind: 'written' }> | undefined> {
+async function writeEntry(deps: McpBindingWriteDeps, base: ApplyMcpFileBinding): Promise<Extract<ApplyResult, { kind: 'written' }> | undefined> {
   const { t, prompter } = deps;
   const first = await applyMcpFileBinding(deps.fs, base);
   if (first.kind === 'written') return first;
@@ -125,7 +143,7 @@ async function writeEntry(deps: BindMcpDeps, base: ApplyMcpFileBinding): Promise
   return second.kind === 'written' ? second : undefined;
 }
 
-function instructions(deps: BindMcpDeps, row: McpClientRow, delivery: Delivery, serverName: string): string {
+function instructions(deps: BindMcpDeps, row: McpClientRow, delivery: McpDelivery, serverName: string): string {
   const { t } = deps;
   const client = row.client(t);
   const how = {
@@ -154,13 +172,9 @@ async function pickFolder(deps: BindMcpDeps): Promise<string | undefined> {
   );
 }
 
-/**
- * Asks for the client and binds the token there. Nothing is half done: the credential-store entry is written first
- * and taken back when the file or the record cannot be written; the record is written only after the file.
- * Undefined when cancelled.
- */
+/** Asks for the client and how it gets the token, then binds the token there. Undefined when cancelled. */
 export async function bindMcpFlow(deps: BindMcpDeps, connection: ConnectionRecord, ref: TokenRef): Promise<McpBinding | undefined> {
-  const { t, prompter, logger } = deps;
+  const { t, prompter } = deps;
   const row = await prompter.pick(
     MCP_TARGETS.filter((candidate) => !candidate.requires || deps.editorApis.has(candidate.requires)).map((candidate) => ({
       label: candidate.label(t),
@@ -182,6 +196,23 @@ export async function bindMcpFlow(deps: BindMcpDeps, connection: ConnectionRecor
   if (folder !== undefined && !(await confirmWorkspaceFile(deps, folder, file))) return undefined;
   const delivery = await chooseDelivery(deps, row, file);
   if (!delivery) return undefined;
+  const binding = await writeMcpBinding(deps, { connection, ref, row, file, delivery });
+  if (!binding) return undefined;
+
+  const open = t('Open File');
+  const message = t('{0} is bound to {1} in {2}.', ref.name, row.client(t), deps.displayPath(file)) + ' ' + instructions(deps, row, delivery, binding.serverName ?? '');
+  if ((await prompter.info(message, open)) === open) await deps.openFile(file);
+  return binding;
+}
+
+/**
+ * Writes the binding into the client's file and records it. Nothing is half done: the credential-store entry is
+ * written first and taken back when the file or the record cannot be written; the record is written only after the
+ * file. Undefined when the person cancelled at a name conflict.
+ */
+export async function writeMcpBinding(deps: McpBindingWriteDeps, request: McpBindingWrite): Promise<McpBinding | undefined> {
+  const { t, logger } = deps;
+  const { connection, ref, row, file, delivery } = request;
   const value = delivery === 'launcher' || delivery === 'plainText' ? await requireValue(deps, ref) : undefined;
   const launch = deps.launchFor(connection);
   const bindingId = randomUUID();
@@ -209,8 +240,8 @@ export async function bindMcpFlow(deps: BindMcpDeps, connection: ConnectionRecor
         throw new WordedError(t('The operating system\'s credential store did not keep the token: {0} Bind again once it is unlocked.', reason));
       }
     }
-    const result = await writeEntry(deps, base);
-    if (!result) return undefined;
+    const result = request.inPlaceOf === undefined ? await writeEntry(deps, base) : await applyMcpFileBinding(deps.fs, { ...base, serverName: request.inPlaceOf, replaceExisting: true });
+    if (result?.kind !== 'written') return undefined;
     const record = {
       kind: 'mcp' as const,
       token: ref,
@@ -233,11 +264,7 @@ export async function bindMcpFlow(deps: BindMcpDeps, connection: ConnectionRecor
   } finally {
     if (!binding && runtime) await deps.credentials.delete(account).catch((error: unknown) => logger.warn(`[bind] could not take back the credential-store entry ${account}: ${errorSummary(error)}`));
   }
-
   logger.info(`[bind] ${ref.name} bound to ${row.id} in ${file} as "${binding.serverName}" (${delivery})`);
-  const open = t('Open File');
-  const message = t('{0} is bound to {1} in {2}.', ref.name, row.client(t), deps.displayPath(file)) + ' ' + instructions(deps, row, delivery, binding.serverName ?? '');
-  if ((await prompter.info(message, open)) === open) await deps.openFile(file);
   return binding;
 }
 

@@ -6,6 +6,8 @@ import { silentLogger, systemClock } from '../ports';
 import type { Clock, KeyValueStore, Logger } from '../ports';
 import { isTokenRef } from '../secrets/keys';
 import type { TokenRef } from '../secrets/keys';
+import { isBindingRecord } from '../tokens/bindingStore';
+import type { BindingRecord } from '../tokens/bindingStore';
 
 export const JOURNAL_STATE_KEY = 'sonarqubeTokens.journal';
 
@@ -53,7 +55,17 @@ export interface RemoveConnectionRecord {
   readonly connectionId: string;
 }
 
-export type OperationRecord = GenerateRecord | RotateRecord | RevokeRecord | RemoveConnectionRecord;
+/**
+ * Bind: every write is announced here before it is made, as the binding record it becomes (what unbind removes).
+ * The record is stored last: with it the bind is complete, without it recovery takes back what was written.
+ */
+export interface BindRecord {
+  readonly op: 'bind';
+  readonly step: 'writing';
+  readonly binding: BindingRecord;
+}
+
+export type OperationRecord = GenerateRecord | RotateRecord | RevokeRecord | RemoveConnectionRecord | BindRecord;
 
 export type JournalEntry = OperationRecord & {
   readonly id: string;
@@ -78,6 +90,7 @@ const STEPS: { readonly [Op in OperationRecord['op']]: readonly string[] } = {
   rotate: ['generating', 'generated', 'stored', 'switching', 'revokingOld', 'revokedOld'],
   revoke: ['revoking', 'revoked'],
   removeConnection: ['removing'],
+  bind: ['writing'],
 };
 
 /** An entry as this version writes it; anything else (hand-edited, from a future version) is ignored. */
@@ -102,6 +115,8 @@ export function isJournalEntry(value: unknown): value is JournalEntry {
       );
     case 'removeConnection':
       return typeof entry.connectionId === 'string';
+    case 'bind':
+      return isBindingRecord(entry.binding);
     default:
       return false;
   }

@@ -11,7 +11,7 @@ import type { TokenRef } from '../secrets/keys';
 import type { TokenApi } from '../sonar/types';
 import type { BindingRecord, BindingStore } from '../tokens/bindingStore';
 import type { TokenVault } from '../tokens/heldTokens';
-import type { GenerateRecord, JournalEntry, JournalOwner, OperationJournal, RemoveConnectionRecord, RevokeRecord, RotateRecord } from './journal';
+import type { BindRecord, GenerateRecord, JournalEntry, JournalOwner, OperationJournal, RemoveConnectionRecord, RevokeRecord, RotateRecord } from './journal';
 import { currentOwner } from './journal';
 
 /** What recovery does to bindings: the same effects as unbind and rotation. */
@@ -19,6 +19,8 @@ export interface RecoveryBindings {
   readonly store: BindingStore;
   /** Removes what the binding wrote, then its record. */
   remove(binding: BindingRecord): Promise<void>;
+  /** Takes back what an interrupted bind wrote, whose record was never stored: unbind's effects without the record. */
+  undoBind(binding: BindingRecord): Promise<void>;
   /** Points the binding at `to`: its record and, for a plain-text file, the value in the file. */
   switchToken(binding: BindingRecord, to: TokenRef): Promise<void>;
 }
@@ -125,6 +127,7 @@ export async function recoverOperations(deps: RecoveryDeps): Promise<RecoverySum
 
 function connectionIdOf(entry: JournalEntry): string {
   if (entry.op === 'removeConnection') return entry.connectionId;
+  if (entry.op === 'bind') return entry.binding.token.connectionId;
   return (entry.op === 'rotate' ? entry.old : entry.ref).connectionId;
 }
 
@@ -138,6 +141,8 @@ function operationName(entry: JournalEntry, t: Translate): string {
       return t('Revoking token {0}', entry.ref.name);
     case 'removeConnection':
       return t('Removing the connection');
+    case 'bind':
+      return t('Binding token {0}', entry.binding.token.name);
   }
 }
 
@@ -151,7 +156,18 @@ function recoverEntry(deps: RecoveryDeps, entry: JournalEntry, connection: Conne
       return recoverRevoke(deps, entry, connection);
     case 'removeConnection':
       return recoverRemoveConnection(deps, entry, connection);
+    case 'bind':
+      return recoverBind(deps, entry);
   }
+}
+
+/** The record is the bind's last write: with it the bind is complete; without it, what was written is taken back. */
+async function recoverBind(deps: RecoveryDeps, entry: JournalEntry & BindRecord): Promise<Outcome> {
+  const { t } = deps;
+  const { binding } = entry;
+  if (deps.bindings.store.get(binding.id)) return { message: t('Binding token {0} was finished.', binding.token.name) };
+  await deps.bindings.undoBind(binding);
+  return { message: t('Binding token {0} was not finished, and what it had written is taken back: bind it again.', binding.token.name) };
 }
 
 /** The person confirmed the removal: finish it. */

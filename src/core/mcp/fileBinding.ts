@@ -91,7 +91,8 @@ export async function applyMcpFileBinding(fs: FileSystem, options: ApplyMcpFileB
     return { kind: 'conflict', existingName: serverName, suggestedName };
   }
   const row = mcpTarget(options.target);
-  const inputId = row.secret === 'input' ? `sonarqube-token-${options.connectionSlug}` : undefined;
+  // A launcher entry needs no input, also in VS Code's own file (a token found there is moved to the launcher).
+  const inputId = row.secret === 'input' && !options.launcher ? `sonarqube-token-${options.connectionSlug}` : undefined;
   const entry = {
     ...(row.stdioType ? { type: 'stdio' } : {}),
     ...(options.launcher

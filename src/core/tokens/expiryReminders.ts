@@ -59,9 +59,9 @@ export function reminderMessage(reminders: readonly Reminder[], t: Translate): s
       case 'gone':
         return t('{0} on {1} was revoked or removed on the server', name, reminder.connectionLabel);
       case 'expiring':
-        return reminder.reason.days === 0
-          ? t('{0} on {1} expires today', name, reminder.connectionLabel)
-          : t('{0} on {1} expires in {2} days', name, reminder.connectionLabel, reminder.reason.days);
+        if (reminder.reason.days === 0) return t('{0} on {1} expires today', name, reminder.connectionLabel);
+        if (reminder.reason.days === 1) return t('{0} on {1} expires in 1 day', name, reminder.connectionLabel);
+        return t('{0} on {1} expires in {2} days', name, reminder.connectionLabel, reminder.reason.days);
     }
   };
   const shown = reminders.slice(0, 3).map(describe).join('; ');
@@ -106,12 +106,12 @@ export function signInRemindersFor(connections: readonly ConnectionRecord[], now
 
 /** One notification for every connection whose sign-in needs renewing; it comes with "Sign in again". */
 export function signInReminderMessage(reminders: readonly SignInReminder[], t: Translate): string {
-  const describe = ({ connection, reason }: SignInReminder) =>
-    reason.kind === 'expired'
-      ? t('the sign-in to {0} has expired', connection.label)
-      : reason.days === 0
-        ? t('the sign-in to {0} expires today', connection.label)
-        : t('the sign-in to {0} expires in {1} days', connection.label, reason.days);
+  const describe = ({ connection, reason }: SignInReminder) => {
+    if (reason.kind === 'expired') return t('the sign-in to {0} has expired', connection.label);
+    if (reason.days === 0) return t('the sign-in to {0} expires today', connection.label);
+    if (reason.days === 1) return t('the sign-in to {0} expires in 1 day', connection.label);
+    return t('the sign-in to {0} expires in {1} days', connection.label, reason.days);
+  };
   const shown = reminders.slice(0, 3).map(describe).join('; ');
   const more = reminders.length > 3 ? t(' and {0} more', reminders.length - 3) : '';
   return t({ message: 'Sign in again to keep managing tokens: {0}{1}.', comment: ['{0} is a list of sign-ins separated by semicolons; {1} is either empty or " and N more".'] }, shown, more);

@@ -22,7 +22,7 @@ import type { TokenRef } from '../../../src/core/secrets/keys';
 import { SonarClient } from '../../../src/core/sonar/client';
 import type { TokenApi } from '../../../src/core/sonar/types';
 import { BindingStore } from '../../../src/core/tokens/bindingStore';
-import type { McpBinding } from '../../../src/core/tokens/bindingStore';
+import type { BindingRecord, McpBinding } from '../../../src/core/tokens/bindingStore';
 import { HeldTokens, TokenVault } from '../../../src/core/tokens/heldTokens';
 import type { FakeSonarQube } from '../../fake-sonarqube';
 import { MemorySecretStore } from '../support/memorySecretStore';
@@ -108,14 +108,18 @@ const SERVERS_KEY: Partial<Record<McpTargetId, string>> = { claudeDesktop: 'mcpS
 
 /** Unbind and rotation's binding effects for MCP files, as the host's binding manager does them. */
 export function fileBindings(files: FileSystem, store: BindingStore, vault: TokenVault): RecoveryBindings {
+  const removeEffects = async (binding: BindingRecord) => {
+    if (binding.kind === 'mcp' && binding.path && binding.serverName) {
+      await removeMcpFileBinding(files, { target: binding.target as McpTargetId, path: binding.path, serverName: binding.serverName, inputId: binding.inputId, createdFile: binding.createdFile, createdDirs: binding.createdDirs, createdKeys: binding.createdKeys });
+    }
+  };
   return {
     store,
     async remove(binding) {
-      if (binding.kind === 'mcp' && binding.path && binding.serverName) {
-        await removeMcpFileBinding(files, { target: binding.target as McpTargetId, path: binding.path, serverName: binding.serverName, inputId: binding.inputId, createdFile: binding.createdFile, createdDirs: binding.createdDirs, createdKeys: binding.createdKeys });
-      }
+      await removeEffects(binding);
       await store.remove(binding.id);
     },
+    undoBind: removeEffects,
     async switchToken(binding, to) {
       if (binding.kind === 'mcp' && binding.plainText && binding.path && binding.serverName) {
         const value = await vault.read(to);

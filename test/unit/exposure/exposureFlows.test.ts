@@ -4,6 +4,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import type { ConnectionRecord } from '../../../src/core/connections/connectionStore';
 import { nodeFileSystem } from '../../../src/core/config/fileSystem';
+import type { FileSystem } from '../../../src/core/config/fileSystem';
 import { ExposureModel } from '../../../src/core/exposure/exposureModel';
 import type { ExposureFlowDeps } from '../../../src/core/exposure/exposureFlows';
 import { checkOnNamedServer, ignoreFinding, moveToSecureStorage, replaceFound, revokeFound } from '../../../src/core/exposure/exposureFlows';
@@ -11,13 +12,18 @@ import { IgnoreList } from '../../../src/core/exposure/ignoreList';
 import { userPlaces } from '../../../src/core/exposure/places';
 import { nodeScanFiles, scanPlaces } from '../../../src/core/exposure/scan';
 import type { Finding } from '../../../src/core/exposure/scan';
+import type { McpBindingWriteDeps } from '../../../src/core/flows/bindMcp';
+import { buildMcpLaunch } from '../../../src/core/mcp/launch';
 import { englishMessage } from '../../../src/core/ports';
 import type { TokenRef } from '../../../src/core/secrets/keys';
 import { SonarClient } from '../../../src/core/sonar/client';
 import { parseServerUrl } from '../../../src/core/sonar/target';
 import type { SonarTarget } from '../../../src/core/sonar/types';
+import { BindingStore } from '../../../src/core/tokens/bindingStore';
+import type { McpBinding } from '../../../src/core/tokens/bindingStore';
 import { HeldTokens, TokenVault } from '../../../src/core/tokens/heldTokens';
 import { FakeSonarQube } from '../../fake-sonarqube';
+import { MemoryCredentialStore } from '../support/memoryCredentialStore';
 import { memorySecretStore } from '../support/memorySecretStore';
 import { memoryState } from '../support/memoryState';
 import { RecordingLogger } from '../support/recordingLogger';
@@ -32,7 +38,35 @@ const FILES: Readonly<Record<string, string>> = {
   'home/.bashrc': 'export SONARQUBE_URL={knownUrl}\nexport SONARQUBE_TOKEN={dead}\nalias ll="ls -l"\n',
   'home/.profile': 'SONAR_HOST_URL={otherUrl}\nSONAR_TOKEN={onOther}\n',
   'project/.env': '\uFEFFSONARQUBE_URL={knownUrl}\r\nSONAR_TOKEN={dotenv}\r\nDEBUG=1\r\n',
+  'project/.vscode/mcp.json': '{\r\n\t"servers": {\r\n\t\t"sonar": { "type": "stdio", "command": "npx", "env": { "SONARQUBE_TOKEN": "{workspaceMcp}" } }, // team\r\n\t\t"git": { "command": "git-mcp" }\r\n\t}\r\n}\r\n',
 };
+
+/** Cursor's file after its entry became a launcher binding: the comment and the other server as they were. */
+const cursorLauncherFile = (bindingId: string, serverUrl: string) => `{
+  // mine
+  "mcpServers": {
+    "other": { "command": "x" },
+    "sonarqube": {
+      "command": "/opt/editor/code",
+      "args": [
+        "/home/ada/storage/launcher/launcher.js",
+        "--binding",
+        "${bindingId}",
+        "--",
+        "sonarqube-mcp",
+        "--stdio"
+      ],
+      "env": {
+        "ELECTRON_RUN_AS_NODE": "1",
+        "SONARQUBE_URL": "${serverUrl}"
+      }
+    }
+  }
+}
+`;
+
+/** What a launcher entry runs here (the test's runtime, the default docker launch): no value, no variable. */
+const RUNTIME = { executable: '/opt/editor/code', script: '/home/ada/storage/launcher/launcher.js' };
 
 describe('exposure flows: move, revoke, replace, ignore', () => {
   let known: FakeSonarQube;
@@ -53,9 +87,10 @@ describe('exposure flows: move, revoke, replace, ignore', () => {
   beforeEach(() => {
     counter++;
     root = fs.mkdtempSync(path.join(os.tmpdir(), 'exposure-flow-'));
-    names = { cursor: `cursor-${counter}`, sonarlint: `ide-${counter}`, dotenv: `env-${counter}`, onOther: `team-${counter}` };
+    names = { cursor: `cursor-${counter}`, sonarlint: `ide-${counter}`, dotenv: `env-${counter}`, onOther: `team-${counter}`, workspaceMcp: `workspace-${counter}` };
     values = {
       cursor: known.createToken('ada', { name: names.cursor }),
+      workspaceMcp: known.createToken('ada', { name: names.workspaceMcp }),
       sonarlint: known.createToken('ada', { name: names.sonarlint }),
       dotenv: known.createToken('ada', { name: names.dotenv }),
       onOther: other.createToken('ada', { name: names.onOther }),
@@ -68,7 +103,7 @@ describe('exposure flows: move, revoke, replace, ignore', () => {
   });
   afterEach(() => fs.rmSync(root, { recursive: true, force: true }));
 
-  async function setUp(script: ScriptStep[]) {
+  async function setUp(script: ScriptStep[], options: { mcpFs?: FileSystem } = {}) {
     const target = (parseServerUrl(known.url) as { ok: true; target: SonarTarget }).target;
     const connection: ConnectionRecord = { id: 'c-1', target, label: 'known', login: 'ada', serverVersion: '2025.1.0.102418', addedAt: '2025-01-01T00:00:00.000Z' };
     const state = memoryState();
@@ -86,6 +121,20 @@ describe('exposure flows: move, revoke, replace, ignore', () => {
       logger,
     });
     await model.scan();
+    const credentials = new MemoryCredentialStore();
+    const store = new BindingStore(state, logger);
+    const mcpBindings: McpBindingWriteDeps = {
+      t: englishMessage,
+      logger,
+      prompter,
+      fs: options.mcpFs ?? nodeFileSystem,
+      credentials,
+      store,
+      readValue: (ref) => vault.read(ref),
+      launchFor: (which) => buildMcpLaunch({ launcher: 'custom', dockerImage: '', customCommand: 'sonarqube-mcp', customArgs: ['--stdio'] }, which.target),
+      installLauncher: async () => RUNTIME,
+      displayPath: (file) => path.relative(root, file),
+    };
     const bound: Array<{ kind: string; ref: TokenRef; detail?: string }> = [];
     const unbound: TokenRef[] = [];
     const opened: string[] = [];
@@ -103,6 +152,7 @@ describe('exposure flows: move, revoke, replace, ignore', () => {
       apiFor: async () => client(connection.target, signInToken, connection.serverVersion),
       apiWithValue: client,
       displayPath: (file) => path.relative(root, file),
+      mcpBindings,
       bindProvider: async (_connection, ref) => void bound.push({ kind: 'provider', ref }),
       handOffToSonarlint: async (ref, section, id) => void bound.push({ kind: 'sonarlint', ref, detail: `${section}/${id}` }),
       removeBindings: async (ref) => void unbound.push(ref),
@@ -121,22 +171,75 @@ describe('exposure flows: move, revoke, replace, ignore', () => {
         assert.ok(!logger.lines.join('\n').includes(value), 'the value is in the log');
         assert.ok(!prompter.shownText.includes(value), 'the value was shown');
         assert.ok(!state.dump().includes(value), 'the value is in non-secret state');
+        assert.ok(![...credentials.values.keys()].some((account) => account.includes(value)), 'the value names a credential-store entry');
       }
     };
     const read = (relative: string) => fs.readFileSync(path.join(root, relative), 'utf8');
-    return { deps, model, vault, secrets, prompter, bound, unbound, opened, finding, assertGone, read, connection };
+    return { deps, model, vault, secrets, prompter, bound, unbound, opened, finding, assertGone, read, connection, credentials, store, logger };
   }
 
-  it('moves an MCP entry to secure storage: the entry leaves the file, the value is held, the server is bound to VS Code', async () => {
+  it('moves an MCP entry to secure storage: the same entry becomes a launcher binding, the token goes to the credential store', async () => {
     const env = await setUp([{ pick: `cursor-${counter}` }, { confirm: true }]);
     await moveToSecureStorage(env.deps, env.finding('.cursor/mcp.json'));
     env.prompter.assertDone();
-    assert.equal(env.read('home/.cursor/mcp.json'), '{\n  // mine\n  "mcpServers": {\n    "other": { "command": "x" }\n  }\n}\n');
+    const [binding] = env.store.list() as McpBinding[];
+    assert.equal(env.read('home/.cursor/mcp.json'), cursorLauncherFile(binding.id, known.url));
     const ref = { connectionId: 'c-1', login: 'ada', name: names.cursor };
     assert.equal(await env.vault.read(ref), values.cursor);
-    assert.deepEqual(env.bound, [{ kind: 'provider', ref }]);
-    assert.match(env.prompter.calls.find((call) => call.kind === 'confirm')!.text, /The MCP server "sonarqube" is removed from home\/.cursor\/mcp.json/);
+    assert.deepEqual([...env.credentials.values], [[`mcp-binding:${binding.id}`, values.cursor]]);
+    assert.deepEqual(
+      { kind: binding.kind, token: binding.token, target: binding.target, path: binding.path, serverName: binding.serverName, launcher: binding.launcher, createdFile: binding.createdFile, createdKeys: binding.createdKeys },
+      { kind: 'mcp', token: ref, target: 'cursorUser', path: path.join(root, 'home/.cursor/mcp.json'), serverName: 'sonarqube', launcher: true, createdFile: false, createdKeys: [] },
+    );
+    assert.deepEqual(env.bound, [], 'the server was handed to VS Code instead of staying in Cursor');
+    assert.match(env.prompter.calls.find((call) => call.kind === 'confirm')!.text, /The MCP server "sonarqube" in home\/.cursor\/mcp.json is rewritten to start through this extension's launcher/);
     assert.ok(!env.model.findings.some((finding) => finding.place.path.endsWith('.cursor/mcp.json')));
+    env.assertGone(values.cursor);
+  });
+
+  it("rewrites a VS Code workspace entry in place as a launcher binding: tabs, CRLF, its comment and the other server kept, no input added", async () => {
+    const env = await setUp([{ pick: `workspace-${counter}` }, { confirm: true }]);
+    await moveToSecureStorage(env.deps, env.finding('.vscode/mcp.json'));
+    env.prompter.assertDone();
+    const [binding] = env.store.list() as McpBinding[];
+    assert.equal(
+      env.read('project/.vscode/mcp.json'),
+      '{\r\n\t"servers": {\r\n\t\t"sonar": {\r\n\t\t\t"type": "stdio",\r\n\t\t\t"command": "/opt/editor/code",\r\n\t\t\t"args": [\r\n' +
+        `\t\t\t\t"/home/ada/storage/launcher/launcher.js",\r\n\t\t\t\t"--binding",\r\n\t\t\t\t"${binding.id}",\r\n\t\t\t\t"--",\r\n\t\t\t\t"sonarqube-mcp",\r\n\t\t\t\t"--stdio"\r\n\t\t\t],\r\n` +
+        `\t\t\t"env": {\r\n\t\t\t\t"ELECTRON_RUN_AS_NODE": "1",\r\n\t\t\t\t"SONARQUBE_URL": "${known.url}"\r\n\t\t\t}\r\n\t\t}, // team\r\n` +
+        '\t\t"git": { "command": "git-mcp" }\r\n\t}\r\n}\r\n',
+    );
+    assert.equal(binding.target, 'vscodeWorkspace');
+    assert.equal(binding.inputId, undefined);
+    assert.deepEqual([...env.credentials.values], [[`mcp-binding:${binding.id}`, values.workspaceMcp]]);
+    env.assertGone(values.workspaceMcp);
+  });
+
+  it('takes the credential-store entry back and leaves the file as it was when the entry cannot be rewritten', async () => {
+    const failingRename: FileSystem = { ...nodeFileSystem, rename: async () => Promise.reject(new Error('disk full')) };
+    const env = await setUp([{ pick: `cursor-${counter}` }, { confirm: true }], { mcpFs: failingRename });
+    const before = env.read('home/.cursor/mcp.json');
+    let credentialWrites = 0;
+    const set = env.credentials.set.bind(env.credentials);
+    env.credentials.set = async (account, secret) => (credentialWrites++, set(account, secret));
+    await assert.rejects(moveToSecureStorage(env.deps, env.finding('.cursor/mcp.json')), /disk full/);
+    assert.equal(credentialWrites, 1, 'the credential store was not written first');
+    assert.equal(env.credentials.values.size, 0, 'the credential-store entry was left behind');
+    assert.equal(env.read('home/.cursor/mcp.json'), before);
+    assert.deepEqual(env.store.list(), []);
+    assert.ok(env.model.findings.some((finding) => finding.place.path.endsWith('.cursor/mcp.json')), 'the finding was dropped though the file still holds it');
+    assert.ok(!env.logger.lines.join('\n').includes(values.cursor), 'the value is in the log');
+    assert.ok(!env.prompter.shownText.includes(values.cursor), 'the value was shown');
+  });
+
+  it('without a credential store, says so and hands the server to VS Code\'s own MCP support instead', async () => {
+    const env = await setUp([{ pick: `cursor-${counter}` }, { confirm: true }]);
+    env.credentials.unavailable = 'No Secret Service is running.';
+    await moveToSecureStorage(env.deps, env.finding('.cursor/mcp.json'));
+    env.prompter.assertDone();
+    assert.equal(env.read('home/.cursor/mcp.json'), '{\n  // mine\n  "mcpServers": {\n    "other": { "command": "x" }\n  }\n}\n');
+    assert.deepEqual(env.bound, [{ kind: 'provider', ref: { connectionId: 'c-1', login: 'ada', name: names.cursor } }]);
+    assert.match(env.prompter.calls.find((call) => call.kind === 'confirm')!.text, /Cursor cannot start it through the launcher: this computer has no credential store it can use\. No Secret Service is running\./);
     env.assertGone(values.cursor);
   });
 
@@ -221,8 +324,11 @@ describe('exposure flows: move, revoke, replace, ignore', () => {
     const ref = { connectionId: 'c-1', login: 'ada', name: newName };
     const newValue = await env.vault.read(ref);
     assert.ok(newValue?.startsWith('squ_'));
-    assert.deepEqual(env.bound, [{ kind: 'provider', ref }]);
-    assert.equal(env.read('home/.cursor/mcp.json'), '{\n  // mine\n  "mcpServers": {\n    "other": { "command": "x" }\n  }\n}\n');
+    const [binding] = env.store.list() as McpBinding[];
+    assert.deepEqual(binding.token, ref);
+    assert.equal(env.read('home/.cursor/mcp.json'), cursorLauncherFile(binding.id, known.url));
+    assert.deepEqual([...env.credentials.values], [[`mcp-binding:${binding.id}`, newValue]]);
+    assert.deepEqual(env.bound, []);
     env.assertGone(values.cursor, newValue!);
   });
 

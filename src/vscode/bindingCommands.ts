@@ -1,8 +1,7 @@
 import * as vscode from 'vscode';
 import type { GenerateTokenResult } from '../core/flows/generateToken';
 import type { RecoveryBindings } from '../core/journal/recovery';
-import { replacementName, rotateToken } from '../core/flows/rotateToken';
-import { describeSonarError } from '../core/flows/describeError';
+import { rotateTokenFlow } from '../core/flows/rotateToken';
 import type { TokenRef } from '../core/secrets/keys';
 import type { BindingRecord, BindingStore } from '../core/tokens/bindingStore';
 import { reminderDue, reminderMessage, remindersFor, signInReminderMessage, signInRemindersFor } from '../core/tokens/expiryReminders';
@@ -97,45 +96,16 @@ export function registerBindingCommands(
       : await tokenOf(services, node, (_token, ref) => services.heldTokens.has(ref));
     if (!picked?.token) return;
     const { connection, ref, token } = picked;
-    const bindings = store.forToken(ref);
-    const confirmed = await prompter.confirm(t('Rotate token {0} on {1}?', ref.name, connection.label), {
-      confirmLabel: t('Rotate'),
-      detail: t(
-        'A new {0} token with the same lifetime replaces it, its {1} bindings switch to the new token, and {2} is revoked. If any step fails, {2} stays valid and bound.',
-        token.type === 'USER_TOKEN' ? t('user') : t('analysis'),
-        bindings.length,
-        ref.name,
-      ),
-    });
-    if (!confirmed) return;
-    const api = await services.apiFor(connection.id);
-    const siblings = services.model.tokenList(connection.id).tokens.map((listed) => listed.name);
-    const forLogin = ref.login !== connection.login ? ref.login : undefined;
-    const outcome = await prompter.withProgress(t('Rotating token {0}…', ref.name), (signal) =>
-      rotateToken<BindingRecord>(
-        { old: ref, token, bindings, newName: replacementName(ref.name, new Date(), siblings), now: new Date(), forLogin },
-        {
-          generate: (request) => api.generateToken(request, { signal }),
-          storeValue: (to, value) => services.vault.store(to, value),
-          deleteValue: (which) => services.vault.delete(which),
-          switchBinding: (binding, _from, to) => manager.switchToken(binding, to, to !== ref),
-          revoke: (which) => api.revokeToken({ name: which.name, login: forLogin }),
-          journal: { log: services.journal, bindingId: (binding) => binding.id },
-        },
-      ),
+    const outcome = await rotateTokenFlow<BindingRecord>(
+      {
+        ...services.flowDeps(),
+        api: await services.apiFor(connection.id),
+        switchBinding: (binding, _from, to) => manager.switchToken(binding, to, to !== ref),
+        bindingId: (binding) => binding.id,
+      },
+      { connection, ref, token, bindings: store.forToken(ref), takenNames: services.model.tokenList(connection.id).tokens.map((listed) => listed.name) },
     );
-    await services.model.refresh([connection.id]);
-    if (outcome.ok) {
-      services.logger.info(`[rotate] ${ref.name} replaced by ${outcome.replacement.name} on ${connection.label}; ${bindings.length} bindings switched`);
-      void prompter.info(t('Token {0} was replaced by {1}; {2} bindings now use it and {0} is revoked.', ref.name, outcome.replacement.name, bindings.length));
-      return;
-    }
-    services.logger.warn(`[rotate] ${ref.name} on ${connection.label} failed at ${outcome.failedStep}; ${outcome.cleanupErrors.length} clean-up errors`);
-    const steps = { generate: t('generating the replacement'), store: t('keeping the replacement in secure storage'), switch: t('switching the bindings'), revokeOld: t('revoking the old token') };
-    void prompter.error(
-      t('Rotating {0} failed while {1}: {2} {0} is still valid and bound; nothing was changed.', ref.name, steps[outcome.failedStep], describeSonarError(outcome.error, connection.label, t)) +
-        (outcome.cleanupErrors.length > 0 ? ' ' + t('Some clean-up failed too: refresh the Tokens view and check for a leftover token.') : ''),
-    );
+    if (outcome) await services.model.refresh([connection.id]);
   }
 
   runner.register(CommandId.rotateToken, (node?: TreeNode) => rotate(node));

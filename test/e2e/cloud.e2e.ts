@@ -5,18 +5,19 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { CommandId } from '../../src/vscode/commandIds';
 import { FakeSonarQube, seedDemo, startTunnelProxy } from '../fake-sonarqube';
 import type { TunnelProxy } from '../fake-sonarqube';
 import { editorSessions } from './harness/session';
 import type { EditorSession } from './harness/session';
-import { command, exactly, generateToken, treeItemAriaLabel, treeItemDescription } from './harness/steps';
+import { exactly, generateToken, treeItemAriaLabel, treeItemDescription } from './harness/steps';
 
 const EU_HOST = 'sonarcloud.io';
 const US_HOST = 'sonarqube.us';
 
 /** Add Connection… → the region → paste `token` → the organization; waits for the connection in the view. */
 async function connectToCloud(editor: EditorSession, region: 'EU' | 'US', token: string, organization: string, label: string): Promise<void> {
-  await editor.runCommand(command('Add Connection…'));
+  await editor.control.startCommand(CommandId.addConnection);
   await editor.quickInputPick(`SonarQube Cloud (${region})`);
   await editor.quickInputPick(/Paste a user token/);
   await editor.quickInputType(token);

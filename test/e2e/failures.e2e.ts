@@ -50,7 +50,7 @@ describe('Failures seen in the UI', function () {
     await editor.clickNotificationButton(/mcp\.json/, 'Open File');
     await editor.page.locator('.tabs-container .tab.active', { hasText: 'mcp.json' }).waitFor();
     await editor.page.locator('.part.statusbar', { hasText: 'Ln 5, Col 1' }).waitFor();
-    await editor.runCommand('View: Close All Editors');
+    await editor.control.runCommand('workbench.action.closeAllEditors');
 
     // 429 with a long Retry-After: not waited for, the person is told how long to wait.
     fake.inject('api/user_tokens/search', { kind: 'rateLimit', retryAfterSeconds: 120 });

@@ -10,19 +10,18 @@ import {
 } from './codeServer';
 import type { CodeServerProfile, RunningCodeServer } from './codeServer';
 import { freePort } from './ports';
-import { extensionVsix, REPO_ROOT } from './vsix';
+import { TEST_CONTROL_PORT_FILE_VARIABLE, TestControl } from './testControl';
+import { extensionVsix, REPO_ROOT, testControlVsix } from './vsix';
+import { ContextMenu } from './workbench/contextMenu';
+import { Dialogs } from './workbench/dialogs';
+import { Notifications } from './workbench/notifications';
+import { QuickInput } from './workbench/quickInput';
+import { UI_TIMEOUT_MS } from './workbench/shared';
+import { Tree } from './workbench/tree';
 
-const UI_TIMEOUT_MS = 30_000;
-/** How long a pick may take to show the next step of a multi-step input (loading the commands bundle on first use). */
-const NEXT_STEP_WAIT_MS = 15_000;
-/** How long Enter in a quick input may take to show the next step or close it before the text is typed again. */
-const ENTER_TAKEN_WAIT_MS = 3_000;
-/** A quick input hidden this long is closed, not between two steps. */
-const CLOSED_FOR_GOOD_MS = 1_000;
-/** How often a pick is clicked when the quick input still offers the entry afterwards. */
-const MAX_PICK_ATTEMPTS = 3;
-/** The command palette's placeholder: while it shows, the quick input is not yet the step a command opened. */
-const PALETTE_PLACEHOLDER = 'Type the name of a command to run.';
+export { VIEW_CONTAINER_TITLE } from './workbench/tree';
+export { waitUntil } from './waitUntil';
+
 /** One command the SonarQube for IDE stub received; edit commands also say whether the real form would have opened. */
 export interface SonarLintCall {
   readonly command: string;
@@ -33,8 +32,8 @@ export interface SonarLintCall {
 
 /** Where the SonarQube for IDE stub (test/e2e/fixtures/sonarlint-stub) records the commands it received. */
 const SONARLINT_STUB_CALLS_FILE = 'sonarlint-stub-calls.jsonl';
-export const VIEW_CONTAINER_TITLE = 'SonarQube Tokens';
-const VIEW_CONTAINER_ID = 'workbench.view.extension.sonarqubeTokens';
+/** Where the test control extension writes the port it listens on. */
+const TEST_CONTROL_PORT_FILE = 'test-control-port';
 const RESULTS_DIR = path.join(REPO_ROOT, 'test-results');
 /** Any value shaped like a SonarQube token (user, analysis, project, global). */
 const TOKEN_SHAPE = /sq[uapb]_[0-9a-f]{40}/;
@@ -105,6 +104,13 @@ export class EditorSession {
   private readonly consoleLines: string[] = [];
   /** What the harness did with quick inputs, kept with a failed test's results. */
   private readonly actions: string[] = [];
+  readonly quickInputs: QuickInput;
+  readonly notifications: Notifications;
+  readonly dialogs: Dialogs;
+  readonly tree: Tree;
+  readonly contextMenus: ContextMenu;
+  /** Runs commands in the extension host without clicks, for steps that only prepare a test. */
+  readonly control: TestControl;
 
   private trace(line: string): void {
     this.actions.push(`${new Date().toISOString()} ${line}`);
@@ -121,6 +127,12 @@ export class EditorSession {
     readonly resultsDir: string,
     private readonly fake: EditorSessionOptions['fake'],
   ) {
+    this.quickInputs = new QuickInput(page, (line) => this.trace(line));
+    this.notifications = new Notifications(page);
+    this.dialogs = new Dialogs(page);
+    this.tree = new Tree(page);
+    this.contextMenus = new ContextMenu(page, this.tree);
+    this.control = new TestControl(path.join(sessionRoot, TEST_CONTROL_PORT_FILE));
     page.on('console', (message) => this.consoleLines.push(`[${message.type()}] ${message.text()}`));
     page.on('pageerror', (error) => this.consoleLines.push(`[pageerror] ${error.message}`));
   }
@@ -160,8 +172,12 @@ export class EditorSession {
     let browser: Browser | undefined;
     let session: EditorSession | undefined;
     try {
-      await installExtensions(install, profile, [extensionVsix(), ...(options.extraVsix ?? [])], logFile);
-      const env = { SONARLINT_STUB_CALLS: path.join(sessionRoot, SONARLINT_STUB_CALLS_FILE), ...options.env };
+      await installExtensions(install, profile, [extensionVsix(), await testControlVsix(), ...(options.extraVsix ?? [])], logFile);
+      const env = {
+        SONARLINT_STUB_CALLS: path.join(sessionRoot, SONARLINT_STUB_CALLS_FILE),
+        [TEST_CONTROL_PORT_FILE_VARIABLE]: path.join(sessionRoot, TEST_CONTROL_PORT_FILE),
+        ...options.env,
+      };
       server = await startCodeServer({ install, profile, port: await freePort(), logFile, env });
       browser = await chromium.launch({
         executablePath: CHROMIUM_PATH,
@@ -192,213 +208,63 @@ export class EditorSession {
     }
   }
 
-  // ---- actions a person takes ----
+  // ---- actions a person takes, through the workbench's parts (harness/workbench/) ----
 
-  /** F1, type the command's title as shown in the palette (e.g. "SonarQube Tokens: Add Connection…"), Enter. */
-  async runCommand(title: string): Promise<void> {
-    const deadline = Date.now() + UI_TIMEOUT_MS;
-    for (;;) {
-      await this.page.keyboard.press('F1');
-      const input = this.quickInputBox();
-      await input.waitFor();
-      await input.fill(`>${title}`);
-      // Enter only once the palette's top entry is this very command, so a slow filter never runs another one.
-      const match = this.quickInput().locator('.monaco-list-row.focused', { hasText: title }).first();
-      try {
-        await match.waitFor({ timeout: 3000 });
-        const palette = await this.quickInputStep();
-        await this.page.keyboard.press('Enter');
-        this.trace(`command ${title}`);
-        // What comes next (a quick pick of the command) reuses the widget: let the palette leave it first.
-        await this.waitForNextStep(palette, NEXT_STEP_WAIT_MS);
-        return;
-      } catch (error) {
-        // The palette keeps the list it opened with: commands of extensions registered since then need a reopen.
-        this.trace(`command ${title} not listed yet: reopening the palette`);
-        await this.page.keyboard.press('Escape');
-        if (Date.now() > deadline) throw error;
-      }
-    }
+  runCommand(title: string): Promise<void> {
+    return this.quickInputs.runCommand(title);
   }
 
-  /** Types into the open quick input (input box or pick filter) and, unless told otherwise, presses Enter. */
-  async quickInputType(text: string, options: { submit?: boolean } = {}): Promise<void> {
-    const input = this.quickInputBox();
-    await this.stepOfCommand().waitFor();
-    // The widget is reused from one step to the next: text typed while the next step is being shown is wiped when it
-    // appears, sometimes only after Enter. Type again until the value holds and Enter has been taken.
-    for (let attempt = 0; ; attempt++) {
-      await input.fill(text);
-      await this.page.waitForTimeout(250);
-      if ((await input.inputValue()) !== text && attempt < 10) {
-        this.trace(`typed text wiped before Enter (attempt ${attempt}): ${JSON.stringify(await this.quickInputStep())}`);
-        continue;
-      }
-      if (!(options.submit ?? true)) return;
-      const before = await this.quickInputStep();
-      await input.press('Enter');
-      await this.waitForNextStep(before, ENTER_TAKEN_WAIT_MS);
-      const stayed = (await this.quickInput().isVisible()) && (await this.quickInputStep()) === before;
-      this.trace(`Enter at ${JSON.stringify(before)}: now ${JSON.stringify(await this.quickInputStep())}, value ${JSON.stringify(await input.inputValue() === text ? 'kept' : 'changed')}`);
-      // Still on the same step with the text in place: the input refused it (a validation message the caller reads).
-      if (!stayed || (await input.inputValue()) === text || attempt >= 10) return;
-    }
+  quickInputType(text: string, options: { submit?: boolean } = {}): Promise<void> {
+    return this.quickInputs.type(text, options);
   }
 
-  /** Clicks the entry of the open quick pick whose label matches. */
-  async quickInputPick(label: string | RegExp): Promise<void> {
-    const row = this.quickInput().locator('.monaco-list-row').filter({
-      has: this.page.locator('.label-name, .monaco-highlighted-label', { hasText: label }),
-    }).first();
-    for (let attempt = 1; ; attempt++) {
-      // A command that opens the pick slowly leaves the palette's placeholder shown over its rows: a click then is lost.
-      await this.stepOfCommand().waitFor();
-      const before = await this.quickInputStep();
-      // The mouse left where the last click was shows that entry's hover, which can cover this one: move it away first.
-      const viewport = this.page.viewportSize();
-      if (viewport) await this.page.mouse.move(viewport.width - 40, viewport.height / 2);
-      await row.click();
-      this.trace(`picked ${String(label)} at ${JSON.stringify(before)}`);
-      // The widget is reused for the next step: wait until it shows that step (or closes), so that what is typed next
-      // does not land in this one's filter and get wiped.
-      await this.waitForNextStep(before, NEXT_STEP_WAIT_MS);
-      // A click that lands while the step is still being set up is lost: the same step still offers the entry.
-      const lost = (await this.quickInput().isVisible()) && (await this.quickInputStep()) === before && (await row.isVisible());
-      if (!lost || attempt === MAX_PICK_ATTEMPTS) return;
-      this.trace(`${String(label)} is still offered at the same step: picking it again`);
-    }
+  quickInputPick(label: string | RegExp): Promise<void> {
+    return this.quickInputs.pick(label);
   }
 
-  /** Waits until the quick input shows another step than `before`, or has stayed closed for a while, or `ms` passed. */
-  private async waitForNextStep(before: string, ms: number): Promise<void> {
-    const deadline = Date.now() + ms;
-    let closedSince: number | undefined;
-    while (Date.now() < deadline) {
-      if (await this.quickInput().isVisible()) {
-        closedSince = undefined;
-        if ((await this.quickInputStep()) !== before) return;
-      } else {
-        closedSince ??= Date.now();
-        if (Date.now() - closedSince >= CLOSED_FOR_GOOD_MS) return;
-      }
-      await this.page.waitForTimeout(100);
-    }
+  quickInputTitle(): Promise<string> {
+    return this.quickInputs.title();
   }
 
-  /** The quick input's box once it belongs to a step of a command, not to the command palette. */
-  private stepOfCommand(): Locator {
-    return this.quickInput().locator(`.quick-input-box input:not([placeholder="${PALETTE_PLACEHOLDER}"])`);
+  quickInputMessage(): Promise<string> {
+    return this.quickInputs.message();
   }
 
-  /** What tells one step of the quick input from the next: its title and its input's placeholder. */
-  private async quickInputStep(): Promise<string> {
-    // A step without a title hides the element but leaves the previous step's text in it.
-    const titleElement = this.quickInput().locator('.quick-input-title');
-    const title = (await titleElement.isVisible()) ? await titleElement.textContent({ timeout: 1000 }).catch(() => '') : '';
-    const placeholder = await this.quickInputBox().getAttribute('placeholder', { timeout: 1000 }).catch(() => '');
-    return `${title ?? ''}\n${placeholder ?? ''}`;
+  /** The quick input widget (palette, quick pick or input box). */
+  quickInput(): Locator {
+    return this.quickInputs.widget();
   }
 
-  /** The title of the open quick input (e.g. "Add Connection (1/3)"), or '' when it has none. */
-  async quickInputTitle(): Promise<string> {
-    await this.quickInput().waitFor();
-    return (await this.quickInput().locator('.quick-input-title').textContent())?.trim() ?? '';
+  waitForNotification(text: RegExp): Promise<string> {
+    return this.notifications.waitFor(text);
   }
 
-  /** The validation or hint message under the quick input box. */
-  async quickInputMessage(): Promise<string> {
-    await this.quickInput().waitFor();
-    return (await this.quickInput().locator('.quick-input-message').textContent())?.trim() ?? '';
+  clickNotificationButton(text: RegExp, label: string): Promise<void> {
+    return this.notifications.clickButton(text, label);
   }
 
-  /** Waits for a notification toast whose text matches and returns its text. */
-  async waitForNotification(text: RegExp): Promise<string> {
-    const toast = this.notification(text);
-    try {
-      await toast.waitFor({ timeout: UI_TIMEOUT_MS / 2 });
-      return (await toast.innerText()).trim();
-    } catch (error) {
-      // VS Code drops toasts that come in a burst (its spam protection) and keeps them in the notification center
-      // only: a person would find the message there.
-      const listed = this.page.locator('.notifications-center .notification-list-item').filter({ hasText: text }).first();
-      const bell = this.page.locator('#status\\.notifications .statusbar-item-label');
-      await bell.click();
-      const found = await listed.waitFor({ timeout: UI_TIMEOUT_MS / 2 }).then(() => listed.innerText(), () => undefined);
-      await bell.click();
-      if (found === undefined) throw error;
-      return found.trim();
-    }
+  dialogButton(label: string): Promise<string> {
+    return this.dialogs.clickButton(label);
   }
 
-  async clickNotificationButton(text: RegExp, label: string): Promise<void> {
-    await this.notification(text).getByRole('button', { name: label, exact: true }).click();
-  }
-
-  /** Clicks a button of the modal dialog and returns the dialog's message. */
-  async dialogButton(label: string): Promise<string> {
-    const dialog = this.page.locator('.monaco-dialog-box');
-    await dialog.waitFor();
-    const message = (await dialog.locator('.dialog-message-text, .dialog-message-detail').allInnerTexts()).join('\n');
-    await dialog.locator('.dialog-buttons .monaco-button', { hasText: label }).first().click();
-    return message;
-  }
-
-  /** Opens the "SonarQube Tokens" view container from the activity bar (a click would close it if already open). */
-  async openView(): Promise<void> {
-    const entry = this.activityBarEntry();
-    await entry.waitFor();
-    const open = this.page.locator(`.activitybar .action-item.checked a[aria-label^="${VIEW_CONTAINER_TITLE}"]`);
-    if (!(await open.isVisible())) await entry.click();
-    // With one view in the container its header is hidden: wait for the view itself.
-    await this.sidebar().locator(`[id="${VIEW_CONTAINER_ID}"]`).waitFor();
+  openView(): Promise<void> {
+    return this.tree.openView();
   }
 
   activityBarEntry(): Locator {
-    return this.page.locator(`.activitybar .action-item a[aria-label^="${VIEW_CONTAINER_TITLE}"]`);
+    return this.tree.activityBarEntry();
   }
 
-  /** The row of the tree in the side bar whose label is `label`. */
   treeItem(label: string | RegExp, state = ''): Locator {
-    return this.sidebar().locator(`.monaco-list-row[role="treeitem"]${state}`).filter({
-      has: this.page.locator('.label-name', { hasText: label }),
-    }).first();
+    return this.tree.item(label, state);
   }
 
-  async expandTreeItem(label: string | RegExp): Promise<void> {
-    const row = this.treeItem(label);
-    await row.waitFor();
-    if ((await row.getAttribute('aria-expanded')) === 'false') {
-      await row.locator('.monaco-tl-twistie').click();
-    }
-    await this.treeItem(label, '[aria-expanded="true"]').waitFor();
+  expandTreeItem(label: string | RegExp): Promise<void> {
+    return this.tree.expand(label);
   }
 
-  /** Right-clicks a tree item and chooses an entry of its context menu. */
-  async contextMenu(treeLabel: string | RegExp, menuLabel: string): Promise<void> {
-    const menu = this.page.locator('.context-view .monaco-menu');
-    const entry = menu.getByRole('menuitem', { name: menuLabel }).first();
-    const deadline = Date.now() + UI_TIMEOUT_MS;
-    for (;;) {
-      // On the label: the middle of a hovered row may be one of its inline actions, which has no context menu.
-      await this.treeItem(treeLabel).locator('.label-name').first().click({ button: 'right' });
-      try {
-        await entry.waitFor({ timeout: 3000 });
-        // Rows are recycled when the tree redraws: a click can land on another item's row. Then try again.
-        if ((await this.treeItem(treeLabel, '.focused').count()) === 0) throw new Error(`the context menu opened on another row than ${String(treeLabel)}`);
-        break;
-      } catch (error) {
-        await this.page.keyboard.press('Escape');
-        if (Date.now() > deadline) throw error;
-      }
-    }
-    await entry.click();
-    // A click landing while the menu is still settling only highlights the entry: Enter then runs it.
-    try {
-      await menu.waitFor({ state: 'hidden', timeout: 1000 });
-    } catch {
-      await this.page.keyboard.press('Enter');
-      await menu.waitFor({ state: 'hidden' });
-    }
+  contextMenu(treeLabel: string | RegExp, menuLabel: string): Promise<void> {
+    return this.contextMenus.choose(treeLabel, menuLabel);
   }
 
   /** A file's text, `~/x` relative to HOME, anything else to the workspace root; undefined when it does not exist. */
@@ -484,32 +350,6 @@ export class EditorSession {
     fs.copyFileSync(path.join(this.sessionRoot, 'code-server.log'), path.join(this.resultsDir, 'code-server.log'));
     const logs = path.join(this.profile.userDataDir, 'logs');
     if (fs.existsSync(logs)) fs.cpSync(logs, path.join(this.resultsDir, 'editor-logs'), { recursive: true });
-  }
-
-  /** The quick input widget (palette, quick pick or input box). */
-  quickInput(): Locator {
-    return this.page.locator('.quick-input-widget');
-  }
-
-  private quickInputBox(): Locator {
-    return this.quickInput().locator('.quick-input-box input');
-  }
-
-  private notification(text: RegExp): Locator {
-    return this.page.locator('.notifications-toasts .notification-list-item').filter({ hasText: text }).first();
-  }
-
-  private sidebar(): Locator {
-    return this.page.locator('.part.sidebar');
-  }
-}
-
-/** Polls until `condition` holds; fails after `timeoutMs` with `what` in the message. */
-export async function waitUntil(condition: () => boolean, what: string, timeoutMs = UI_TIMEOUT_MS): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting until ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 200));
   }
 }
 

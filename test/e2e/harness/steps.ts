@@ -1,6 +1,7 @@
 // Steps several stories share, each made of the person-like actions of EditorSession.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { CommandId } from '../../../src/vscode/commandIds';
 import type { FakeSonarQube } from '../../fake-sonarqube';
 import type { EditorSession } from './session';
 import { REPO_ROOT } from './vsix';
@@ -21,9 +22,12 @@ export function exactly(label: string): RegExp {
   return new RegExp(`^${label.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}$`);
 }
 
-/** Add Connection… from the palette: SonarQube Server, the fake's URL, paste `token`. Does not wait for the outcome. */
+/**
+ * Add Connection… (started through the test control: the palette is not what these tests are about): SonarQube
+ * Server, the fake's URL, paste `token`. Does not wait for the outcome.
+ */
 export async function addServerConnectionByPaste(editor: EditorSession, fake: FakeSonarQube, token: string): Promise<void> {
-  await editor.runCommand(command('Add Connection…'));
+  await editor.control.startCommand(CommandId.addConnection);
   await editor.quickInputPick('SonarQube Server');
   await editor.quickInputType(fake.url);
   await editor.quickInputPick(/Paste a user token/);
@@ -115,8 +119,8 @@ export async function widenSideBar(editor: EditorSession, width: number): Promis
 /** Before a README screenshot: no leftover notifications, no panel. */
 export async function tidyWorkbench(editor: EditorSession): Promise<void> {
   if (!updateScreenshots) return;
-  await editor.runCommand('Notifications: Clear All Notifications');
-  if (await editor.page.locator('.part.panel').isVisible()) await editor.runCommand('View: Hide Panel');
+  await editor.control.runCommand('notifications.clearAll');
+  await editor.control.runCommand('workbench.action.closePanel');
 }
 
 /** The page size README screenshots are taken at. */

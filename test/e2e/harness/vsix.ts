@@ -1,4 +1,4 @@
-// Locates the packaged extension and packages the test-only SonarQube for IDE stub.
+// Locates the packaged extension and packages the test-only extensions of test/e2e/fixtures/.
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -16,18 +16,32 @@ export function extensionVsix(): string {
   return vsix;
 }
 
-let stubVsix: Promise<string> | undefined;
+const fixtureVsixes = new Map<string, Promise<string>>();
 
-/** Packages test/e2e/fixtures/sonarlint-stub (id SonarSource.sonarlint-vscode) once per run into a temp folder. */
+/** Packages the extension in test/e2e/fixtures/<name> once per run into a temp folder. */
+function fixtureVsix(name: string): Promise<string> {
+  let packaged = fixtureVsixes.get(name);
+  if (!packaged) {
+    packaged = (async () => {
+      const folder = fs.mkdtempSync(path.join(os.tmpdir(), `${name}-`));
+      process.once('exit', () => fs.rmSync(folder, { recursive: true, force: true }));
+      const packagePath = path.join(folder, `${name}.vsix`);
+      // vsce's command line rather than its API: its listing of the packaged files stays out of the test output.
+      await promisify(execFile)(process.execPath, [require.resolve('@vscode/vsce/vsce'), 'package', '--no-dependencies',
+        '--allow-missing-repository', '--out', packagePath], { cwd: path.join(REPO_ROOT, 'test', 'e2e', 'fixtures', name) });
+      return packagePath;
+    })();
+    fixtureVsixes.set(name, packaged);
+  }
+  return packaged;
+}
+
+/** The SonarQube for IDE stand-in (test/e2e/fixtures/sonarlint-stub, id SonarSource.sonarlint-vscode). */
 export function sonarLintStubVsix(): Promise<string> {
-  stubVsix ??= (async () => {
-    const folder = fs.mkdtempSync(path.join(os.tmpdir(), 'sonarlint-stub-'));
-    process.once('exit', () => fs.rmSync(folder, { recursive: true, force: true }));
-    const packagePath = path.join(folder, 'sonarlint-stub.vsix');
-    // vsce's command line rather than its API: its listing of the packaged files stays out of the test output.
-    await promisify(execFile)(process.execPath, [require.resolve('@vscode/vsce/vsce'), 'package', '--no-dependencies',
-      '--allow-missing-repository', '--out', packagePath], { cwd: path.join(REPO_ROOT, 'test', 'e2e', 'fixtures', 'sonarlint-stub') });
-    return packagePath;
-  })();
-  return stubVsix;
+  return fixtureVsix('sonarlint-stub');
+}
+
+/** The test-only helper extension every session installs (test/e2e/fixtures/test-control; see harness/testControl.ts). */
+export function testControlVsix(): Promise<string> {
+  return fixtureVsix('test-control');
 }

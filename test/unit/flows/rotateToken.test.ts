@@ -1,9 +1,12 @@
 import * as assert from 'node:assert/strict';
-import { replacementExpiration, replacementName, rotateToken } from '../../../src/core/flows/rotateToken';
+import { ConfigFileError } from '../../../src/core/config/configFileError';
+import { replacementExpiration, replacementName, rotateToken, rotateTokenFlow } from '../../../src/core/flows/rotateToken';
 import type { RotationSteps } from '../../../src/core/flows/rotateToken';
 import type { TokenRef } from '../../../src/core/secrets/keys';
 import type { UserToken } from '../../../src/core/sonar/types';
-import { FakeTokenApi } from '../support/fakeTokenApi';
+import { FakeTokenApi, freshTokenValue } from '../support/fakeTokenApi';
+import type { ScriptStep } from '../support/scriptedPrompter';
+import { environment, serverConnection } from './harness';
 
 const now = new Date('2026-11-22T09:00:00Z');
 const old: TokenRef = { connectionId: 'c', login: 'alice', name: 'ide' };
@@ -184,5 +187,67 @@ describe('rotate token', () => {
     const outcome = await rotateToken({ old, token, bindings: ['a'], newName: 'ide-2026-11-22', now }, steps);
     assert.deepEqual(outcome, { ok: false, failedStep: 'store', error: locked, cleanupErrors: [refused] });
     assert.deepEqual(log, ['generate', 'store alice/ide-2026-11-22=new-value', 'revoke alice/ide-2026-11-22']);
+  });
+});
+
+describe('rotateTokenFlow', () => {
+  const laptop: TokenRef = { connectionId: 'conn-1', login: 'alice', name: 'laptop' };
+  const listed: UserToken = { name: 'laptop', type: 'USER_TOKEN', createdAt: '2025-01-01T00:00:00+0000', expirationDate: '2025-03-12T00:00:00+0000' };
+
+  async function rotation(script: ScriptStep[], failSwitchOf?: string) {
+    const env = environment(script, { tokens: { alice: [listed, { ...listed, name: 'laptop-2025-03-10' }] } });
+    const oldValue = freshTokenValue();
+    await env.vault.store(laptop, oldValue);
+    const switched: string[] = [];
+    const deps = {
+      ...env.deps,
+      switchBinding: async (binding: string, from: TokenRef, to: TokenRef) => {
+        if (binding === failSwitchOf && to.name !== 'laptop') throw new ConfigFileError('/home/dev/.cursor/mcp.json', 'readOnly', (t) => t('Cannot edit {0}: the file is read-only. Make it writable and try again; it was left untouched.', '/home/dev/.cursor/mcp.json'));
+        switched.push(`${binding}: ${from.name} -> ${to.name}`);
+      },
+      bindingId: (binding: string) => binding,
+    };
+    const outcome = await rotateTokenFlow(deps, { connection: serverConnection, ref: laptop, token: listed, bindings: ['mcp', 'ide'], takenNames: ['laptop', 'laptop-2025-03-10'] });
+    return { ...env, oldValue, switched, outcome };
+  }
+
+  it('changes nothing unless confirmed, and says what it will do', async () => {
+    const env = await rotation([{ confirm: false }]);
+    assert.equal(env.outcome, undefined);
+    assert.deepEqual(env.api.calls, []);
+    assert.deepEqual(env.switched, []);
+    assert.equal(
+      env.prompter.calls[0].text,
+      'Rotate token laptop on sonar.example.com?\nA new user token with the same lifetime replaces it, its 2 bindings switch to the new token, and laptop is revoked. If any step fails, laptop stays valid and bound.',
+    );
+  });
+
+  it('replaces the token under a progress, switches its bindings, revokes it and says so', async () => {
+    const env = await rotation([{ confirm: true }]);
+    assert.deepEqual(env.outcome, { ok: true, replacement: { connectionId: 'conn-1', login: 'alice', name: 'laptop-2025-03-10-2' } });
+    assert.deepEqual(env.api.calls, [
+      { method: 'generateToken', args: { name: 'laptop-2025-03-10-2', type: 'USER_TOKEN', expirationDate: '2025-05-19' } },
+      { method: 'revokeToken', args: { name: 'laptop', login: undefined } },
+    ]);
+    assert.deepEqual(env.switched, ['mcp: laptop -> laptop-2025-03-10-2', 'ide: laptop -> laptop-2025-03-10-2']);
+    assert.deepEqual(env.index.list().map((ref) => ref.name), ['laptop-2025-03-10-2']);
+    assert.deepEqual(env.prompter.calls.map((call) => call.kind), ['confirm', 'progress', 'info']);
+    assert.equal(env.prompter.calls[1].text, 'Rotating token laptop…');
+    assert.deepEqual(env.prompter.messages('info'), ['Token laptop was replaced by laptop-2025-03-10-2; 2 bindings now use it and laptop is revoked.']);
+    assert.deepEqual(env.logger.lines, ['info [rotate] laptop replaced by laptop-2025-03-10-2 on sonar.example.com; 2 bindings switched']);
+    const newValue = [...env.secrets.values.values()][0];
+    env.assertNoLeak(env.oldValue, newValue);
+  });
+
+  it('says which step failed and that the old token still works, after putting everything back', async () => {
+    const env = await rotation([{ confirm: true }], 'ide');
+    assert.equal(env.outcome?.ok, false);
+    assert.deepEqual(env.switched, ['mcp: laptop -> laptop-2025-03-10-2', 'mcp: laptop-2025-03-10-2 -> laptop']);
+    assert.deepEqual(env.prompter.messages('error'), [
+      'Rotating laptop failed while switching the bindings: Cannot edit /home/dev/.cursor/mcp.json: the file is read-only. Make it writable and try again; it was left untouched. laptop is still valid and bound; nothing was changed.',
+    ]);
+    assert.deepEqual(env.index.list().map((ref) => ref.name), ['laptop']);
+    assert.deepEqual((env.api.tokens.get('alice') ?? []).map((token) => token.name), ['laptop', 'laptop-2025-03-10']);
+    env.assertNoLeak(env.oldValue);
   });
 });

@@ -134,7 +134,7 @@ function killableApi(inner: TokenApi, kill: KillSwitch): TokenApi {
 }
 
 /** Where each client's file keeps its servers (literal: the test states what the files must look like). */
-const SERVERS_KEY: Partial<Record<McpTargetId, string>> = { claudeDesktop: 'mcpServers', vscodeWorkspace: 'servers', cursorWorkspace: 'mcpServers' };
+const SERVERS_KEY: Partial<Record<McpTargetId, string>> = { claudeDesktop: 'mcpServers', vscodeWorkspace: 'servers', cursorWorkspace: 'mcpServers', claudeCodeUser: 'mcpServers' };
 
 /** Unbind, undo and rotation's binding effects through the core functions the host's binding manager calls. */
 function worldBindings(mcp: McpBindingEffectsDeps, connectedMode: ConnectedModeEffectsDeps): RecoveryBindings {
@@ -207,6 +207,8 @@ export class World {
   /** The workspace folder of the VS Code binding, which a connected-mode bind binds and shares in. */
   readonly project: { readonly name: string; readonly uri: string; readonly path: string };
   readonly sharedFile: string;
+  /** Claude Code's user file, which no binding has written yet (an MCP bind writes it). */
+  readonly claudeCodeFile: string;
   private readonly signInToken: string;
   private readonly seededValues: string[];
 
@@ -229,6 +231,7 @@ export class World {
     const projectPath = path.join(this.dir, 'project');
     this.project = { name: 'project', uri: `file://${projectPath}`, path: projectPath };
     this.sharedFile = path.join(projectPath, '.sonarlint', 'connectedMode.json');
+    this.claudeCodeFile = path.join(this.dir, 'home', '.claude.json');
     this.second = { id: 'conn-2', target: this.connection.target, label: 'second.example', login: `${login}-b`, addedAt: '2026-01-01T00:00:00.000Z' };
     this.spare = { connectionId: 'conn-2', login: this.second.login, name: 'spare' };
     fake.addUser({ login: this.second.login, name: this.second.login });
@@ -349,7 +352,7 @@ export class World {
       if (record.plainText) assert.ok(entry.env?.[TOKEN_ENV] === valueOf(record.token), `the plain-text file holds the value of ${record.token.name}`);
       if (record.launcher) assert.equal(readLauncherEntry(entry)?.bindingId, record.id, `the entry of ${record.target} runs the launcher for its binding`);
     }
-    for (const file of [...Object.values(this.bindingFiles), ...records.map((record) => record.path!)].filter((file, index, files) => files.indexOf(file) === index)) {
+    for (const file of [...Object.values(this.bindingFiles), this.claudeCodeFile]) {
       if (!fsSync.existsSync(file)) continue;
       const parsed = parse(fsSync.readFileSync(file, 'utf8')) as Record<string, Record<string, unknown> | undefined>;
       for (const name of Object.keys(parsed.mcpServers ?? parsed.servers ?? {})) {

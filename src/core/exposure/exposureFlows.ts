@@ -7,8 +7,9 @@ import type { FileSystem } from '../config/fileSystem';
 import type { FlowDeps } from '../flows/deps';
 import { writeMcpBinding } from '../flows/bindMcp';
 import type { McpBindingWriteDeps } from '../flows/bindMcp';
-import { describeSonarError, errorSummary } from '../flows/describeError';
-import { revokeTokenFlow } from '../flows/revokeToken';
+import { describeError, describeSonarError, errorSummary, isCancellation } from '../flows/describeError';
+import { redactSecrets } from '../logging/redact';
+import { forgetRevokedValues, revokeTokenFlow } from '../flows/revokeToken';
 import { replacementName } from '../flows/rotateToken';
 import { mcpTarget } from '../mcp/targets';
 import type { McpClientRow } from '../mcp/targets';
@@ -43,7 +44,7 @@ export interface ExposureFlowDeps extends FlowDeps {
   bindProvider(connection: ConnectionRecord, ref: TokenRef): Promise<void>;
   /** SonarQube for IDE keeps its own secret: its connection form is opened for one paste (clipboard, cleared). */
   handOffToSonarlint(ref: TokenRef, section: 'sonarqube' | 'sonarcloud', sonarlintConnectionId: string | undefined): Promise<void>;
-  /** After a revoke on one of the person's connections: what was bound to that token goes, as after the Tokens view's revoke. */
+  /** After a revoke on one of the person's connections (Revoke, Replace): what was bound to that token goes, as after the Tokens view's revoke. */
   removeBindings(ref: TokenRef): Promise<void>;
   openFile(file: string, line: number): Promise<void>;
 }
@@ -345,6 +346,10 @@ export async function replaceFound(deps: ExposureFlowDeps, finding: Finding): Pr
     void prompter.warn(t('{0} replaces {1}, but {1} could not be revoked: {2} Revoke it from the Tokens view.', newName, picked.name, describeSonarError(error, connection.label, t)));
     return;
   }
+  // As after any revoke: a held copy of the old value and whatever was bound to it elsewhere go.
+  const oldRef: TokenRef = { connectionId: connection.id, login: alive.login, name: picked.name };
+  await forgetRevokedValues(deps, connection, oldRef, false);
+  await deps.removeBindings(oldRef);
   const done = t('{0} replaces {1}, which was revoked; {2} no longer holds a token.', newName, picked.name, where);
   void prompter.info([done, clientStepOf(deps, use)].filter(Boolean).join(' '));
 }
@@ -387,7 +392,10 @@ function recommendedFix(deps: ExposureFlowDeps, finding: Finding): { action: Fix
   return { action: moveToSecureStorage, words: t('Move it to secure storage: this extension keeps it, the file no longer contains it') };
 }
 
-/** Fix All: the person picks which findings to fix; each fix then says exactly what it changes and asks, one by one. */
+/**
+ * Fix All: the person picks which findings to fix; each fix then says exactly what it changes and asks, one by one.
+ * A fix that fails does not stop the others: the failures are told together at the end, each with its reason.
+ */
 export async function fixAllFindings(deps: ExposureFlowDeps): Promise<void> {
   const { t, prompter } = deps;
   const exposed = deps.model.findings.filter((finding) => finding.ownBindingId === undefined);
@@ -402,7 +410,22 @@ export async function fixAllFindings(deps: ExposureFlowDeps): Promise<void> {
     }),
     { title: t('Fix All Exposed Tokens'), placeholder: t('Which ones? Each fix then shows exactly what it changes and asks first.') },
   );
+  const failures: string[] = [];
   for (const { finding, fix } of chosen ?? []) {
-    if (deps.model.finding(finding.id)) await fix.action(deps, finding);
+    if (!deps.model.finding(finding.id)) continue;
+    try {
+      await fix.action(deps, finding);
+    } catch (error) {
+      // A cancelled progress stops that one fix only, as declining its confirmation would.
+      if (isCancellation(error)) continue;
+      const where = `${deps.displayPath(finding.place.path)}:${finding.line}`;
+      deps.logger.warn(`[exposure] Fix All: fixing ${finding.masked} at ${finding.place.path}:${finding.line} failed: ${errorSummary(error)}`);
+      // A server's words can quote what was sent.
+      failures.push(`• ${where} (${finding.masked}): ${redactSecrets(describeError(error, t))}`);
+    }
+  }
+  if (failures.length > 0) {
+    const heading = failures.length === 1 ? t('One fix failed; the others went ahead:') : t('{0} fixes failed; the others went ahead:', failures.length);
+    void prompter.error([heading, ...failures].join('\n'));
   }
 }

@@ -79,7 +79,7 @@ export async function revokeTokenFlow(
   const signedOut = options.isSignInToken ?? (forOther === undefined && (await signInRefused(deps)));
   if (signedOut) logger.info(`[revoke] "${token.name}" was the sign-in token of ${connection.label}`);
   await entry?.advance({ step: 'revoked', signedOut });
-  await forgetValues(deps, connection, ref, signedOut);
+  await forgetRevokedValues(deps, connection, ref, signedOut);
   await options.cleanUp?.(ref);
   await entry?.end();
   void prompter.info(
@@ -101,7 +101,7 @@ export async function signInRefused(deps: Pick<RevokeTokenDeps, 'api'>): Promise
 }
 
 /** A revoked value is useless: delete it. The revoke already happened, so a storage failure is only a warning. */
-async function forgetValues(deps: RevokeTokenDeps, connection: ConnectionRecord, ref: TokenRef, signIn: boolean): Promise<void> {
+export async function forgetRevokedValues(deps: FlowDeps, connection: ConnectionRecord, ref: TokenRef, signIn: boolean): Promise<void> {
   try {
     await deps.vault.delete(ref);
     if (signIn) await deps.vault.deleteSignIn(connection.id);

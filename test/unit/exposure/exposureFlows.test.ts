@@ -7,7 +7,7 @@ import { nodeFileSystem } from '../../../src/core/config/fileSystem';
 import type { FileSystem } from '../../../src/core/config/fileSystem';
 import { ExposureModel } from '../../../src/core/exposure/exposureModel';
 import type { ExposureFlowDeps } from '../../../src/core/exposure/exposureFlows';
-import { checkOnNamedServer, ignoreFinding, moveToSecureStorage, replaceFound, revokeFound } from '../../../src/core/exposure/exposureFlows';
+import { checkOnNamedServer, fixAllFindings, ignoreFinding, moveToSecureStorage, replaceFound, revokeFound } from '../../../src/core/exposure/exposureFlows';
 import { IgnoreList } from '../../../src/core/exposure/ignoreList';
 import { userPlaces } from '../../../src/core/exposure/places';
 import { nodeScanFiles, scanPlaces } from '../../../src/core/exposure/scan';
@@ -155,7 +155,10 @@ describe('exposure flows: move, revoke, replace, ignore', () => {
       mcpBindings,
       bindProvider: async (_connection, ref) => void bound.push({ kind: 'provider', ref }),
       handOffToSonarlint: async (ref, section, id) => void bound.push({ kind: 'sonarlint', ref, detail: `${section}/${id}` }),
-      removeBindings: async (ref) => void unbound.push(ref),
+      removeBindings: async (ref) => {
+        unbound.push(ref);
+        for (const binding of store.forToken(ref)) await store.remove(binding.id);
+      },
       openFile: async (file, line) => void opened.push(`${path.relative(root, file)}:${line}`),
     };
     const finding = (suffix: string): Finding => {
@@ -230,6 +233,37 @@ describe('exposure flows: move, revoke, replace, ignore', () => {
     assert.ok(env.model.findings.some((finding) => finding.place.path.endsWith('.cursor/mcp.json')), 'the finding was dropped though the file still holds it');
     assert.ok(!env.logger.lines.join('\n').includes(values.cursor), 'the value is in the log');
     assert.ok(!env.prompter.shownText.includes(values.cursor), 'the value was shown');
+  });
+
+  it('Fix All goes on past a fix that fails and names every failure and its reason in one message at the end', async () => {
+    const failingRename: FileSystem = { ...nodeFileSystem, rename: async () => Promise.reject(new Error('disk full')) };
+    const env = await setUp(
+      [
+        { pickMany: ['home/.cursor/mcp.json:5', 'project/.vscode/mcp.json:3', 'project/.env:2'] },
+        { pick: `cursor-${counter}` },
+        { confirm: true },
+        { pick: `workspace-${counter}` },
+        { confirm: true },
+        { pick: `env-${counter}` },
+        { confirm: true },
+      ],
+      { mcpFs: failingRename },
+    );
+    const cursorBefore = env.read('home/.cursor/mcp.json');
+    await fixAllFindings(env.deps);
+    env.prompter.assertDone();
+    assert.equal(env.read('project/.env'), fill('\uFEFFSONARQUBE_URL={knownUrl}\r\nDEBUG=1\r\n', values), 'the fix after the failures was not done');
+    assert.equal(env.read('home/.cursor/mcp.json'), cursorBefore);
+    assert.deepEqual(env.prompter.messages('error'), [
+      [
+        '2 fixes failed; the others went ahead:',
+        `• home/.cursor/mcp.json:5 (${env.finding('.cursor/mcp.json').masked}): Cannot write ${path.join(root, 'home/.cursor/mcp.json')}: disk full. It was left untouched.`,
+        `• project/.vscode/mcp.json:3 (${env.finding('.vscode/mcp.json').masked}): Cannot write ${path.join(root, 'project/.vscode/mcp.json')}: disk full. It was left untouched.`,
+      ].join('\n'),
+    ]);
+    assert.equal(env.credentials.values.size, 0);
+    env.assertGone(values.dotenv);
+    assert.ok(!env.prompter.shownText.includes(values.cursor) && !env.prompter.shownText.includes(values.workspaceMcp), 'a value was shown');
   });
 
   it('without a credential store, says so and hands the server to VS Code\'s own MCP support instead', async () => {
@@ -330,6 +364,23 @@ describe('exposure flows: move, revoke, replace, ignore', () => {
     assert.deepEqual([...env.credentials.values], [[`mcp-binding:${binding.id}`, newValue]]);
     assert.deepEqual(env.bound, []);
     env.assertGone(values.cursor, newValue!);
+  });
+
+  it('replacing a token that is also held and bound elsewhere removes those bindings and the held value, as revoking it does', async () => {
+    const env = await setUp([{ pick: `cursor-${counter}` }, { confirm: true }]);
+    const oldRef = { connectionId: 'c-1', login: 'ada', name: names.cursor };
+    await env.vault.store(oldRef, values.cursor);
+    const elsewhere = await env.store.add({ kind: 'mcp', token: oldRef, target: 'vscodeProvider', label: 'SonarQube (known)' });
+    await replaceFound(env.deps, env.finding('.cursor/mcp.json'));
+    env.prompter.assertDone();
+    const newName = `cursor-${counter}-2026-12-02`;
+    assert.ok(!known.tokenNames('ada').includes(names.cursor), 'the old token was not revoked');
+    assert.ok(known.tokenNames('ada').includes(newName), 'no new token');
+    assert.deepEqual(env.unbound, [oldRef]);
+    assert.equal(env.store.get(elsewhere.id), undefined, 'a binding of the revoked token is left');
+    assert.deepEqual(env.store.list().map((binding) => binding.token.name), [newName], 'the new binding went too');
+    assert.equal(await env.vault.read(oldRef), undefined, 'the revoked value is still held');
+    env.assertGone(values.cursor, (await env.vault.read({ ...oldRef, name: newName }))!);
   });
 
   it('refuses to replace where no secure binding exists, and ignores by SHA-256 only', async () => {

@@ -258,12 +258,13 @@ async function recoverRotate(deps: RecoveryDeps, entry: JournalEntry & RotateRec
   return { message: t('Rotating token {0} on {1} was undone: {0} is still valid and bound. Rotate it again.', entry.old.name, connection.label) };
 }
 
-/** Every binding the rotation covered points at `to` afterwards, file included, whatever step it had reached. */
+/** Every binding the rotation covered points at `to` afterwards, value included, whatever step it had reached. */
 async function switchBindings(deps: RecoveryDeps, entry: RotateRecord, to: TokenRef): Promise<void> {
   for (const id of entry.bindingIds) {
     const binding = deps.bindings.store.get(id);
     if (!binding) continue;
-    const fileHoldsValue = binding.kind === 'mcp' && binding.plainText === true;
-    if (fileHoldsValue || !sameTokenRef(binding.token, to)) await deps.bindings.switchToken(binding, to);
+    // A plain-text file or a launcher's credential-store entry may hold the other value whatever the record says.
+    const holdsValue = binding.kind === 'mcp' && (binding.plainText === true || binding.launcher === true);
+    if (holdsValue || !sameTokenRef(binding.token, to)) await deps.bindings.switchToken(binding, to);
   }
 }

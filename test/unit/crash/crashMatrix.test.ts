@@ -7,6 +7,7 @@ import { spawnSync } from 'node:child_process';
 import * as os from 'node:os';
 import { Agent } from 'undici';
 import { ConnectionStore } from '../../../src/core/connections/connectionStore';
+import { bindConnectedModeFlow } from '../../../src/core/flows/bindConnectedMode';
 import { generateTokenFlow } from '../../../src/core/flows/generateToken';
 import { removeConnectionData } from '../../../src/core/flows/removeConnection';
 import { revokeTokenFlow } from '../../../src/core/flows/revokeToken';
@@ -108,6 +109,36 @@ const operations: Operation[] = [
     },
   },
   {
+    name: 'bind to SonarQube for IDE',
+    scope: 'token',
+    run: (session, world) =>
+      bindConnectedModeFlow(
+        {
+          ...session.connectedMode,
+          prompter: new ScriptedPrompter([{ searchPick: 'shop' }, { pick: 'Share with the team' }]),
+          t: englishMessage,
+          logger: session.logger,
+          clipboard: { clipboard: new FakeClipboard(), clearSeconds: 30, timers: manualTimers },
+          readValue: (ref) => session.vault.read(ref),
+          openConnectionForm: async () => {},
+          sonarlintInstalled: true,
+          showSonarlintExtension: async () => {},
+          folders: [world.project],
+          apiFor: async () => session.api,
+          journal: session.journal,
+          displayPath: (file) => file,
+        },
+        world.connection,
+        world.ide,
+      ),
+    check(world) {
+      // All or nothing: the record with its settings and shared file (see assertConsistent), or none of them.
+      const bound = new BindingStore(world.state).list().filter((binding) => binding.kind === 'connectedMode');
+      assert.deepEqual(boundNames(world), bound.length > 0 ? ['ide', 'ide', 'ide'] : ['ide', 'ide']);
+      assert.equal(world.sonarlint.folders.size, bound.length);
+    },
+  },
+  {
     name: 'remove connection',
     scope: 'connection',
     run: (session) =>
@@ -144,6 +175,7 @@ describe('crash consistency: every operation killed before and after each effect
 
   before(async () => {
     const fake = await FakeSonarQube.start();
+    fake.addProject({ key: 'shop', name: 'Shop' });
     const ended = spawnSync(process.execPath, ['-e', '']);
     fixture = { fake, dispatcher: new Agent(), deadOwner: { host: os.hostname(), pid: ended.pid! } };
   });

@@ -75,6 +75,7 @@ export class BindingManager {
       launchFor: (connection) => buildMcpLaunch(readMcpLauncherSettings(this.storagePath), connection.target, { t }),
       installLauncher: () => this.launcherHost.installLauncher(),
       displayPath,
+      journal: this.services.journal,
     };
   }
 

@@ -10,6 +10,9 @@ import type { Services } from './services';
 
 export const MCP_PROVIDER_ID = 'sonarqubeTokens.mcp';
 
+/** What the provider reads when it lists and starts servers: connections, the held values, the log. */
+export type McpProviderServices = Pick<Services, 'connections' | 'requireConnection' | 'vault' | 'logger'>;
+
 /** Cursor's extension API for MCP servers (cursor.com/docs/extension-api); absent from VS Code and its typings. */
 interface CursorMcpApi {
   registerServer(server: { name: string; server: { command: string; args: string[]; env: Record<string, string> } }): unknown;
@@ -43,7 +46,7 @@ export class SonarMcpProvider implements vscode.McpServerDefinitionProvider<vsco
   readonly onDidChangeMcpServerDefinitions = this.changes.event;
 
   constructor(
-    private readonly services: Services,
+    private readonly services: McpProviderServices,
     private readonly bindings: BindingStore,
     private readonly storagePath: string,
   ) {}

@@ -9,8 +9,11 @@ import type { Services } from './services';
 
 export type TokenNode = Extract<TreeNode, { kind: 'token' }>;
 
+/** What the pickers read: the connections, the held tokens and the loaded lists, and where they ask. */
+export type PickerServices = Pick<Services, 'connections' | 'requireConnection' | 'heldTokens' | 'model' | 'prompter'>;
+
 /** The connection a command acts on: the clicked node's, or one the person picks (none to pick: undefined). */
-export async function connectionOf(services: Services, node: TreeNode | undefined, filter: (c: ConnectionRecord) => boolean = () => true): Promise<ConnectionRecord | undefined> {
+export async function connectionOf(services: PickerServices, node: TreeNode | undefined, filter: (c: ConnectionRecord) => boolean = () => true): Promise<ConnectionRecord | undefined> {
   const id = node && ('connectionId' in node ? node.connectionId : node.kind === 'connection' ? node.connection.id : undefined);
   if (id) return services.requireConnection(id);
   const candidates = services.connections.list().filter(filter);
@@ -27,7 +30,7 @@ export async function connectionOf(services: Services, node: TreeNode | undefine
 
 /** The token a command acts on: the clicked one, or one the person picks from the signed-in user's tokens. */
 export async function tokenOf(
-  services: Services,
+  services: PickerServices,
   node: TreeNode | undefined,
   filter: (token: UserToken, ref: TokenRef) => boolean = () => true,
 ): Promise<{ readonly connection: ConnectionRecord; readonly ref: TokenRef; readonly token: UserToken } | undefined> {

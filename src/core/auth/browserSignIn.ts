@@ -11,6 +11,7 @@ import type { HandshakeRoute } from '../sonar/capabilities';
 import { SonarApiError } from '../sonar/errors';
 import { HANDSHAKE_PORTS } from './handshakePorts';
 import { isErrorNamed } from '../util/namedError';
+import { PRODUCT } from '../productNames';
 
 // SonarQube for IDE may already hold some of the handshake ports: the listener takes the first free one.
 export { HANDSHAKE_PORTS };
@@ -396,9 +397,13 @@ export async function startBrowserSignIn(options: BrowserSignInOptions): Promise
     throw new BrowserSignInError(
       'noFreePort',
       t(
-        'No free port between {0} and {1} for the browser sign-in: other programs (SonarQube for IDE in other windows, perhaps) hold them all. Close some of them, or paste a token instead.',
+        {
+          message: 'No free port between {0} and {1} for the browser sign-in: other programs ({2} in other windows, perhaps) hold them all. Close some of them, or paste a token instead.',
+          comment: ['{0} and {1} are port numbers; {2} is a product name, SonarQube for IDE.'],
+        },
         Math.min(...ports),
         Math.max(...ports),
+        PRODUCT.sonarQubeForIde,
       ),
     );
   }

@@ -21,6 +21,7 @@ import type { BindingStore, ConnectedModeBinding } from '../tokens/bindingStore'
 import { requireValue } from './bindMcp';
 import { errorSummary } from './describeError';
 import type { Prompter } from './prompter';
+import { PRODUCT } from '../productNames';
 
 const SHARED_FILE = path.join('.sonarlint', 'connectedMode.json');
 
@@ -100,14 +101,14 @@ async function askConnectedMode(deps: BindConnectedModeDeps, connection: Connect
   const { t, prompter, folders } = deps;
   if (!deps.sonarlintInstalled) {
     const show = t('Show Extension');
-    if ((await prompter.warn(t('SonarQube for IDE is not installed. Install it, then bind the token again.'), show)) === show) await deps.showSonarlintExtension();
+    if ((await prompter.warn(t({ message: '{0} is not installed. Install it, then bind the token again.', comment: ['{0} is a product name, SonarQube for IDE.'] }, PRODUCT.sonarQubeForIde), show)) === show) await deps.showSonarlintExtension();
     return undefined;
   }
   if (folders.length === 0) {
-    void prompter.error(t('Open the folder of your project first: connected mode binds workspace folders to a SonarQube project.'));
+    void prompter.error(t({ message: 'Open the folder of your project first: connected mode binds workspace folders to a {0} project.', comment: ['{0} is a product name, SonarQube.'] }, PRODUCT.sonarQube));
     return undefined;
   }
-  const title = t('Bind {0} to SonarQube for IDE', ref.name);
+  const title = t({ message: 'Bind {0} to {1}', comment: ['{0} is the token name; {1} a product name, SonarQube for IDE.'] }, ref.name, PRODUCT.sonarQubeForIde);
   const chosen =
     folders.length === 1
       ? [folders[0]]
@@ -237,7 +238,22 @@ export async function handOffToSonarlint(deps: HandOffDeps, section: ConnectionS
   await deps.openConnectionForm(section, sonarlintConnectionId);
   void deps.prompter.info(
     clipboard.clearSeconds > 0
-      ? t('Token {0} is on the clipboard for {1} seconds: paste it into the Token field of the SonarQube for IDE form that just opened, then save.', ref.name, clipboard.clearSeconds)
-      : t('Token {0} is on the clipboard: paste it into the Token field of the SonarQube for IDE form that just opened, then save.', ref.name),
+      ? t(
+          {
+            message: 'Token {0} is on the clipboard for {1} seconds: paste it into the Token field of the {2} form that just opened, then save.',
+            comment: ['{0} is the token name; {1} a number of seconds; {2} a product name, SonarQube for IDE.'],
+          },
+          ref.name,
+          clipboard.clearSeconds,
+          PRODUCT.sonarQubeForIde,
+        )
+      : t(
+          {
+            message: 'Token {0} is on the clipboard: paste it into the Token field of the {1} form that just opened, then save.',
+            comment: ['{0} is the token name; {1} a product name, SonarQube for IDE.'],
+          },
+          ref.name,
+          PRODUCT.sonarQubeForIde,
+        ),
   );
 }

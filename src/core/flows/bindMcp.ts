@@ -8,8 +8,9 @@ import { confirmWorkspaceFile } from '../config/confinement';
 import type { FileSystem } from '../config/fileSystem';
 import { mcpCredentialAccount } from '../credentials/credentialStore';
 import type { CredentialStore } from '../credentials/credentialStore';
-import { applyMcpFileBinding, removeMcpFileBinding, repairLauncherFileEntry, rewritePlainTextToken } from '../mcp/fileBinding';
-import type { ApplyMcpFileBinding, ApplyResult } from '../mcp/fileBinding';
+import type { BindRecord, JournalHandle, OperationJournal } from '../journal/journal';
+import { applyMcpFileBinding, planMcpFileBinding, removeMcpFileBinding, repairLauncherFileEntry, rewritePlainTextToken } from '../mcp/fileBinding';
+import type { ApplyMcpFileBinding, McpFilePlan } from '../mcp/fileBinding';
 import { TOKEN_ENV } from '../mcp/launch';
 import type { McpLaunch } from '../mcp/launch';
 import type { LauncherRuntime } from '../mcp/launcherEntry';
@@ -43,6 +44,8 @@ export interface McpBindingWriteDeps extends McpBindingEffectsDeps {
   installLauncher(): Promise<LauncherRuntime>;
   /** `~/…` or workspace-relative, for messages. */
   displayPath(file: string): string;
+  /** Records each write of the bind, so that a killed host's half-done bind is taken back at the next start. */
+  readonly journal?: OperationJournal;
 }
 
 export interface BindMcpDeps extends McpBindingWriteDeps {
@@ -130,17 +133,21 @@ async function chooseDelivery(deps: BindMcpDeps, row: McpClientRow, file: string
   return status.available ? 'launcher' : chooseFallback(deps, row, file, status.reason);
 }
 
-/** Writes the entry, asking what to do when a server of that name is there already; undefined when cancelled. */
-async function writeEntry(deps: McpBindingWriteDeps, base: ApplyMcpFileBinding): Promise<Extract<ApplyResult, { kind: 'written' }> | undefined> {
+/**
+ * The entry's name and what writing it adds, asking what to do when a server of that name is there already; the
+ * options to write it with. Undefined when cancelled.
+ */
+async function planEntry(deps: McpBindingWriteDeps, base: ApplyMcpFileBinding): Promise<{ options: ApplyMcpFileBinding; plan: Extract<McpFilePlan, { kind: 'planned' }> } | undefined> {
   const { t, prompter } = deps;
-  const first = await applyMcpFileBinding(deps.fs, base);
-  if (first.kind === 'written') return first;
+  const first = await planMcpFileBinding(deps.fs, base);
+  if (first.kind === 'planned') return { options: base, plan: first };
   const replace = t('Replace');
   const add = t('Add as "{0}"', first.suggestedName);
   const choice = await prompter.warn(t('{0} already has an MCP server named "{1}".', deps.displayPath(base.path), first.existingName), replace, add);
   if (choice === undefined) return undefined;
-  const second = await applyMcpFileBinding(deps.fs, choice === replace ? { ...base, replaceExisting: true } : { ...base, serverName: first.suggestedName });
-  return second.kind === 'written' ? second : undefined;
+  const options = choice === replace ? { ...base, replaceExisting: true } : { ...base, serverName: first.suggestedName };
+  const second = await planMcpFileBinding(deps.fs, options);
+  return second.kind === 'planned' ? { options, plan: second } : undefined;
 }
 
 function instructions(deps: BindMcpDeps, row: McpClientRow, delivery: McpDelivery, serverName: string): string {
@@ -206,9 +213,10 @@ export async function bindMcpFlow(deps: BindMcpDeps, connection: ConnectionRecor
 }
 
 /**
- * Writes the binding into the client's file and records it. Nothing is half done: the credential-store entry is
- * written first and taken back when the file or the record cannot be written; the record is written only after the
- * file. Undefined when the person cancelled at a name conflict.
+ * Writes the binding into the client's file and records it: the credential-store entry, the file entry, then the
+ * record, each announced in the journal (as the record it becomes) before it is made. Nothing is half done: a
+ * failure or a cancel takes back what was written, as unbind would; a killed host leaves that to the next start.
+ * Undefined when the person cancelled at a name conflict.
  */
 export async function writeMcpBinding(deps: McpBindingWriteDeps, request: McpBindingWrite): Promise<McpBinding | undefined> {
   const { t, logger } = deps;
@@ -225,14 +233,21 @@ export async function writeMcpBinding(deps: McpBindingWriteDeps, request: McpBin
     inputDescription: t('SonarQube token for {0}', connection.label),
     launcher: runtime && { runtime, bindingId },
     plainTextToken: delivery === 'plainText' ? value : undefined,
+    ...(request.inPlaceOf === undefined ? {} : { serverName: request.inPlaceOf, replaceExisting: true }),
   };
 
-  const account = mcpCredentialAccount(bindingId);
+  // Until the file is written the draft names no entry unless the name was free: an entry of that name is then ours.
+  let draft: McpBinding = { id: bindingId, kind: 'mcp', token: ref, target: row.id, path: file, plainText: delivery === 'plainText' ? true : undefined, launcher: runtime ? true : undefined, createdAt: new Date().toISOString() };
+  const entry = await deps.journal?.begin({ op: 'bind', step: 'writing', binding: draft });
+  const announce = async (changes: Partial<McpBinding>) => {
+    draft = { ...draft, ...changes };
+    await entry?.advance({ binding: draft });
+  };
   let binding: McpBinding | undefined;
   try {
     if (runtime && value !== undefined) {
       try {
-        await deps.credentials.set(account, value);
+        await deps.credentials.set(mcpCredentialAccount(bindingId), value);
       } catch (error) {
         logger.warn(`[bind] credential store refused the token of ${ref.name}: ${errorSummary(error)}`);
         // The store's messages are sentences that name no value (see the CredentialStore port).
@@ -240,32 +255,42 @@ export async function writeMcpBinding(deps: McpBindingWriteDeps, request: McpBin
         throw new WordedError(t('The operating system\'s credential store did not keep the token: {0} Bind again once it is unlocked.', reason));
       }
     }
-    const result = request.inPlaceOf === undefined ? await writeEntry(deps, base) : await applyMcpFileBinding(deps.fs, { ...base, serverName: request.inPlaceOf, replaceExisting: true });
-    if (result?.kind !== 'written') return undefined;
-    const record = {
-      kind: 'mcp' as const,
-      token: ref,
-      target: row.id,
-      path: file,
-      serverName: result.serverName,
-      inputId: result.inputId,
-      createdFile: result.createdFile,
-      createdDirs: result.createdDirs,
-      createdKeys: result.createdKeys,
-      plainText: delivery === 'plainText' ? true : undefined,
-      launcher: runtime ? true : undefined,
-    };
-    try {
-      binding = (await deps.store.add(record, bindingId)) as McpBinding;
-    } catch (error) {
-      await removeMcpFileBinding(deps.fs, { ...record, target: row.id, plainTextToken: base.plainTextToken });
-      throw error;
+    const planned = await planEntry(deps, base);
+    if (planned) {
+      const { plan } = planned;
+      if (!plan.replacing) await announce({ serverName: plan.serverName, inputId: plan.inputId, createdFile: plan.createdFile, createdKeys: plan.createdKeys });
+      const result = await applyMcpFileBinding(deps.fs, planned.options);
+      if (result.kind === 'written') {
+        await announce({ serverName: result.serverName, inputId: result.inputId, createdFile: result.createdFile, createdDirs: result.createdDirs, createdKeys: result.createdKeys });
+        const { id, createdAt: _draftedAt, ...record } = draft;
+        binding = (await deps.store.add(record, id)) as McpBinding;
+      }
     }
-  } finally {
-    if (!binding && runtime) await deps.credentials.delete(account).catch((error: unknown) => logger.warn(`[bind] could not take back the credential-store entry ${account}: ${errorSummary(error)}`));
+  } catch (error) {
+    await takeBack(deps, draft, entry);
+    throw error;
   }
+  if (!binding) {
+    await takeBack(deps, draft, entry);
+    return undefined;
+  }
+  await entry?.end();
   logger.info(`[bind] ${ref.name} bound to ${row.id} in ${file} as "${binding.serverName}" (${delivery})`);
   return binding;
+}
+
+/** A bind that failed or was cancelled: its writes go as on unbind; the journal keeps what could not be taken back. */
+async function takeBack(deps: McpBindingWriteDeps, draft: McpBinding, entry: JournalHandle<BindRecord> | undefined): Promise<void> {
+  try {
+    const leftover = await removeMcpBindingEffects(deps, draft);
+    if (leftover) {
+      deps.logger.warn(`[bind] could not take back the credential-store entry ${mcpCredentialAccount(draft.id)}`);
+      return;
+    }
+    await entry?.end();
+  } catch (error) {
+    deps.logger.warn(`[bind] could not take back the entry in ${draft.path}: ${errorSummary(error)}`);
+  }
 }
 
 /**

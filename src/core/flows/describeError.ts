@@ -6,6 +6,7 @@ import { isSonarApiError } from '../sonar/errors';
 import type { SonarApiError } from '../sonar/errors';
 import { isSecretStoreError } from '../tokens/heldTokens';
 import { isErrorNamed } from '../util/namedError';
+import { PRODUCT } from '../productNames';
 
 function serverSaid(error: SonarApiError, t: Translate): string | undefined {
   return error.serverMessages.length > 0 ? t('The server said: {0}', error.serverMessages.join(' ')) : undefined;
@@ -47,9 +48,13 @@ function cause(error: SonarApiError, label: string, t: Translate): string {
       );
     case 'invalidResponse':
       return t(
-        '{0} sent an answer this extension cannot read ({1}). Check that the URL points to SonarQube and not to a login page or proxy.',
+        {
+          message: '{0} sent an answer this extension cannot read ({1}). Check that the URL points to {2} and not to a login page or proxy.',
+          comment: ['{0} is the connection name; {1} what was wrong with the answer; {2} a product name, SonarQube.'],
+        },
         label,
         error.detail ?? t('unexpected content'),
+        PRODUCT.sonarQube,
       );
     case 'cancelled':
       return t('The request to {0} was cancelled.', label);
@@ -66,7 +71,7 @@ export class WordedError extends Error {
 
 function words(error: unknown, connectionLabel: string | undefined, t: Translate): string {
   if (isSonarApiError(error)) {
-    return [cause(error, connectionLabel ?? t('the SonarQube server'), t), serverSaid(error, t)].filter((part) => part !== undefined).join(' ');
+    return [cause(error, connectionLabel ?? t({ message: 'the {0} server', comment: ['{0} is a product name, SonarQube; the words stand for a connection whose name is not known.'] }, PRODUCT.sonarQube), t), serverSaid(error, t)].filter((part) => part !== undefined).join(' ');
   }
   if (isConfigFileError(error)) return error.wording(t);
   if (isSecretStoreError(error)) {

@@ -14,6 +14,7 @@ import { copyValue } from './copyToken';
 import type { CopyTokenDeps } from './copyToken';
 import { describeSonarError, errorSummary, isAmbiguous, isCancellation } from './describeError';
 import type { PickItem } from './prompter';
+import { PRODUCT } from '../productNames';
 
 export interface GenerateTokenDeps extends CopyTokenDeps {
   /** Signed in as the connection's user. */
@@ -83,7 +84,13 @@ async function pointToScopedOrganizationTokens(deps: GenerateTokenDeps, connecti
   const url = target.organization ? `${cloudBaseUrl(target.region)}/organizations/${encodeURIComponent(target.organization)}` : cloudBaseUrl(target.region);
   const open = t('Open Organization Page');
   const answer = await prompter.info(
-    t('SonarQube Cloud analysis tokens are Scoped Organization Tokens: an organization admin creates them under Administration > Scoped Organization Tokens on the organization\'s page (Team and Enterprise plans).'),
+    t(
+      {
+        message: '{0} analysis tokens are Scoped Organization Tokens: an organization admin creates them under Administration > Scoped Organization Tokens on the organization\'s page (Team and Enterprise plans).',
+        comment: ['{0} is a product name, SonarQube Cloud.'],
+      },
+      PRODUCT.sonarQubeCloud,
+    ),
     ...(deps.openUrl ? [open] : []),
   );
   if (answer === open) await deps.openUrl?.(url);
@@ -128,7 +135,7 @@ async function askChoices(
 
   if (typeStep) {
     const typeItems: Array<PickItem<TypeChoice>> = [
-      { label: tokenTypeLabel('USER_TOKEN', t), description: t('for SonarQube for IDE, the MCP server and the Web API'), value: 'USER_TOKEN', picked: true },
+      { label: tokenTypeLabel('USER_TOKEN', t), description: t({ message: 'for {0}, the MCP server and the Web API', comment: ['{0} is a product name, SonarQube for IDE.'] }, PRODUCT.sonarQubeForIde), value: 'USER_TOKEN', picked: true },
       ...(types.includes('GLOBAL_ANALYSIS_TOKEN')
         ? [{ label: tokenTypeLabel('GLOBAL_ANALYSIS_TOKEN', t), description: t('runs analyses of any project'), value: 'GLOBAL_ANALYSIS_TOKEN' as const }]
         : []),
@@ -136,7 +143,7 @@ async function askChoices(
         ? [{ label: tokenTypeLabel('PROJECT_ANALYSIS_TOKEN', t), description: t('runs analyses of one project'), value: 'PROJECT_ANALYSIS_TOKEN' as const }]
         : []),
       ...(scopedOrganization
-        ? [{ label: t('Scoped Organization Token'), description: t('analysis tokens of an organization, made by its admins on SonarQube Cloud'), value: SCOPED_ORGANIZATION_TOKEN }]
+        ? [{ label: t('Scoped Organization Token'), description: t({ message: 'analysis tokens of an organization, made by its admins on {0}', comment: ['{0} is a product name, SonarQube Cloud.'] }, PRODUCT.sonarQubeCloud), value: SCOPED_ORGANIZATION_TOKEN }]
         : []),
     ];
     const picked = await prompter.pick(typeItems, { ...next(), placeholder: t('Token type') });

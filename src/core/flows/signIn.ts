@@ -8,6 +8,7 @@ import { describeSonarError, errorSummary, isCancellation } from './describeErro
 import type { InputOptions, PickItem, StepInfo } from './prompter';
 import { tokenByChosenMethod } from './signInMethod';
 import type { SignInMethodDeps } from './signInMethod';
+import { PRODUCT } from '../productNames';
 
 /** The shape of `parseServerUrl` in `sonar/target.ts`, passed in so this module stays out of the HTTP bundle. */
 export type ServerUrlParser = (input: string) => { readonly ok: true; readonly target: SonarTarget } | { readonly ok: false; readonly reason: string };
@@ -25,6 +26,10 @@ function analysisRefusal(deps: FlowDeps): string {
   return deps.t('This token cannot manage tokens: analysis tokens can only run analyses; create a user token in My Account > Security.');
 }
 
+function addConnectionTitle(t: FlowDeps['t']): string {
+  return t({ message: 'Add {0} Connection', comment: ['{0} is a product name, SonarQube.'] }, PRODUCT.sonarQube);
+}
+
 function looksLikeAnalysisToken(token: string): boolean {
   return ANALYSIS_TOKEN_PREFIXES.some((prefix) => token.startsWith(prefix));
 }
@@ -39,9 +44,9 @@ async function askTarget(
 ): Promise<{ readonly target: SonarTarget; readonly steps: number } | undefined> {
   const { t, prompter } = deps;
   const choices: Array<PickItem<Where>> = [
-    { label: t('SonarQube Server'), description: t('your organization\'s own server'), value: { kind: 'server' } },
-    { label: t('SonarQube Cloud (EU)'), description: 'sonarcloud.io', value: { kind: 'cloud', region: 'EU' } },
-    { label: t('SonarQube Cloud (US)'), description: 'sonarqube.us', value: { kind: 'cloud', region: 'US' } },
+    { label: PRODUCT.sonarQubeServer, description: t('your organization\'s own server'), value: { kind: 'server' } },
+    { label: t({ message: '{0} (EU)', comment: ['{0} is a product name, SonarQube Cloud; EU is where its servers are.'] }, PRODUCT.sonarQubeCloud), description: 'sonarcloud.io', value: { kind: 'cloud', region: 'EU' } },
+    { label: t({ message: '{0} (US)', comment: ['{0} is a product name, SonarQube Cloud; US is where its servers are.'] }, PRODUCT.sonarQubeCloud), description: 'sonarqube.us', value: { kind: 'cloud', region: 'US' } },
   ];
   const items = choices.filter((item) => kind === undefined || item.value.kind === kind);
   let steps = 0;
@@ -57,7 +62,7 @@ async function askTarget(
     title,
     step: steps,
     totalSteps: steps + 1,
-    prompt: t('The URL of your SonarQube Server, with its context path if it has one'),
+    prompt: t({ message: 'The URL of your {0}, with its context path if it has one', comment: ['{0} is a product name, SonarQube Server.'] }, PRODUCT.sonarQubeServer),
     placeholder: 'https://sonarqube.example.com',
     validate: (value) => {
       const parsed = deps.parseServerUrl(value);
@@ -71,7 +76,7 @@ async function askTarget(
 
 /** Asks Server URL or Cloud region (only the region when `kind` is `cloud`, only the URL when `server`). */
 export async function askSignInTarget(deps: SignInDeps, kind?: 'server' | 'cloud'): Promise<SonarTarget | undefined> {
-  return (await askTarget(deps, deps.t('Add SonarQube Connection'), kind))?.target;
+  return (await askTarget(deps, addConnectionTitle(deps.t), kind))?.target;
 }
 
 /**
@@ -116,7 +121,7 @@ export type AddConnectionDeps = SignInDeps & SignInMethodDeps;
 export async function addConnection(deps: AddConnectionDeps, kind?: 'server' | 'cloud'): Promise<ConnectionRecord | undefined> {
   const target = await askSignInTarget(deps, kind);
   if (!target) return undefined;
-  const title = deps.t('Add SonarQube Connection');
+  const title = addConnectionTitle(deps.t);
   const token = await tokenByChosenMethod(deps, { target, title }, pasteTokenInput(deps, target, title));
   return token === undefined ? undefined : completeSignIn(deps, target, token);
 }
@@ -160,11 +165,11 @@ async function chooseOrganization(
   const { t, prompter } = deps;
   if (target.organization !== undefined) {
     if (organizations.some((organization) => organization.key === target.organization)) return target;
-    void prompter.error(t({ message: 'You are not a member of the organization {0} on SonarQube Cloud ({1}).', comment: ['{0} is an organization key; {1} the address of SonarQube Cloud.'] }, target.organization, target.region));
+    void prompter.error(t({ message: 'You are not a member of the organization {0} on {1} ({2}).', comment: ['{0} is an organization key; {1} a product name, SonarQube Cloud; {2} its region, EU or US.'] }, target.organization, PRODUCT.sonarQubeCloud, target.region));
     return undefined;
   }
   if (organizations.length === 0) {
-    void prompter.error(t('Your account is not a member of any organization on SonarQube Cloud ({0}).', target.region));
+    void prompter.error(t({ message: 'Your account is not a member of any organization on {0} ({1}).', comment: ['{0} is a product name, SonarQube Cloud; {1} its region, EU or US.'] }, PRODUCT.sonarQubeCloud, target.region));
     return undefined;
   }
   const key = await prompter.pick(
@@ -183,7 +188,7 @@ export async function completeSignIn(
   deps: SignInDeps,
   target: SonarTarget,
   token: string,
-  steps: StepInfo = { title: deps.t('Add SonarQube Connection') },
+  steps: StepInfo = { title: addConnectionTitle(deps.t) },
 ): Promise<ConnectionRecord | undefined> {
   const { t, prompter, logger, connections, vault } = deps;
   const label = connectionLabel(target);

@@ -6,6 +6,7 @@ import { apiBaseUrl, targetOrigin } from '../sonar/target';
 import type { SonarTarget, TokenApi } from '../sonar/types';
 import type { FlowDeps } from './deps';
 import { describeSonarError, errorSummary, isCancellation } from './describeError';
+import { PRODUCT } from '../productNames';
 
 export interface BrowserSignInDeps extends FlowDeps {
   /** A client for `target`; the flow only asks it for the server's version, which needs no token. */
@@ -67,8 +68,23 @@ async function pasteFromAccountPage(deps: BrowserSignInDeps, request: BrowserSig
     title: request.title,
     password: true,
     prompt: request.login
-      ? t('SonarQube {0} cannot sign in through the browser (that needs 9.7 or later). Create a user token of {1} on the page that opened (My Account > Security) and paste it here.', version, request.login)
-      : t('SonarQube {0} cannot sign in through the browser (that needs 9.7 or later). Create a user token on the page that opened (My Account > Security) and paste it here.', version),
+      ? t(
+          {
+            message: '{0} {1} cannot sign in through the browser (that needs 9.7 or later). Create a user token of {2} on the page that opened (My Account > Security) and paste it here.',
+            comment: ['{0} is a product name, SonarQube; {1} its version; {2} the login of the account.'],
+          },
+          PRODUCT.sonarQube,
+          version,
+          request.login,
+        )
+      : t(
+          {
+            message: '{0} {1} cannot sign in through the browser (that needs 9.7 or later). Create a user token on the page that opened (My Account > Security) and paste it here.',
+            comment: ['{0} is a product name, SonarQube; {1} its version.'],
+          },
+          PRODUCT.sonarQube,
+          version,
+        ),
     validate: (value) => (value.trim() ? undefined : t('Paste a user token.')),
   });
   return token?.trim();

@@ -13,6 +13,7 @@ import type { BindingRecord, BindingStore } from '../tokens/bindingStore';
 import type { TokenVault } from '../tokens/heldTokens';
 import type { BindRecord, GenerateRecord, JournalEntry, JournalOwner, OperationJournal, RemoveConnectionRecord, RevokeRecord, RotateRecord } from './journal';
 import { currentOwner } from './journal';
+import { PRODUCT } from '../productNames';
 
 /** What recovery does to bindings: the same effects as unbind and rotation. */
 export interface RecoveryBindings {
@@ -103,7 +104,7 @@ export async function recoverOperations(deps: RecoveryDeps): Promise<RecoverySum
   if (outcomes.length === 0) return { resolved: entries.length, pending: 0 };
 
   const decisions = outcomes.flatMap((outcome) => (outcome.decision ? [outcome.decision] : []));
-  const text = [t('SonarQube Tokens was closed in the middle of an operation.'), ...outcomes.map((outcome) => outcome.message)].join(' ');
+  const text = [t({ message: '{0} was closed in the middle of an operation.', comment: ['{0} is the name of this extension, SonarQube Tokens.'] }, PRODUCT.sonarQubeTokens), ...outcomes.map((outcome) => outcome.message)].join(' ');
   const failed = outcomes.filter((outcome) => outcome.failed).length;
   if (decisions.length === 0) {
     void (failed > 0 ? prompter.warn(text) : prompter.info(text));
@@ -258,12 +259,13 @@ async function recoverRotate(deps: RecoveryDeps, entry: JournalEntry & RotateRec
   return { message: t('Rotating token {0} on {1} was undone: {0} is still valid and bound. Rotate it again.', entry.old.name, connection.label) };
 }
 
-/** Every binding the rotation covered points at `to` afterwards, file included, whatever step it had reached. */
+/** Every binding the rotation covered points at `to` afterwards, value included, whatever step it had reached. */
 async function switchBindings(deps: RecoveryDeps, entry: RotateRecord, to: TokenRef): Promise<void> {
   for (const id of entry.bindingIds) {
     const binding = deps.bindings.store.get(id);
     if (!binding) continue;
-    const fileHoldsValue = binding.kind === 'mcp' && binding.plainText === true;
-    if (fileHoldsValue || !sameTokenRef(binding.token, to)) await deps.bindings.switchToken(binding, to);
+    // A plain-text file or a launcher's credential-store entry may hold the other value whatever the record says.
+    const holdsValue = binding.kind === 'mcp' && (binding.plainText === true || binding.launcher === true);
+    if (holdsValue || !sameTokenRef(binding.token, to)) await deps.bindings.switchToken(binding, to);
   }
 }

@@ -78,7 +78,20 @@ function inputsOf(value: unknown): JsonObject[] {
   return Array.isArray(inputs) ? (inputs as JsonObject[]) : [];
 }
 
-export async function applyMcpFileBinding(fs: FileSystem, options: ApplyMcpFileBinding): Promise<ApplyResult> {
+/** What `applyMcpFileBinding` would write, decided without writing: a name conflict, or the entry and what it adds. */
+export type McpFilePlan =
+  | Extract<ApplyResult, { kind: 'conflict' }>
+  | {
+      readonly kind: 'planned';
+      readonly serverName: string;
+      readonly inputId?: string;
+      readonly createdFile: boolean;
+      readonly createdKeys: string[];
+      /** An entry of that name is there and is written over (`replaceExisting`). */
+      readonly replacing: boolean;
+    };
+
+export async function planMcpFileBinding(fs: FileSystem, options: ApplyMcpFileBinding): Promise<McpFilePlan> {
   const topKey = topKeyOf(options.target);
   const serverName = options.serverName ?? DEFAULT_SERVER_NAME;
   const current = await readJsoncFile(fs, options.path);
@@ -90,16 +103,24 @@ export async function applyMcpFileBinding(fs: FileSystem, options: ApplyMcpFileB
     for (let counter = 2; servers[suggestedName] !== undefined; counter++) suggestedName = `${base}-${counter}`;
     return { kind: 'conflict', existingName: serverName, suggestedName };
   }
-  const row = mcpTarget(options.target);
   // A launcher entry needs no input, also in VS Code's own file (a token found there is moved to the launcher).
-  const inputId = row.secret === 'input' && !options.launcher ? `sonarqube-token-${options.connectionSlug}` : undefined;
+  const inputId = mcpTarget(options.target).secret === 'input' && !options.launcher ? `sonarqube-token-${options.connectionSlug}` : undefined;
+  const createdKeys = [topKey, ...(inputId ? ['inputs'] : [])].filter((key) => root[key] === undefined);
+  return { kind: 'planned', serverName, inputId, createdFile: !current.exists, createdKeys, replacing: servers[serverName] !== undefined };
+}
+
+export async function applyMcpFileBinding(fs: FileSystem, options: ApplyMcpFileBinding): Promise<ApplyResult> {
+  const plan = await planMcpFileBinding(fs, options);
+  if (plan.kind === 'conflict') return plan;
+  const { serverName, inputId, createdKeys } = plan;
+  const topKey = topKeyOf(options.target);
+  const row = mcpTarget(options.target);
   const entry = {
     ...(row.stdioType ? { type: 'stdio' } : {}),
     ...(options.launcher
       ? launcherEntry(options.launcher.runtime, options.launcher.bindingId, options.launch)
       : { command: options.launch.command, args: options.launch.args, env: { ...options.launch.env, [TOKEN_ENV]: options.plainTextToken ?? referenceOf(options.target, inputId) } }),
   };
-  const createdKeys = [topKey, ...(inputId ? ['inputs'] : [])].filter((key) => root[key] === undefined);
   const plainText = options.plainTextToken !== undefined;
   const result = await editJsoncFile(
     fs,

@@ -3,6 +3,7 @@ import { englishMessage } from '../ports';
 import type { Translate } from '../ports';
 import { cloudBaseUrl } from '../sonar/target';
 import type { SonarTarget } from '../sonar/types';
+import { PRODUCT } from '../productNames';
 
 export const TOKEN_ENV = 'SONARQUBE_TOKEN';
 
@@ -95,7 +96,15 @@ export function buildMcpLaunch(settings: McpLauncherSettings, target: SonarTarge
       return { command: 'docker', args: ['run', '--init', '--pull=always', '-i', '--rm', ...network, ...passed, settings.dockerImage], env, warnings };
     }
     case 'jar':
-      if (!settings.jarPath) throw new McpLaunchError(t('Set sonarqubeTokens.mcp.jarPath to the SonarQube MCP Server JAR, or choose another launcher in sonarqubeTokens.mcp.launcher.'));
+      if (!settings.jarPath) throw new McpLaunchError(
+          t(
+            {
+              message: 'Set sonarqubeTokens.mcp.jarPath to the {0} JAR, or choose another launcher in sonarqubeTokens.mcp.launcher.',
+              comment: ['{0} is a product name, SonarQube MCP Server. Keep sonarqubeTokens.mcp.jarPath and sonarqubeTokens.mcp.launcher: they are setting names.'],
+            },
+            PRODUCT.sonarQubeMcpServer,
+          ),
+        );
       return { command: 'java', args: ['-jar', settings.jarPath], env, warnings };
     case 'custom':
       if (!settings.customCommand) throw new McpLaunchError(t('Set sonarqubeTokens.mcp.customCommand, or choose another launcher in sonarqubeTokens.mcp.launcher.'));

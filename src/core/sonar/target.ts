@@ -2,6 +2,7 @@
 import { englishMessage } from '../ports';
 import type { Translate } from '../ports';
 import type { Region, SonarTarget } from './types';
+import { PRODUCT } from '../productNames';
 
 export type ParsedServerUrl = { readonly ok: true; readonly target: SonarTarget } | { readonly ok: false; readonly reason: string };
 
@@ -37,7 +38,7 @@ export function targetOrigin(target: SonarTarget): string {
 export function parseServerUrl(input: string, t: Translate = englishMessage): ParsedServerUrl {
   const text = input.trim();
   if (text === '') {
-    return { ok: false, reason: t('Enter the URL of your SonarQube Server, or https://sonarcloud.io for SonarQube Cloud.') };
+    return { ok: false, reason: t({ message: 'Enter the URL of your {0}, or https://sonarcloud.io for {1}.', comment: ['{0} and {1} are product names, SonarQube Server and SonarQube Cloud.'] }, PRODUCT.sonarQubeServer, PRODUCT.sonarQubeCloud) };
   }
   if (!/^[a-z][a-z0-9+.-]*:\/\//i.test(text)) {
     return { ok: false, reason: t('Start the URL with https:// or http://, for example https://sonarqube.example.com.') };

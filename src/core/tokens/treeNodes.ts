@@ -12,6 +12,7 @@ import type { TokenRef } from '../secrets/keys';
 import type { UserSummary, UserToken } from '../sonar/types';
 import { signInTokenState } from './expiryReminders';
 import type { LoadStatus, TokensModel } from './tokensModel';
+import { PRODUCT } from '../productNames';
 
 export type TreeNode =
   | { readonly kind: 'connection'; readonly id: string; readonly connection: ConnectionRecord }
@@ -201,7 +202,7 @@ function connectionPresentation(connection: ConnectionRecord, context: TreeConte
   const { t } = context;
   const list = context.model.tokenList(connection.id);
   const target = connection.target;
-  const product = target.kind === 'cloud' ? t('SonarQube Cloud ({0})', target.region) : t('SonarQube Server');
+  const product = target.kind === 'cloud' ? t({ message: '{0} ({1})', comment: ['{0} is a product name, SonarQube Cloud; {1} its region, EU or US.'] }, PRODUCT.sonarQubeCloud, target.region) : PRODUCT.sonarQubeServer;
   const where = target.kind === 'server' ? target.serverUrl : (target.organization ?? '');
   const status: Record<LoadStatus, { icon: ThemeIconRef; words: string }> = {
     idle: { icon: { id: target.kind === 'cloud' ? 'cloud' : 'server' }, words: t('Not loaded yet') },
@@ -269,7 +270,7 @@ function tokenPresentation(node: Extract<TreeNode, { kind: 'token' }>, context: 
     `${t('Created')}: ${escapeMarkdown(node.token.createdAt)}`,
     `${t('Expiration')}: ${node.token.expirationDate ? `${escapeMarkdown(node.token.expirationDate)} (${expiryWords(state, t)})` : expiryWords(state, t)}`,
     `${t('Last used')}: ${node.token.lastConnectionDate ? `${escapeMarkdown(node.token.lastConnectionDate)} (${lastUseWords(state, t)})` : lastUseWords(state, t)}`,
-    inactivity ? `$(warning) ${t('SonarQube Cloud')}: ${inactivity}` : undefined,
+    inactivity ? `$(warning) ${PRODUCT.sonarQubeCloud}: ${inactivity}` : undefined,
     unconfirmed ? `$(warning) ${t('A revoke was sent but not confirmed; refresh to check.')}` : undefined,
     held ? `$(lock) ${t('This extension holds the value in secure storage.')}` : t('This extension does not hold the value.'),
     bindings.length > 0 ? `${t('Used by')}:` : undefined,

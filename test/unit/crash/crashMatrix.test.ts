@@ -4,9 +4,15 @@
 // invariants hold (see `World.assertConsistent`) and nothing outside the operation changed.
 import * as assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
+import * as fs from 'node:fs';
 import * as os from 'node:os';
 import { Agent } from 'undici';
 import { ConnectionStore } from '../../../src/core/connections/connectionStore';
+import { bindConnectedModeFlow } from '../../../src/core/flows/bindConnectedMode';
+import { writeMcpBinding } from '../../../src/core/flows/bindMcp';
+import type { McpBindingWriteDeps } from '../../../src/core/flows/bindMcp';
+import { buildMcpLaunch } from '../../../src/core/mcp/launch';
+import { mcpTarget } from '../../../src/core/mcp/targets';
 import { generateTokenFlow } from '../../../src/core/flows/generateToken';
 import { removeConnectionData } from '../../../src/core/flows/removeConnection';
 import { revokeTokenFlow } from '../../../src/core/flows/revokeToken';
@@ -19,7 +25,8 @@ import { BindingStore } from '../../../src/core/tokens/bindingStore';
 import { FakeSonarQube } from '../../fake-sonarqube';
 import { FakeClipboard, manualTimers } from '../flows/harness';
 import { ScriptedPrompter } from '../support/scriptedPrompter';
-import { Killed, KillSwitch, World } from './world';
+import type { ScriptStep } from '../support/scriptedPrompter';
+import { KillSwitch, World } from './world';
 import type { Session, WorldFixture } from './world';
 
 /** Answers the one recovery notification with Revoke whenever it offers it. */
@@ -46,6 +53,19 @@ const clock = { now: () => new Date() };
 
 function flowDeps(session: Session, prompter: ScriptedPrompter) {
   return { prompter, vault: session.vault, clock, t: englishMessage, logger: session.logger, api: session.api, journal: session.journal };
+}
+
+/** Writing an MCP binding as the host does, with the launcher the world's entries run. */
+function mcpWriteDeps(session: Session, world: World, script: ScriptStep[]): McpBindingWriteDeps {
+  return {
+    ...session.mcp,
+    prompter: new ScriptedPrompter(script),
+    store: session.store,
+    launchFor: (connection) => buildMcpLaunch({ launcher: 'docker', dockerImage: 'mcp/sonarqube' }, connection.target),
+    installLauncher: async () => world.launcherRuntime,
+    displayPath: (file) => file,
+    journal: session.journal,
+  };
 }
 
 function boundNames(world: World): string[] {
@@ -108,6 +128,59 @@ const operations: Operation[] = [
     },
   },
   {
+    name: 'bind to SonarQube for IDE',
+    scope: 'token',
+    run: (session, world) =>
+      bindConnectedModeFlow(
+        {
+          ...session.connectedMode,
+          prompter: new ScriptedPrompter([{ searchPick: 'shop' }, { pick: 'Share with the team' }]),
+          t: englishMessage,
+          logger: session.logger,
+          clipboard: { clipboard: new FakeClipboard(), clearSeconds: 30, timers: manualTimers },
+          readValue: (ref) => session.vault.read(ref),
+          openConnectionForm: async () => {},
+          sonarlintInstalled: true,
+          showSonarlintExtension: async () => {},
+          folders: [world.project],
+          apiFor: async () => session.api,
+          journal: session.journal,
+          displayPath: (file) => file,
+        },
+        world.connection,
+        world.ide,
+      ),
+    check(world) {
+      // All or nothing: the record with its settings and shared file (see assertConsistent), or none of them.
+      const bound = new BindingStore(world.state).list().filter((binding) => binding.kind === 'connectedMode');
+      assert.deepEqual(boundNames(world), bound.length > 0 ? ['ide', 'ide', 'ide'] : ['ide', 'ide']);
+      assert.equal(world.sonarlint.folders.size, bound.length);
+    },
+  },
+  {
+    name: 'bind to an MCP client (launcher, new file)',
+    scope: 'token',
+    run: (session, world) => writeMcpBinding(mcpWriteDeps(session, world, []), { connection: world.connection, ref: world.ide, row: mcpTarget('claudeCodeUser'), file: world.claudeCodeFile, delivery: 'launcher' }),
+    check(world) {
+      // All or nothing: the file, its entry, the credential-store entry and the record (see assertConsistent), or none.
+      const bound = new BindingStore(world.state).list().some((binding) => binding.kind === 'mcp' && binding.target === 'claudeCodeUser');
+      assert.deepEqual(boundNames(world), bound ? ['ide', 'ide', 'ide'] : ['ide', 'ide']);
+      assert.equal(fs.existsSync(world.claudeCodeFile), bound, 'the file it created is there exactly when bound');
+      assert.equal(world.credentials.values.size, bound ? 2 : 1, 'one credential-store entry per launcher binding');
+    },
+  },
+  {
+    name: 'bind to an MCP client (launcher, name taken: added beside)',
+    scope: 'token',
+    run: (session, world) =>
+      writeMcpBinding(mcpWriteDeps(session, world, [{ warn: 'Add as "sonarqube-crash-example"' }]), { connection: world.connection, ref: world.ide, row: mcpTarget('vscodeWorkspace'), file: world.bindingFiles.vscode, delivery: 'launcher' }),
+    check(world) {
+      const bound = new BindingStore(world.state).list().some((binding) => binding.kind === 'mcp' && binding.serverName === 'sonarqube-crash-example');
+      assert.deepEqual(boundNames(world), bound ? ['ide', 'ide', 'ide'] : ['ide', 'ide']);
+      assert.equal(world.credentials.values.size, bound ? 2 : 1, 'one credential-store entry per launcher binding');
+    },
+  },
+  {
     name: 'remove connection',
     scope: 'connection',
     run: (session) =>
@@ -132,10 +205,6 @@ const operations: Operation[] = [
   },
 ];
 
-function isKilled(error: unknown): boolean {
-  return error instanceof Killed || (error instanceof Error && error.cause instanceof Killed);
-}
-
 describe('crash consistency: every operation killed before and after each effect', function () {
   this.timeout(120_000);
   let fixture: WorldFixture;
@@ -144,6 +213,7 @@ describe('crash consistency: every operation killed before and after each effect
 
   before(async () => {
     const fake = await FakeSonarQube.start();
+    fake.addProject({ key: 'shop', name: 'Shop' });
     const ended = spawnSync(process.execPath, ['-e', '']);
     fixture = { fake, dispatcher: new Agent(), deadOwner: { host: os.hostname(), pid: ended.pid! } };
   });
@@ -187,7 +257,8 @@ describe('crash consistency: every operation killed before and after each effect
           const untouched = world.unrelated(operation.scope);
           const session = world.session(new KillSwitch({ index, when }));
           await operation.run(session, world).catch((error: unknown) => {
-            if (!isKilled(error)) throw error;
+            // Once the host is dead nothing it would still say matters (a flow may word the kill as its own failure).
+            if (!session.kill.dead) throw error;
           });
           const where = `${when} effect ${index} (${effects[index - 1]}) of ${effects.join(', ')}`;
           assert.ok(session.kill.dead, `the host was killed ${where}`);

@@ -1,6 +1,7 @@
 // One person's persisted world for the crash matrix: globalState, secret store and config files in a temp folder,
 // their user and tokens on the fake SonarQube. A kill switch wraps every collaborator that changes something.
 import * as assert from 'node:assert/strict';
+import { randomUUID } from 'node:crypto';
 import * as fsSync from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -13,19 +14,30 @@ import type { FileSystem } from '../../../src/core/config/fileSystem';
 import { OperationJournal } from '../../../src/core/journal/journal';
 import type { JournalOwner } from '../../../src/core/journal/journal';
 import type { RecoveryBindings } from '../../../src/core/journal/recovery';
-import { applyMcpFileBinding, removeMcpFileBinding, rewritePlainTextToken } from '../../../src/core/mcp/fileBinding';
+import { mcpCredentialAccount } from '../../../src/core/credentials/credentialStore';
+import type { CredentialStore } from '../../../src/core/credentials/credentialStore';
+import { removeConnectedModeEffects } from '../../../src/core/flows/bindConnectedMode';
+import type { ConnectedModeEffectsDeps, SonarlintSettings } from '../../../src/core/flows/bindConnectedMode';
+import { removeMcpBindingEffects, switchMcpBindingToken } from '../../../src/core/flows/bindMcp';
+import type { McpBindingEffectsDeps } from '../../../src/core/flows/bindMcp';
+import { applyMcpFileBinding } from '../../../src/core/mcp/fileBinding';
+import { readLauncherEntry } from '../../../src/core/mcp/launcherEntry';
+import type { LauncherRuntime } from '../../../src/core/mcp/launcherEntry';
 import { buildMcpLaunch, TOKEN_ENV } from '../../../src/core/mcp/launch';
 import type { McpTargetId } from '../../../src/core/mcp/targets';
+import { englishMessage } from '../../../src/core/ports';
 import type { KeyValueStore, SecretStore } from '../../../src/core/ports';
 import { parseSecretKey, sameTokenRef, signInSecretKey } from '../../../src/core/secrets/keys';
 import type { TokenRef } from '../../../src/core/secrets/keys';
 import { SonarClient } from '../../../src/core/sonar/client';
 import type { TokenApi } from '../../../src/core/sonar/types';
 import { BindingStore } from '../../../src/core/tokens/bindingStore';
-import type { BindingRecord, McpBinding } from '../../../src/core/tokens/bindingStore';
+import type { BindingRecord, ConnectedModeBinding, McpBinding } from '../../../src/core/tokens/bindingStore';
 import { HeldTokens, TokenVault } from '../../../src/core/tokens/heldTokens';
 import type { FakeSonarQube } from '../../fake-sonarqube';
+import { MemoryCredentialStore } from '../support/memoryCredentialStore';
 import { MemorySecretStore } from '../support/memorySecretStore';
+import { MemorySonarlintSettings } from '../support/memorySonarlintSettings';
 import { MemoryState } from '../support/memoryState';
 import { RecordingLogger } from '../support/recordingLogger';
 
@@ -88,6 +100,24 @@ function killableFiles(inner: FileSystem, kill: KillSwitch): FileSystem {
   };
 }
 
+function killableCredentials(inner: CredentialStore, kill: KillSwitch): CredentialStore {
+  return {
+    probe: () => inner.probe(),
+    get: (account) => inner.get(account),
+    set: (account, secret) => kill.effect('credential set', () => inner.set(account, secret)),
+    delete: (account) => kill.effect('credential delete', () => inner.delete(account)),
+  };
+}
+
+function killableSonarlintSettings(inner: SonarlintSettings, kill: KillSwitch): SonarlintSettings {
+  return {
+    userConnections: () => inner.userConnections(),
+    folderProject: (folder) => inner.folderProject(folder),
+    writeUserConnections: (section, value) => kill.effect('settings connections', () => inner.writeUserConnections(section, value)),
+    writeFolderProject: (folder, value) => kill.effect('settings folder', () => inner.writeFolderProject(folder, value)),
+  };
+}
+
 /** The server's answers pass; generate and revoke count as effects (after: done on the server, answer lost). */
 function killableApi(inner: TokenApi, kill: KillSwitch): TokenApi {
   return new Proxy(inner, {
@@ -104,14 +134,15 @@ function killableApi(inner: TokenApi, kill: KillSwitch): TokenApi {
 }
 
 /** Where each client's file keeps its servers (literal: the test states what the files must look like). */
-const SERVERS_KEY: Partial<Record<McpTargetId, string>> = { claudeDesktop: 'mcpServers', vscodeWorkspace: 'servers', cursorWorkspace: 'mcpServers' };
+const SERVERS_KEY: Partial<Record<McpTargetId, string>> = { claudeDesktop: 'mcpServers', vscodeWorkspace: 'servers', cursorWorkspace: 'mcpServers', claudeCodeUser: 'mcpServers' };
 
-/** Unbind and rotation's binding effects for MCP files, as the host's binding manager does them. */
-export function fileBindings(files: FileSystem, store: BindingStore, vault: TokenVault): RecoveryBindings {
+/** Unbind, undo and rotation's binding effects through the core functions the host's binding manager calls. */
+function worldBindings(mcp: McpBindingEffectsDeps, connectedMode: ConnectedModeEffectsDeps): RecoveryBindings {
+  const { store } = connectedMode;
   const removeEffects = async (binding: BindingRecord) => {
-    if (binding.kind === 'mcp' && binding.path && binding.serverName) {
-      await removeMcpFileBinding(files, { target: binding.target as McpTargetId, path: binding.path, serverName: binding.serverName, inputId: binding.inputId, createdFile: binding.createdFile, createdDirs: binding.createdDirs, createdKeys: binding.createdKeys });
-    }
+    if (binding.kind === 'connectedMode') return removeConnectedModeEffects(connectedMode, binding);
+    const leftover = await removeMcpBindingEffects(mcp, binding);
+    if (leftover) mcp.logger.warn(leftover);
   };
   return {
     store,
@@ -121,11 +152,7 @@ export function fileBindings(files: FileSystem, store: BindingStore, vault: Toke
     },
     undoBind: removeEffects,
     async switchToken(binding, to) {
-      if (binding.kind === 'mcp' && binding.plainText && binding.path && binding.serverName) {
-        const value = await vault.read(to);
-        if (value === undefined) throw new Error(`no value for ${to.name}`);
-        await rewritePlainTextToken(files, { path: binding.path, serverName: binding.serverName, token: value });
-      }
+      if (binding.kind === 'mcp') await switchMcpBindingToken(mcp, binding, to);
       await store.retarget(binding.id, to);
     },
   };
@@ -142,6 +169,10 @@ export interface Session {
   readonly store: BindingStore;
   readonly journal: OperationJournal;
   readonly api: TokenApi;
+  readonly credentials: CredentialStore;
+  readonly settings: SonarlintSettings;
+  readonly mcp: McpBindingEffectsDeps;
+  readonly connectedMode: ConnectedModeEffectsDeps;
   readonly bindings: RecoveryBindings;
 }
 
@@ -158,6 +189,9 @@ type Snapshot = Record<string, string | undefined>;
 export class World {
   readonly state = new MemoryState();
   readonly secrets = new MemorySecretStore();
+  readonly credentials = new MemoryCredentialStore();
+  /** SonarQube for IDE's User and folder settings: empty until a connected-mode bind writes them. */
+  readonly sonarlint = new MemorySonarlintSettings();
   readonly dir: string;
   readonly connection: ConnectionRecord;
   readonly ide: TokenRef;
@@ -165,8 +199,16 @@ export class World {
   /** Another connection (another user on the same server) with a held token: removing `connection` keeps it. */
   readonly second: ConnectionRecord;
   readonly spare: TokenRef;
-  /** Claude Desktop (plain text) and VS Code workspace bindings of `ide`, and a Cursor binding of `other`. */
+  /**
+   * Claude Desktop (plain text) and VS Code workspace (launcher: the value in the credential store) bindings of
+   * `ide`, and a Cursor binding of `other`.
+   */
   readonly bindingFiles: { readonly claude: string; readonly vscode: string; readonly cursor: string };
+  /** The workspace folder of the VS Code binding, which a connected-mode bind binds and shares in. */
+  readonly project: { readonly name: string; readonly uri: string; readonly path: string };
+  readonly sharedFile: string;
+  /** Claude Code's user file, which no binding has written yet (an MCP bind writes it). */
+  readonly claudeCodeFile: string;
   private readonly signInToken: string;
   private readonly seededValues: string[];
 
@@ -186,6 +228,10 @@ export class World {
       vscode: path.join(this.dir, 'project', '.vscode', 'mcp.json'),
       cursor: path.join(this.dir, 'other', '.cursor', 'mcp.json'),
     };
+    const projectPath = path.join(this.dir, 'project');
+    this.project = { name: 'project', uri: `file://${projectPath}`, path: projectPath };
+    this.sharedFile = path.join(projectPath, '.sonarlint', 'connectedMode.json');
+    this.claudeCodeFile = path.join(this.dir, 'home', '.claude.json');
     this.second = { id: 'conn-2', target: this.connection.target, label: 'second.example', login: `${login}-b`, addedAt: '2026-01-01T00:00:00.000Z' };
     this.spare = { connectionId: 'conn-2', login: this.second.login, name: 'spare' };
     fake.addUser({ login: this.second.login, name: this.second.login });
@@ -210,11 +256,20 @@ export class World {
 
   private async bind(session: Session, ref: TokenRef, target: McpTargetId, file: string): Promise<void> {
     const launch = buildMcpLaunch({ launcher: 'docker', dockerImage: 'mcp/sonarqube' }, this.connection.target);
-    const plainTextToken = target === 'claudeDesktop' ? await session.vault.read(ref) : undefined;
-    const result = await applyMcpFileBinding(session.files, { target, path: file, launch, connectionSlug: 'crash', plainTextToken });
+    const bindingId = randomUUID();
+    const value = await session.vault.read(ref);
+    const plainTextToken = target === 'claudeDesktop' ? value : undefined;
+    const launcher = target === 'vscodeWorkspace' ? { runtime: this.launcherRuntime, bindingId } : undefined;
+    if (launcher) await session.credentials.set(mcpCredentialAccount(bindingId), value!);
+    const result = await applyMcpFileBinding(session.files, { target, path: file, launch, connectionSlug: 'crash', plainTextToken, launcher });
     assert.equal(result.kind, 'written');
     if (result.kind !== 'written') return;
-    await session.store.add({ kind: 'mcp', token: ref, target, path: file, serverName: result.serverName, inputId: result.inputId, createdFile: result.createdFile, createdDirs: result.createdDirs, createdKeys: result.createdKeys, plainText: plainTextToken !== undefined });
+    await session.store.add({ kind: 'mcp', token: ref, target, path: file, serverName: result.serverName, inputId: result.inputId, createdFile: result.createdFile, createdDirs: result.createdDirs, createdKeys: result.createdKeys, plainText: plainTextToken !== undefined || undefined, launcher: launcher && true }, bindingId);
+  }
+
+  /** Where a client would find the launcher; never run here. */
+  get launcherRuntime(): LauncherRuntime {
+    return { executable: process.execPath, script: path.join(this.dir, 'storage', 'launcher', 'launcher.js') };
   }
 
   /** A fresh extension host over the same persisted world; `kill` makes it crash at one effect. */
@@ -224,18 +279,27 @@ export class World {
     const files = killableFiles(nodeFileSystem, kill);
     const vault = new TokenVault(killableSecrets(this.secrets, kill), new HeldTokens(state, logger));
     const store = new BindingStore(state, logger);
+    const connections = new ConnectionStore(state, { logger });
+    const credentials = killableCredentials(this.credentials, kill);
+    const settings = killableSonarlintSettings(this.sonarlint, kill);
     const client = new SonarClient({ target: this.connection.target, token: this.signInToken, dispatcher: this.fixture.dispatcher, serverVersion: this.fixture.fake.version, retry: { maxRetries: 0 }, logger });
+    const mcp: McpBindingEffectsDeps = { t: englishMessage, logger, fs: files, credentials, readValue: (ref) => vault.read(ref) };
+    const connectedMode: ConnectedModeEffectsDeps = { settings, fs: files, store, targetOf: (id) => connections.get(id)?.target };
     return {
       kill,
       logger,
       state,
       files,
       vault,
-      connections: new ConnectionStore(state, { logger }),
+      connections,
       store,
       journal: new OperationJournal(state, owner ?? this.fixture.deadOwner, { now: () => new Date() }, logger),
       api: killableApi(client, kill),
-      bindings: fileBindings(files, store, vault),
+      credentials,
+      settings,
+      mcp,
+      connectedMode,
+      bindings: worldBindings(mcp, connectedMode),
     };
   }
 
@@ -279,22 +343,41 @@ export class World {
     const valueOf = (ref: TokenRef) => tokenSecrets.find((secret) => sameTokenRef(secret.ref, ref))?.value;
 
     // Every record matches its file entry, and every entry in the files has its record.
-    const records = store.list() as McpBinding[];
+    const all = store.list();
+    const records = all.filter((record): record is McpBinding => record.kind === 'mcp');
     for (const record of records) {
-      const file = parse(fsSync.readFileSync(record.path!, 'utf8')) as Record<string, Record<string, { env: Record<string, string> }>>;
+      const file = parse(fsSync.readFileSync(record.path!, 'utf8')) as Record<string, Record<string, { env?: Record<string, string> }>>;
       const entry = file[SERVERS_KEY[record.target as McpTargetId]!]?.[record.serverName!];
       assert.ok(entry, `binding ${record.target} of ${record.token.name} has its entry in ${record.path}`);
-      if (record.plainText) assert.equal(entry.env[TOKEN_ENV], valueOf(record.token), `the plain-text file holds the value of ${record.token.name}`);
+      if (record.plainText) assert.ok(entry.env?.[TOKEN_ENV] === valueOf(record.token), `the plain-text file holds the value of ${record.token.name}`);
+      if (record.launcher) assert.equal(readLauncherEntry(entry)?.bindingId, record.id, `the entry of ${record.target} runs the launcher for its binding`);
     }
-    for (const file of Object.values(this.bindingFiles)) {
+    for (const file of [...Object.values(this.bindingFiles), this.claudeCodeFile]) {
       if (!fsSync.existsSync(file)) continue;
       const parsed = parse(fsSync.readFileSync(file, 'utf8')) as Record<string, Record<string, unknown> | undefined>;
       for (const name of Object.keys(parsed.mcpServers ?? parsed.servers ?? {})) {
         assert.ok(records.some((record) => record.path === file && record.serverName === name), `entry ${name} in ${file} has its binding record`);
       }
     }
+    // Every credential-store entry belongs to a launcher binding and holds its token's value, and every launcher
+    // binding has its entry.
+    for (const [account, secret] of this.credentials.values) {
+      const record = records.find((candidate) => mcpCredentialAccount(candidate.id) === account);
+      assert.ok(record?.launcher, `credential-store entry ${account} belongs to a launcher binding`);
+      assert.ok(secret === valueOf(record.token), `credential-store entry ${account} holds the value of ${record.token.name}`);
+    }
+    for (const record of records.filter((candidate) => candidate.launcher)) assert.ok(this.credentials.values.has(mcpCredentialAccount(record.id)), `launcher binding of ${record.token.name} has its credential-store entry`);
+    // SonarQube for IDE's settings and shared file are there exactly when a connected-mode record names them.
+    const sonarlint = all.filter((record): record is ConnectedModeBinding => record.kind === 'connectedMode');
+    const expectedSettings = {
+      user: sonarlint.length > 0 ? { sonarqube: [{ connectionId: sonarlint[0].sonarlintConnectionId, serverUrl: this.fixture.fake.url }] } : {},
+      folders: sonarlint.flatMap((record) => record.folders.map((folder) => [folder, { connectionId: record.sonarlintConnectionId, projectKey: record.projectKey }])),
+    };
+    assert.equal(this.sonarlint.dump(), JSON.stringify(expectedSettings), 'SonarQube for IDE settings match the connected-mode records');
+    const shared = sonarlint.flatMap((record) => record.sharedFiles);
+    assert.deepEqual(fsSync.existsSync(this.sharedFile) ? [this.sharedFile] : [], shared, 'the shared file is there exactly when a record created it');
     // No entry points at a missing secret; the index and the secrets agree.
-    for (const record of records) assert.ok(valueOf(record.token) !== undefined, `binding of ${record.token.name} has its value`);
+    for (const record of all) assert.ok(valueOf(record.token) !== undefined, `binding of ${record.token.name} has its value`);
     const refKey = (ref: TokenRef) => `${ref.connectionId}|${ref.login}|${ref.name}`;
     assert.deepEqual(held.map(refKey).sort(), tokenSecrets.map((secret) => refKey(secret.ref)).sort(), 'held index and secrets agree');
     // No secret is kept for a revoked token, and no generated token is left without its value.

@@ -6,9 +6,11 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { nodeFileSystem } from '../../../src/core/config/fileSystem';
+import type { FileSystem } from '../../../src/core/config/fileSystem';
 import { mcpCredentialAccount } from '../../../src/core/credentials/credentialStore';
 import { bindMcpFlow, removeMcpBindingEffects, repairLauncherBindings, switchMcpBindingToken } from '../../../src/core/flows/bindMcp';
 import type { BindMcpDeps, EditorMcpApi } from '../../../src/core/flows/bindMcp';
+import { OperationJournal } from '../../../src/core/journal/journal';
 import { buildMcpLaunch } from '../../../src/core/mcp/launch';
 import type { TokenRef } from '../../../src/core/secrets/keys';
 import { BindingStore } from '../../../src/core/tokens/bindingStore';
@@ -132,6 +134,51 @@ describe('binding a token to an MCP client', () => {
     await assert.rejects(bindMcpFlow(deps, serverConnection, ref), /read-only/);
     assert.ok(!fs.existsSync(path.join(home, '.claude.json')));
     assert.equal(credentials.values.size, 0);
+  });
+
+  /** A file system that records, at each file write, what the journal's bind entry names, and can fail the rename. */
+  function journalWatchingFiles(journal: OperationJournal, failRename = false) {
+    const seen: Array<{ serverName?: string; createdFile?: boolean }> = [];
+    const files: FileSystem = {
+      ...nodeFileSystem,
+      writeFile: async (file, data, options) => {
+        for (const entry of journal.list()) if (entry.op === 'bind' && entry.binding.kind === 'mcp') seen.push({ serverName: entry.binding.serverName, createdFile: entry.binding.createdFile });
+        return nodeFileSystem.writeFile(file, data, options);
+      },
+      rename: async (from, to) => {
+        if (failRename) throw Object.assign(new Error(`EACCES: permission denied, rename '${from}' -> '${to}'`), { code: 'EACCES' });
+        return nodeFileSystem.rename(from, to);
+      },
+    };
+    return { seen, files };
+  }
+
+  it('names the entry in the journal before it writes it, and forgets the bind once it is recorded', async () => {
+    const { env, deps, credentials } = await setUp([{ pick: CLAUDE_CODE_USER }, { info: undefined }]);
+    const journal = new OperationJournal(env.state);
+    let credentialAnnounced = false;
+    const { seen, files } = journalWatchingFiles(journal);
+    const watched: BindMcpDeps = { ...deps, fs: files, journal, credentials: { ...credentials, probe: () => credentials.probe(), get: (account) => credentials.get(account), delete: (account) => credentials.delete(account), set: async (account, secret) => ((credentialAnnounced = journal.list().length === 1), credentials.set(account, secret)) } };
+    const binding = await bindMcpFlow(watched, serverConnection, ref);
+    assert.ok(binding);
+    assert.ok(credentialAnnounced, 'the bind is in the journal when the credential-store entry is written');
+    assert.deepEqual(seen, [{ serverName: 'sonarqube', createdFile: true }]);
+    assert.deepEqual(journal.list(), []);
+  });
+
+  it("keeps a server the person chose to replace when writing over it fails: the journal names it only once it is ours", async () => {
+    const { env, deps, credentials, store } = await setUp([{ pick: CLAUDE_CODE_USER }, { warn: 'Replace' }]);
+    const file = path.join(home, '.claude.json');
+    const original = '{ "mcpServers": { "sonarqube": { "command": "mine" } } }\n';
+    fs.writeFileSync(file, original);
+    const journal = new OperationJournal(env.state);
+    const { seen, files } = journalWatchingFiles(journal, true);
+    await assert.rejects(bindMcpFlow({ ...deps, fs: files, journal }, serverConnection, ref), /^ConfigFileError: Cannot write .*\.claude\.json: permission denied for its folder\./);
+    assert.deepEqual(seen, [{ serverName: undefined, createdFile: undefined }], 'no entry named while it is still the person\'s');
+    assert.equal(fs.readFileSync(file, 'utf8'), original);
+    assert.equal(credentials.values.size, 0);
+    assert.deepEqual(store.list(), []);
+    assert.deepEqual(journal.list(), [], 'taken back whole: nothing left for the next start');
   });
 
   it('says so in words when the credential store refuses the token, and writes nothing', async () => {

@@ -3,52 +3,23 @@
 // (user) get launcher entries, and each written entry, started exactly as the client starts it, hands the token to
 // the stub MCP server. No value in any file, log or message.
 import * as assert from 'node:assert/strict';
-import * as fs from 'node:fs';
-import * as os from 'node:os';
-import * as path from 'node:path';
-import { FakeSonarQube, seedDemo } from '../fake-sonarqube';
+import { seedDemo } from '../fake-sonarqube';
 import { entryInFile, startAsClient } from '../unit/support/clientStart';
-import { keyringSessionFor } from '../unit/support/keyringSession';
-import type { KeyringSession } from '../unit/support/keyringSession';
+import { launcherSuite, STUB_SERVER_SETTINGS } from './harness/launcherSuite';
 import { editorSessions } from './harness/session';
 import { connectByPaste, connectionLabel, exactly, generateToken, newestIssuedValue } from './harness/steps';
-import { REPO_ROOT } from './harness/vsix';
 
-const STUB_MCP_SERVER = path.join(REPO_ROOT, 'test', 'stubs', 'stub-mcp-server.cjs');
 const TOKEN_NAME = 'agent-laptop';
 
 describe('MCP clients outside the editor run the launcher, which reads the OS credential store', function () {
   const startEditor = editorSessions();
-  let keyring: KeyringSession | undefined;
-  let fake: FakeSonarQube | undefined;
-  let scratch: string | undefined;
-
-  before(async function () {
-    keyring = await keyringSessionFor(this);
-  });
-  after(async () => {
-    await keyring?.stop();
-  });
-  afterEach(async () => {
-    await fake?.close();
-    fake = undefined;
-    if (scratch) fs.rmSync(scratch, { recursive: true, force: true });
-    scratch = undefined;
-  });
+  const suite = launcherSuite();
 
   it('binds to Claude Code (user) and Cursor (user) through the UI, and both written entries start the server with the token', async function () {
-    fake = await FakeSonarQube.start({ flavour: 'server' });
+    const fake = await suite.startFake();
     const demo = seedDemo(fake);
-    scratch = fs.mkdtempSync(path.join(os.tmpdir(), 'sqt-launcher-record-'));
-    const editor = await startEditor({
-      fake,
-      env: { DBUS_SESSION_BUS_ADDRESS: keyring!.address },
-      machineSettings: {
-        'sonarqubeTokens.mcp.launcher': 'custom',
-        'sonarqubeTokens.mcp.customCommand': process.execPath,
-        'sonarqubeTokens.mcp.customArgs': [STUB_MCP_SERVER],
-      },
-    });
+    const keyring = suite.keyring();
+    const editor = await startEditor({ fake, env: { DBUS_SESSION_BUS_ADDRESS: keyring.address }, machineSettings: STUB_SERVER_SETTINGS });
     await connectByPaste(editor, fake, demo.signInTokens.ada, 'Ada Lovelace');
     await generateToken(editor, { treeLabel: exactly(connectionLabel(fake)), name: TOKEN_NAME });
     await editor.treeItem(exactly(TOKEN_NAME)).waitFor();
@@ -68,7 +39,7 @@ describe('MCP clients outside the editor run the launcher, which reads the OS cr
       const entry = entryInFile(text);
       assert.match(entry.args[0], /[\\/]launcher[\\/]launcher\.js$/, 'the launcher in global storage');
       assert.deepEqual(entry.args.slice(1, 5), ['--binding', entry.args[2], '--', process.execPath]);
-      const run = await startAsClient(entry, { home: editor.profile.home, bus: keyring!.address }, path.join(scratch, 'record.jsonl'));
+      const run = await startAsClient(entry, { home: editor.profile.home, bus: keyring.address }, suite.recordFile());
       outputs.push(run.stdout, run.stderr);
       assert.deepEqual([run.code, run.stderr], [0, ''], `${client}'s entry started`);
       assert.equal(run.started?.env.SONARQUBE_TOKEN, value, `${client}'s server got the token`);

@@ -81,7 +81,8 @@ export const WORKSPACE_PATTERNS: readonly string[] = [
   '.mcp.json',
   '.cursor/**/*.json',
   '.kiro/**/*.json',
-  '.github/workflows/*.{yml,yaml}',
+  '.github/workflows/*.yml',
+  '.github/workflows/*.yaml',
   '.gitlab-ci.yml',
   'azure-pipelines.yml',
   'bitbucket-pipelines.yml',
@@ -91,7 +92,7 @@ export const WORKSPACE_PATTERNS: readonly string[] = [
   '.drone.yml',
 ];
 
-/** One glob for the editor's file search. */
+/** One glob for the editor's file search: VS Code's glob has no nested `{}` (one inside made it match nothing). */
 export function workspaceGlob(): string {
   return `{${WORKSPACE_PATTERNS.join(',')}}`;
 }

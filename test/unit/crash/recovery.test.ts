@@ -1,11 +1,15 @@
 // Recovery's decisions, one at a time: what it asks, what each answer does, and what it leaves alone.
 import * as assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
+import * as fs from 'node:fs';
 import * as os from 'node:os';
 import { Agent } from 'undici';
+import { writeMcpBinding } from '../../../src/core/flows/bindMcp';
 import { generateTokenFlow } from '../../../src/core/flows/generateToken';
 import { hasJournalEntries, JOURNAL_STATE_KEY, OperationJournal } from '../../../src/core/journal/journal';
 import { ownerGone, recoverOperations } from '../../../src/core/journal/recovery';
+import { buildMcpLaunch } from '../../../src/core/mcp/launch';
+import { mcpTarget } from '../../../src/core/mcp/targets';
 import { englishMessage } from '../../../src/core/ports';
 import { SonarApiError } from '../../../src/core/sonar/errors';
 import { FakeSonarQube } from '../../fake-sonarqube';
@@ -108,6 +112,46 @@ describe('crash recovery decisions', () => {
     assert.deepEqual(summary, { resolved: 0, pending: 1 });
     assert.match(prompter.messages('error')[0], /^Token fresh could not be revoked on crash\.example: .* You are asked again at the next start\.$/);
     assert.ok(world.serverTokens().includes('fresh') && hasJournalEntries(world.state));
+    world.dispose();
+  });
+
+  /** A world whose host was killed `when` an MCP bind wrote its record (found by a run that was not killed). */
+  async function bindKilledAtRecord(when: 'before' | 'after'): Promise<World> {
+    const bind = (world: World, session: Session) =>
+      writeMcpBinding(
+        { ...session.mcp, prompter: new ScriptedPrompter([]), store: session.store, launchFor: (connection) => buildMcpLaunch({ launcher: 'docker', dockerImage: 'mcp/sonarqube' }, connection.target), installLauncher: async () => world.launcherRuntime, displayPath: (file) => file, journal: session.journal },
+        { connection: world.connection, ref: world.ide, row: mcpTarget('claudeCodeUser'), file: world.claudeCodeFile, delivery: 'launcher' },
+      );
+    const dry = await World.create(fixture, `decide-${++worlds}`);
+    const trail = dry.session();
+    await bind(dry, trail);
+    dry.dispose();
+    const world = await World.create(fixture, `decide-${++worlds}`);
+    const session = world.session(new KillSwitch({ index: trail.kill.trail.indexOf('state bindings') + 1, when }));
+    await bind(world, session).catch(() => undefined);
+    assert.ok(session.kill.dead && hasJournalEntries(world.state));
+    return world;
+  }
+
+  it('takes back a bind killed before its record, and asks to bind again', async () => {
+    const world = await bindKilledAtRecord('before');
+    const { prompter, summary } = await recover(world, []);
+    assert.deepEqual(summary, { resolved: 1, pending: 0 });
+    assert.deepEqual(prompter.messages('info'), ['SonarQube Tokens was closed in the middle of an operation. Binding token ide was not finished, and what it had written is taken back: bind it again.']);
+    assert.ok(!fs.existsSync(world.claudeCodeFile), 'the file it created is gone');
+    assert.equal(world.credentials.values.size, 1, 'only the credential-store entry of the binding made before');
+    world.assertConsistent();
+    world.dispose();
+  });
+
+  it('keeps a bind killed after its record: it is complete', async () => {
+    const world = await bindKilledAtRecord('after');
+    const { prompter, summary } = await recover(world, []);
+    assert.deepEqual(summary, { resolved: 1, pending: 0 });
+    assert.deepEqual(prompter.messages('info'), ['SonarQube Tokens was closed in the middle of an operation. Binding token ide was finished.']);
+    assert.ok(fs.existsSync(world.claudeCodeFile));
+    assert.equal(world.credentials.values.size, 2);
+    world.assertConsistent();
     world.dispose();
   });
 

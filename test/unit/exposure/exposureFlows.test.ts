@@ -23,6 +23,7 @@ import { BindingStore } from '../../../src/core/tokens/bindingStore';
 import type { McpBinding } from '../../../src/core/tokens/bindingStore';
 import { HeldTokens, TokenVault } from '../../../src/core/tokens/heldTokens';
 import { FakeSonarQube } from '../../fake-sonarqube';
+import { LAUNCHER_RUNTIME, launcherEntryText } from '../support/mcpFileTexts';
 import { MemoryCredentialStore } from '../support/memoryCredentialStore';
 import { memorySecretStore } from '../support/memorySecretStore';
 import { memoryState } from '../support/memoryState';
@@ -46,27 +47,10 @@ const cursorLauncherFile = (bindingId: string, serverUrl: string) => `{
   // mine
   "mcpServers": {
     "other": { "command": "x" },
-    "sonarqube": {
-      "command": "/opt/editor/code",
-      "args": [
-        "/home/ada/storage/launcher/launcher.js",
-        "--binding",
-        "${bindingId}",
-        "--",
-        "sonarqube-mcp",
-        "--stdio"
-      ],
-      "env": {
-        "ELECTRON_RUN_AS_NODE": "1",
-        "SONARQUBE_URL": "${serverUrl}"
-      }
-    }
+${launcherEntryText(bindingId, serverUrl, '        "sonarqube-mcp",\n        "--stdio"')}
   }
 }
 `;
-
-/** What a launcher entry runs here (the test's runtime, the default docker launch): no value, no variable. */
-const RUNTIME = { executable: '/opt/editor/code', script: '/home/ada/storage/launcher/launcher.js' };
 
 describe('exposure flows: move, revoke, replace, ignore', () => {
   let known: FakeSonarQube;
@@ -132,7 +116,7 @@ describe('exposure flows: move, revoke, replace, ignore', () => {
       store,
       readValue: (ref) => vault.read(ref),
       launchFor: (which) => buildMcpLaunch({ launcher: 'custom', dockerImage: '', customCommand: 'sonarqube-mcp', customArgs: ['--stdio'] }, which.target),
-      installLauncher: async () => RUNTIME,
+      installLauncher: async () => LAUNCHER_RUNTIME,
       displayPath: (file) => path.relative(root, file),
     };
     const bound: Array<{ kind: string; ref: TokenRef; detail?: string }> = [];

@@ -20,6 +20,7 @@ import { t } from './l10n';
 import type { Services } from './services';
 import { readSetting, Settings } from './settings';
 import type { TokenLifecycleHooks } from './tokenCommands';
+import { PRODUCT } from '../core/productNames';
 
 const LAST_REMINDER_KEY = 'sonarqubeTokens.lastExpiryReminder';
 const BIND_MCP_ACTION = 'bindMcp';
@@ -54,7 +55,7 @@ export function registerBindingCommands(
     const picked = await tokenOf(services, node, userToken);
     if (!picked) return undefined;
     if (picked.token.type !== 'USER_TOKEN') {
-      void prompter.error(t('{0} is an analysis token: SonarQube for IDE and the MCP server need a user token. Generate a user token and bind that.', picked.ref.name));
+      void prompter.error(t({ message: '{0} is an analysis token: {1} and the MCP server need a user token. Generate a user token and bind that.', comment: ['{0} is the token name; {1} a product name, SonarQube for IDE.'] }, picked.ref.name, PRODUCT.sonarQubeForIde));
       return undefined;
     }
     if (!services.heldTokens.has(picked.ref)) {
@@ -160,8 +161,8 @@ export function registerBindingCommands(
     afterRevoke: (ref) => removeAll(store.forToken(ref)),
     afterRemoveConnection: (connectionId) => removeAll(store.forConnection(connectionId)),
     generateActions: () => [
-      { id: BIND_MCP_ACTION, label: t('Bind to an MCP server…'), description: t('VS Code, Cursor, Claude Code, …'), userTokensOnly: true },
-      { id: BIND_CONNECTED_MODE_ACTION, label: t('Bind to SonarQube for IDE…'), description: t('connected mode'), userTokensOnly: true },
+      { id: BIND_MCP_ACTION, label: t('Bind to an MCP server…'), description: `${[PRODUCT.vsCode, PRODUCT.cursor, PRODUCT.claudeCode].join(', ')}, …`, userTokensOnly: true },
+      { id: BIND_CONNECTED_MODE_ACTION, label: t({ message: 'Bind to {0}…', comment: ['{0} is a product name, SonarQube for IDE.'] }, PRODUCT.sonarQubeForIde), description: t('connected mode'), userTokensOnly: true },
     ],
     runGenerateAction: async (result: GenerateTokenResult) => {
       const connection = services.requireConnection(result.ref.connectionId);

@@ -17,8 +17,21 @@ import type { SonarMcpProvider } from './mcpProvider';
 import { readMcpLauncherSettings } from './settings';
 import { t } from './l10n';
 import type { Services } from './services';
+import { PRODUCT } from '../core/productNames';
 
 const SONARLINT_EXTENSION_ID = 'SonarSource.sonarlint-vscode';
+
+/** What the person is told once the editor's own MCP support (VS Code's, Cursor's) lists the new server. */
+function nowAnMcpServerIn(binding: McpBinding, editor: string): string {
+  return t(
+    {
+      message: '"{0}" is now an MCP server in {1}. The token stays in secure storage and reaches the server through its environment when it starts.',
+      comment: ['{0} is the name of the MCP server; {1} a product name, e.g. VS Code or Cursor.'],
+    },
+    binding.label ?? '',
+    editor,
+  );
+}
 
 /** Binds tokens to their targets and undoes exactly that; every decision it needs is made in the core. */
 export class BindingManager {
@@ -41,8 +54,8 @@ export class BindingManager {
   /** Asks for the MCP client and binds the token there (decided in the core flow), then tells the editor's MCP support. */
   async bindMcp(connection: ConnectionRecord, ref: TokenRef): Promise<void> {
     const binding = await bindMcpFlow(this.bindDeps(), connection, ref);
-    if (binding?.target === 'vscodeProvider') await this.announceProvider(binding, t('"{0}" is now an MCP server in VS Code. The token stays in secure storage and reaches the server through its environment when it starts.', binding.label ?? ''), 'workbench.mcp.listServer');
-    if (binding?.target === 'cursorExtension') await this.announceProvider(binding, t('"{0}" is now an MCP server in Cursor. The token stays in secure storage and reaches the server through its environment when it starts.', binding.label ?? ''));
+    if (binding?.target === 'vscodeProvider') await this.announceProvider(binding, nowAnMcpServerIn(binding, PRODUCT.vsCode), 'workbench.mcp.listServer');
+    if (binding?.target === 'cursorExtension') await this.announceProvider(binding, nowAnMcpServerIn(binding, PRODUCT.cursor));
   }
 
   /** A moved MCP entry: the editor's own MCP support starts the server with the token from secure storage. */

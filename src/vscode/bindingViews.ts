@@ -6,6 +6,7 @@ import type { TokenRef } from '../core/secrets/keys';
 import type { BindingRecord, BindingStore } from '../core/tokens/bindingStore';
 import type { BindingView } from '../core/tokens/treeNodes';
 import { t } from './l10n';
+import { PRODUCT } from '../core/productNames';
 
 export function displayPath(file: string): string {
   const home = os.homedir();
@@ -19,7 +20,7 @@ export function describeBinding(binding: BindingRecord): BindingView {
     return {
       id: binding.id,
       token: binding.token,
-      label: t('SonarQube for IDE'),
+      label: PRODUCT.sonarQubeForIde,
       description: t('{0} → {1}', folders, binding.projectKey),
       tooltip: t('Connected mode: connection "{0}" in User settings; folders {1} bound to project {2}.', binding.sonarlintConnectionId, folders, binding.projectKey),
     };

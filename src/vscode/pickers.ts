@@ -6,6 +6,7 @@ import type { TokenRef } from '../core/secrets/keys';
 import type { UserToken } from '../core/sonar/types';
 import { t } from './l10n';
 import type { Services } from './services';
+import { PRODUCT } from '../core/productNames';
 
 export type TokenNode = Extract<TreeNode, { kind: 'token' }>;
 
@@ -18,13 +19,13 @@ export async function connectionOf(services: PickerServices, node: TreeNode | un
   if (id) return services.requireConnection(id);
   const candidates = services.connections.list().filter(filter);
   if (candidates.length === 0) {
-    void services.prompter.info(t('No suitable SonarQube connection. Add one first with "Add Connection…".'));
+    void services.prompter.info(t({ message: 'No suitable {0} connection. Add one first with "Add Connection…".', comment: ['{0} is a product name, SonarQube. "Add Connection…" is the name of a command.'] }, PRODUCT.sonarQube));
     return undefined;
   }
   if (candidates.length === 1) return candidates[0];
   return services.prompter.pick(
     candidates.map((connection) => ({ label: connection.label, description: connection.login, value: connection })),
-    { title: t('SonarQube Connection'), placeholder: t('Choose a connection') },
+    { title: t({ message: '{0} Connection', comment: ['{0} is a product name, SonarQube.'] }, PRODUCT.sonarQube), placeholder: t('Choose a connection') },
   );
 }
 

@@ -19,6 +19,7 @@ import type { CommandRegistry } from './commandRunner';
 import { connectionOf, tokenOf } from './pickers';
 import { t } from './l10n';
 import type { Services } from './services';
+import { PRODUCT } from '../core/productNames';
 
 /** What bindings add to the token commands (kept apart so the token commands don't know binding targets). */
 export interface TokenLifecycleHooks {
@@ -128,7 +129,7 @@ export function registerTokenCommands(runner: CommandRegistry, services: Service
       const connection = await connectionOf(services, node, (candidate) => candidate.target.kind === 'cloud');
       if (!connection) return;
       await vscode.env.openExternal(accountPage(connection));
-      void prompter.info(t('Agent app tokens are listed on that page under Access Tokens > Agent Apps: SonarQube Cloud offers no public API for them.'));
+      void prompter.info(t({ message: 'Agent app tokens are listed on that page under Access Tokens > Agent Apps: {0} offers no public API for them.', comment: ['{0} is a product name, SonarQube Cloud.'] }, PRODUCT.sonarQubeCloud));
     },
     [CommandId.filterUsers]: async (node) => {
       const connection = await connectionOf(services, node, isAdmin);
@@ -164,7 +165,7 @@ function tokenFromBrowser(services: Services, openUrl: (url: string) => Promise<
         startBrowserSignIn({
           serverOrigin,
           ideName: vscode.env.appName,
-          description: t('SonarQube Tokens for {0}', vscode.env.appName),
+          description: t({ message: '{0} for {1}', comment: ['{0} is the name of this extension, SonarQube Tokens; {1} the name of the editor, e.g. VS Code.'] }, PRODUCT.sonarQubeTokens, vscode.env.appName),
           timeoutMs: BROWSER_SIGN_IN_TIMEOUT_MS,
           signal,
           t,

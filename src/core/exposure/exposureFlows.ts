@@ -23,6 +23,7 @@ import type { IgnoreList } from './ignoreList';
 import type { Liveness } from './liveness';
 import { locateFinding, mcpServerNameOf } from './scan';
 import type { Finding, LocatedValue, ScanFiles } from './scan';
+import { PRODUCT } from '../productNames';
 
 export interface ExposureFlowDeps extends FlowDeps {
   readonly model: ExposureModel;
@@ -72,8 +73,12 @@ export async function checkOnNamedServer(deps: ExposureFlowDeps, finding: Findin
   if (!unconfirmed) return deps.model.check(finding.id);
   const confirmed = await deps.prompter.confirm(deps.t('Send the token found in {0} to {1} to check it?', deps.displayPath(finding.place.path), unconfirmed.host), {
     detail: deps.t(
-      'The file names {0}, which is not one of your connections. A file can point at any server, and whoever runs it receives the token: confirm only if you know {0} is your SonarQube.',
+      {
+        message: 'The file names {0}, which is not one of your connections. A file can point at any server, and whoever runs it receives the token: confirm only if you know {0} is your {1}.',
+        comment: ['{0} is a server\'s host name; {1} a product name, SonarQube.'],
+      },
       unconfirmed.host,
+      PRODUCT.sonarQube,
     ),
     confirmLabel: deps.t('Check on {0}', unconfirmed.host),
   });
@@ -197,10 +202,23 @@ function secureUseWords(deps: ExposureFlowDeps, finding: Finding, fix: FileFix, 
       return [
         describeFileFix(fix, finding, where, t),
         ...(use.noCredentialStore ? [t('{0} cannot start it through the launcher: this computer has no credential store it can use. {1}', use.client, use.noCredentialStore)] : []),
-        t('The server becomes an MCP server of VS Code that starts with the token from secure storage in its environment; {0} no longer lists it.', use.client),
+        t(
+          {
+            message: 'The server becomes an MCP server of {1} that starts with the token from secure storage in its environment; {0} no longer lists it.',
+            comment: ['{0} is the MCP client that listed the server, e.g. Cursor; {1} a product name, VS Code.'],
+          },
+          use.client,
+          PRODUCT.vsCode,
+        ),
       ];
     case 'sonarlint':
-      return [describeFileFix(fix, finding, where, t), t('SonarQube for IDE\'s connection form then opens so you can paste the token into its own secure storage (the clipboard is cleared again).')];
+      return [describeFileFix(fix, finding, where, t), t(
+          {
+            message: 'The connection form of {0} then opens so you can paste the token into its own secure storage (the clipboard is cleared again).',
+            comment: ['{0} is a product name, SonarQube for IDE.'],
+          },
+          PRODUCT.sonarQubeForIde,
+        ),];
     case undefined:
       return [describeFileFix(fix, finding, where, t)];
   }
@@ -306,7 +324,13 @@ export async function replaceFound(deps: ExposureFlowDeps, finding: Finding): Pr
   const { t, prompter } = deps;
   const use = await planSecureUse(deps, finding);
   if (!use) {
-    void prompter.error(t('Replace binds the new token securely where the old one was used: only MCP entries and SonarQube for IDE settings can be bound that way. Revoke this one instead.'));
+    void prompter.error(t(
+        {
+          message: 'Replace binds the new token securely where the old one was used: only MCP entries and {0} settings can be bound that way. Revoke this one instead.',
+          comment: ['{0} is a product name, SonarQube for IDE.'],
+        },
+        PRODUCT.sonarQubeForIde,
+      ));
     return;
   }
   const alive = await aliveOrExplain(deps, finding, t('Replace'));
@@ -325,7 +349,7 @@ export async function replaceFound(deps: ExposureFlowDeps, finding: Finding): Pr
   if (!picked) return;
   const old = picked.tokens.find((token) => token.name === picked.name);
   if (old && old.type !== 'USER_TOKEN') {
-    void prompter.error(t('{0} is an analysis token: the MCP server and SonarQube for IDE need a user token. Revoke it instead.', picked.name));
+    void prompter.error(t({ message: '{0} is an analysis token: the MCP server and {1} need a user token. Revoke it instead.', comment: ['{0} is the token name; {1} a product name, SonarQube for IDE.'] }, picked.name, PRODUCT.sonarQubeForIde));
     return;
   }
   const newName = replacementName(picked.name, deps.clock.now(), picked.tokens.map((token) => token.name));
@@ -365,7 +389,7 @@ export async function ignoreFinding(deps: ExposureFlowDeps, finding: Finding): P
 /** "Find Exposed Tokens…": scans now, with progress, and says what came of it. */
 export async function findExposedTokens(deps: Pick<ExposureFlowDeps, 'model' | 'prompter' | 't'>, showFindings: () => Promise<void>): Promise<void> {
   const { t, prompter } = deps;
-  const result = await prompter.withProgress(t('Looking for exposed SonarQube tokens…'), () => deps.model.scan());
+  const result = await prompter.withProgress(t({ message: 'Looking for exposed {0} tokens…', comment: ['{0} is a product name, SonarQube.'] }, PRODUCT.sonarQube), () => deps.model.scan());
   const skipped = result.skipped.length > 0 ? ' ' + t('{0} files were too large to be configuration and were not read.', result.skipped.length) : '';
   if (result.findings.length === 0) {
     void prompter.info(t('No exposed token found in {0} files.', result.filesRead) + skipped);

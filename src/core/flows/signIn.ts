@@ -85,7 +85,7 @@ export async function askSignInTarget(deps: SignInDeps, kind?: 'server' | 'cloud
  */
 export async function signInWithToken(deps: SignInDeps, options: { readonly target?: SonarTarget } = {}): Promise<ConnectionRecord | undefined> {
   const { t, prompter } = deps;
-  const title = t('Add SonarQube Connection');
+  const title = addConnectionTitle(t);
   const asked = options.target ? { target: options.target, steps: 0 } : await askTarget(deps, title);
   if (!asked) return undefined;
   const { target } = asked;

@@ -21,6 +21,7 @@ import type { TokenRef } from '../secrets/keys';
 import type { BindingRecord, BindingStore, McpBinding } from '../tokens/bindingStore';
 import { errorSummary, WordedError } from './describeError';
 import type { Prompter } from './prompter';
+import { PRODUCT } from '../productNames';
 
 /** An editor API some rows need: VS Code's MCP provider, Cursor's extension API. */
 export type EditorMcpApi = NonNullable<McpClientRow['requires']>;
@@ -89,9 +90,11 @@ export async function requireValue(deps: Pick<McpBindingEffectsDeps, 'readValue'
 /** A label no other editor-provided binding uses: `SonarQube (<connection>)`, then with the token name, then numbered. */
 function providerLabel(store: BindingStore, connection: ConnectionRecord, ref: TokenRef, t: Translate): string {
   const taken = new Set(store.list().flatMap((binding) => (binding.kind === 'mcp' && binding.label ? [binding.label] : [])));
-  let label = t('SonarQube ({0})', connection.label);
-  if (taken.has(label)) label = t('SonarQube ({0}, {1})', connection.label, ref.name);
-  for (let counter = 2; taken.has(label); counter++) label = t('SonarQube ({0}, {1}) {2}', connection.label, ref.name, counter);
+  let label = t({ message: '{0} ({1})', comment: ['{0} is a product name, SonarQube; {1} the connection name.'] }, PRODUCT.sonarQube, connection.label);
+  if (taken.has(label)) label = t({ message: '{0} ({1}, {2})', comment: ['{0} is a product name, SonarQube; {1} the connection name; {2} the token name.'] }, PRODUCT.sonarQube, connection.label, ref.name);
+  for (let counter = 2; taken.has(label); counter++) {
+    label = t({ message: '{0} ({1}, {2}) {3}', comment: ['{0} is a product name, SonarQube; {1} the connection name; {2} the token name; {3} a number that sets it apart.'] }, PRODUCT.sonarQube, connection.label, ref.name, counter);
+  }
   return label;
 }
 
@@ -160,7 +163,7 @@ function instructions(deps: BindMcpDeps, row: McpClientRow, delivery: McpDeliver
       row.variableStep?.(t),
     ].filter(Boolean).join(' '),
     plainText: t('The file is readable by you only.'),
-    input: t('VS Code asks for the token the first time the server starts and keeps it in its secure storage.'),
+    input: t({ message: '{0} asks for the token the first time the server starts and keeps it in its secure storage.', comment: ['{0} is a product name, VS Code.'] }, PRODUCT.vsCode),
   }[delivery];
   return [how, row.clientStep?.(t, serverName)].filter(Boolean).join(' ');
 }
@@ -230,7 +233,7 @@ export async function writeMcpBinding(deps: McpBindingWriteDeps, request: McpBin
     path: file,
     launch,
     connectionSlug: slug(connection.label),
-    inputDescription: t('SonarQube token for {0}', connection.label),
+    inputDescription: t({ message: '{0} token for {1}', comment: ['{0} is a product name, SonarQube; {1} the connection name.'] }, PRODUCT.sonarQube, connection.label),
     launcher: runtime && { runtime, bindingId },
     plainTextToken: delivery === 'plainText' ? value : undefined,
     ...(request.inPlaceOf === undefined ? {} : { serverName: request.inPlaceOf, replaceExisting: true }),

@@ -3,6 +3,7 @@
 // client is one row here (and its tests); nothing else branches on client ids.
 import * as path from 'node:path';
 import type { Translate } from '../ports';
+import { PRODUCT } from '../productNames';
 
 export type McpTargetId =
   | 'vscodeProvider'
@@ -75,11 +76,26 @@ export interface McpClientRow {
 /** Product names are not translated. */
 const brand = (name: string) => (): string => name;
 
+const builtIn = (client: string) => (t: Translate) =>
+  t({ message: '{0} (built in, recommended)', comment: ['{0} is a product name, e.g. VS Code or Cursor.'] }, client);
+const startsWithSecret = (client: string) => (t: Translate) =>
+  t({ message: '{0} starts the server with the token from secure storage in its environment: no file, no command line.', comment: ['{0} is a product name, e.g. VS Code or Cursor.'] }, client);
+const userFile = (client: string, file: string) => (t: Translate) =>
+  t({ message: '{0} (user, {1})', comment: ['{0} is a product name, e.g. Cursor; {1} the file of the user\'s settings it reads.'] }, client, file);
+const projectFile = (client: string, file: string) => (t: Translate) =>
+  t({ message: '{0} (project, {1})', comment: ['{0} is a product name, e.g. Cursor; {1} the file in the project folder it reads.'] }, client, file);
+const vsCodeWorkspace = (t: Translate) => t({ message: '{0} workspace', comment: ['{0} is a product name, VS Code.'] }, PRODUCT.vsCode);
+
 const throughLauncher = (t: Translate) => t('started through this extension\'s launcher, which reads the token from the operating system\'s credential store: no value or variable in the file');
 const approveProjectServer = (t: Translate, serverName: string) =>
-  t('Claude Code lists project servers as "Pending approval": approve "{0}" in Claude Code (/mcp) before it starts.', serverName);
+  t(
+    { message: '{0} lists project servers as "Pending approval": approve "{1}" in {0} (/mcp) before it starts.', comment: ['{0} is a product name, Claude Code; {1} the name of the server entry. Keep /mcp: it is a command.'] },
+    PRODUCT.claudeCode,
+    serverName,
+  );
 
-const approveKiroVariable = (t: Translate) => t('Kiro expands only the variables you approved: approve SONARQUBE_TOKEN when Kiro asks.');
+const approveKiroVariable = (t: Translate) =>
+  t({ message: '{0} expands only the variables you approved: approve SONARQUBE_TOKEN when {0} asks.', comment: ['{0} is a product name, Kiro. Keep SONARQUBE_TOKEN: it is a variable name.'] }, PRODUCT.kiro);
 
 /** Claude Desktop from the Microsoft Store (MSIX, the Windows default since February 2026) reads only its package's copy. */
 const CLAUDE_MSIX_PACKAGE = 'Claude_pzs8sxrjxfjjc';
@@ -98,27 +114,28 @@ function claudeDesktopFile(places: FilePlaces): string | undefined {
 export const MCP_TARGETS: readonly McpClientRow[] = [
   {
     id: 'vscodeProvider',
-    client: (t) => t('VS Code'),
-    label: (t) => t('VS Code (built in, recommended)'),
-    detail: (t) => t('VS Code starts the server with the token from secure storage in its environment: no file, no command line.'),
+    client: brand(PRODUCT.vsCode),
+    label: builtIn(PRODUCT.vsCode),
+    detail: startsWithSecret(PRODUCT.vsCode),
     scope: 'provider',
     secret: 'provider',
     requires: 'vscodeMcpProvider',
   },
   {
     id: 'cursorExtension',
-    client: brand('Cursor'),
-    label: (t) => t('Cursor (built in, recommended)'),
-    detail: (t) => t('Cursor starts the server with the token from secure storage in its environment: no file, no command line.'),
+    client: brand(PRODUCT.cursor),
+    label: builtIn(PRODUCT.cursor),
+    detail: startsWithSecret(PRODUCT.cursor),
     scope: 'provider',
     secret: 'provider',
     requires: 'cursorMcp',
   },
   {
     id: 'vscodeWorkspace',
-    client: (t) => t('VS Code workspace'),
-    label: (t) => t('VS Code workspace (.vscode/mcp.json)'),
-    detail: (t) => t('To share with the team: VS Code asks each person for their token once and keeps it in its secure storage.'),
+    client: vsCodeWorkspace,
+    label: (t) => t({ message: '{0} ({1})', comment: ['{0} is the name of a place, e.g. VS Code workspace; {1} the file it is kept in.'] }, vsCodeWorkspace(t), '.vscode/mcp.json'),
+    detail: (t) =>
+      t({ message: 'To share with the team: {0} asks each person for their token once and keeps it in its secure storage.', comment: ['{0} is a product name, VS Code.'] }, PRODUCT.vsCode),
     scope: 'workspace',
     secret: 'input',
     topKey: 'servers',
@@ -127,8 +144,8 @@ export const MCP_TARGETS: readonly McpClientRow[] = [
   },
   {
     id: 'cursorUser',
-    client: brand('Cursor'),
-    label: (t) => t('Cursor (user, ~/.cursor/mcp.json)'),
+    client: brand(PRODUCT.cursor),
+    label: userFile(PRODUCT.cursor, '~/.cursor/mcp.json'),
     detail: throughLauncher,
     scope: 'user',
     secret: 'launcher',
@@ -138,8 +155,8 @@ export const MCP_TARGETS: readonly McpClientRow[] = [
   },
   {
     id: 'cursorWorkspace',
-    client: brand('Cursor'),
-    label: (t) => t('Cursor (project, .cursor/mcp.json)'),
+    client: brand(PRODUCT.cursor),
+    label: projectFile(PRODUCT.cursor, '.cursor/mcp.json'),
     detail: throughLauncher,
     scope: 'workspace',
     secret: 'launcher',
@@ -149,8 +166,8 @@ export const MCP_TARGETS: readonly McpClientRow[] = [
   },
   {
     id: 'windsurf',
-    client: brand('Windsurf'),
-    label: (t) => t('Windsurf'),
+    client: brand(PRODUCT.windsurf),
+    label: brand(PRODUCT.windsurf),
     detail: throughLauncher,
     scope: 'user',
     secret: 'launcher',
@@ -160,8 +177,8 @@ export const MCP_TARGETS: readonly McpClientRow[] = [
   },
   {
     id: 'windsurfNext',
-    client: brand('Windsurf Next'),
-    label: (t) => t('Windsurf Next'),
+    client: brand(PRODUCT.windsurfNext),
+    label: brand(PRODUCT.windsurfNext),
     detail: throughLauncher,
     scope: 'user',
     secret: 'launcher',
@@ -171,8 +188,8 @@ export const MCP_TARGETS: readonly McpClientRow[] = [
   },
   {
     id: 'claudeCodeProject',
-    client: brand('Claude Code'),
-    label: (t) => t('Claude Code (project, .mcp.json)'),
+    client: brand(PRODUCT.claudeCode),
+    label: projectFile(PRODUCT.claudeCode, '.mcp.json'),
     detail: throughLauncher,
     scope: 'workspace',
     secret: 'launcher',
@@ -183,8 +200,8 @@ export const MCP_TARGETS: readonly McpClientRow[] = [
   },
   {
     id: 'claudeCodeUser',
-    client: brand('Claude Code'),
-    label: (t) => t('Claude Code (user, ~/.claude.json)'),
+    client: brand(PRODUCT.claudeCode),
+    label: userFile(PRODUCT.claudeCode, '~/.claude.json'),
     detail: throughLauncher,
     scope: 'user',
     secret: 'launcher',
@@ -198,20 +215,21 @@ export const MCP_TARGETS: readonly McpClientRow[] = [
   },
   {
     id: 'geminiCli',
-    client: brand('Gemini CLI'),
-    label: (t) => t('Gemini CLI'),
+    client: brand(PRODUCT.geminiCli),
+    label: brand(PRODUCT.geminiCli),
     detail: throughLauncher,
     scope: 'user',
     secret: 'launcher',
     topKey: 'mcpServers',
     file: (places) => places.join(places.env('GEMINI_CLI_HOME') ?? places.home(), '.gemini', 'settings.json'),
     variableSyntax: '${NAME}',
-    clientStep: (t) => t('Gemini CLI starts no MCP server in a folder it does not trust: trust your project folder in Gemini CLI when it asks.'),
+    clientStep: (t) =>
+      t({ message: '{0} starts no MCP server in a folder it does not trust: trust your project folder in {0} when it asks.', comment: ['{0} is a product name, Gemini CLI.'] }, PRODUCT.geminiCli),
   },
   {
     id: 'kiro',
-    client: brand('Kiro'),
-    label: (t) => t('Kiro (user, ~/.kiro/settings/mcp.json)'),
+    client: brand(PRODUCT.kiro),
+    label: userFile(PRODUCT.kiro, '~/.kiro/settings/mcp.json'),
     detail: throughLauncher,
     scope: 'user',
     secret: 'launcher',
@@ -222,8 +240,8 @@ export const MCP_TARGETS: readonly McpClientRow[] = [
   },
   {
     id: 'kiroWorkspace',
-    client: brand('Kiro'),
-    label: (t) => t('Kiro (project, .kiro/settings/mcp.json)'),
+    client: brand(PRODUCT.kiro),
+    label: projectFile(PRODUCT.kiro, '.kiro/settings/mcp.json'),
     detail: throughLauncher,
     scope: 'workspace',
     secret: 'launcher',
@@ -234,14 +252,14 @@ export const MCP_TARGETS: readonly McpClientRow[] = [
   },
   {
     id: 'claudeDesktop',
-    client: brand('Claude Desktop'),
-    label: (t) => t('Claude Desktop'),
+    client: brand(PRODUCT.claudeDesktop),
+    label: brand(PRODUCT.claudeDesktop),
     detail: throughLauncher,
     scope: 'user',
     secret: 'launcher',
     topKey: 'mcpServers',
     file: claudeDesktopFile,
-    clientStep: (t) => t('Restart Claude Desktop to load it.'),
+    clientStep: (t) => t({ message: 'Restart {0} to load it.', comment: ['{0} is a product name, Claude Desktop.'] }, PRODUCT.claudeDesktop),
   },
 ];
 

@@ -94,7 +94,8 @@ export function registerExposureCommands(
     await action(deps(), finding);
     const after = model.livenessOf(finding.id) ?? checked;
     const connectionId = after !== undefined && after !== 'checking' && after.state === 'alive' ? after.connectionId : undefined;
-    if (connectionId && services.connections.get(connectionId)) await services.model.refresh([connectionId]);
+    // A Replace of the token this extension signs in with changed the sign-in too.
+    if (connectionId && services.connections.get(connectionId)) await services.reload([connectionId]);
   };
 
   runner.register(CommandId.findExposedTokens, () => findExposedTokens(deps(), async () => void (await vscode.commands.executeCommand(TOKENS_VIEW_FOCUS))));

@@ -108,6 +108,12 @@ export class Services implements vscode.Disposable {
   }
 
   /** Forget cached clients: after a sign-in change, or when proxy or certificate settings change. */
+  /** A sign-in may have changed: drop the cached clients of these connections, then redraw them from the server. */
+  async reload(connectionIds: readonly string[]): Promise<void> {
+    for (const connectionId of connectionIds) this.resetClients(connectionId);
+    await this.model.refresh(connectionIds);
+  }
+
   resetClients(connectionId?: string): void {
     if (connectionId) {
       this.clients.delete(connectionId);

@@ -47,11 +47,6 @@ export function registerTokenCommands(runner: CommandRegistry, services: Service
     parseServerUrl: (input) => parseServerUrl(input, t),
     tokenFromBrowser: (request) => tokenFromBrowser(services, openUrl, request),
   });
-  /** A sign-in changed: drop the cached client and redraw the connection from the server. */
-  const reloadConnection = async (connectionId: string) => {
-    services.resetClients(connectionId);
-    await model.refresh([connectionId]);
-  };
 
   async function generate(connection: ConnectionRecord, forLogin?: string): Promise<void> {
     const deps = { ...services.copyDeps(), api: await services.apiFor(connection.id), machineName: services.machineName(), openUrl };
@@ -73,7 +68,7 @@ export function registerTokenCommands(runner: CommandRegistry, services: Service
     },
     [CommandId.signInAgain]: async (node) => {
       const connection = await connectionOf(services, node);
-      if (connection && (await signInAgain(signInDeps(), connection))) await reloadConnection(connection.id);
+      if (connection && (await signInAgain(signInDeps(), connection))) await services.reload([connection.id]);
     },
     [CommandId.removeConnection]: async (node) => {
       const connection = await connectionOf(services, node);
@@ -110,7 +105,7 @@ export function registerTokenCommands(runner: CommandRegistry, services: Service
       if (result.revoked === true) {
         model.removeToken(ref);
         // Shows "Sign in again…" under the connection at once.
-        if (result.signedOut) await reloadConnection(connection.id);
+        if (result.signedOut) await services.reload([connection.id]);
       } else if (result.revoked === 'unconfirmed') {
         model.markRevocationUnconfirmed(ref);
       }

@@ -311,12 +311,22 @@ export async function revokeFound(deps: ExposureFlowDeps, finding: Finding): Pro
     usedBy: [deps.displayPath(finding.place.path)],
     isSignInToken,
     ...(known ? { cleanUp: (ref: TokenRef) => deps.removeBindings(ref) } : {}),
+    reportsSuccess: false,
   });
   if (result.revoked !== true) return;
   const fix = planRemoval(finding, located);
   const where = deps.displayPath(finding.place.path);
-  if (fix.kind === 'manual') return offerOpenFile(deps, finding, t('{0} was revoked. {1}', picked.name, describeFileFix(fix, finding, where, t)));
-  if (await takeOutOfFile(deps, finding, located, fix)) void deps.prompter.info(t('{0} was revoked and removed from {1}.', picked.name, where));
+  const signedOut = result.signedOut ? t('It was the token this extension signed in with: sign in again to keep using this connection.') : undefined;
+  const revoked = (sentence: string) => [sentence, signedOut].filter(Boolean).join(' ');
+  if (fix.kind === 'manual') return offerOpenFile(deps, finding, revoked(t('{0} was revoked. {1}', picked.name, describeFileFix(fix, finding, where, t))));
+  let gone: boolean;
+  try {
+    gone = await takeOutOfFile(deps, finding, located, fix);
+  } catch (error) {
+    void deps.prompter.error(revoked(t('{0} was revoked, but {1} could not be edited: {2}', picked.name, where, describeError(error, t))));
+    return;
+  }
+  void deps.prompter.info(revoked(gone ? t('{0} was revoked and removed from {1}.', picked.name, where) : t('{0} was revoked.', picked.name)));
 }
 
 /** Replace: a new token like the old one, bound securely where the old one was used, then the old one revoked. */
@@ -354,7 +364,15 @@ export async function replaceFound(deps: ExposureFlowDeps, finding: Finding): Pr
   }
   const newName = replacementName(picked.name, deps.clock.now(), picked.tokens.map((token) => token.name));
   const where = deps.displayPath(finding.place.path);
-  const detail = [t('A new token {0} is generated for {1} on {2} and kept in secure storage.', newName, alive.login, connection.label), ...secureUseWords(deps, finding, fix, use), t('Then {0} is revoked.', picked.name)];
+  // The pasted value may also be the one this extension signs in with: the new token takes that place too, or
+  // revoking the old one would sign the connection out without a word.
+  const signsIn = (await deps.vault.readSignIn(connection.id)) === located.value;
+  const detail = [
+    t('A new token {0} is generated for {1} on {2} and kept in secure storage.', newName, alive.login, connection.label),
+    ...secureUseWords(deps, finding, fix, use),
+    ...(signsIn ? [t('It is also the token this extension signs in to {0} with: {1} takes that place too.', connection.label, newName)] : []),
+    t('Then {0} is revoked.', picked.name),
+  ];
   if (!(await prompter.confirm(t('Replace {0} ({1})?', picked.name, finding.masked), { detail: detail.join('\n\n'), confirmLabel: t('Replace') }))) return;
   const expirationDate = old?.expirationDate && !old.isExpired ? old.expirationDate.slice(0, 10) : undefined;
   const generated = await prompter.withProgress(t('Generating {0}…', newName), (signal) =>
@@ -362,6 +380,7 @@ export async function replaceFound(deps: ExposureFlowDeps, finding: Finding): Pr
   );
   const ref: TokenRef = { connectionId: connection.id, login: generated.login, name: generated.name };
   await deps.vault.store(ref, generated.token);
+  if (signsIn) await deps.vault.storeSignIn(connection.id, generated.token);
   await secureWhereItWas(deps, finding, located, fix, connection, ref, use);
   try {
     await picked.api.revokeToken({ name: picked.name, ...(alive.login !== connection.login ? { login: alive.login } : {}) });
@@ -375,7 +394,8 @@ export async function replaceFound(deps: ExposureFlowDeps, finding: Finding): Pr
   await forgetRevokedValues(deps, connection, oldRef, false);
   await deps.removeBindings(oldRef);
   const done = t('{0} replaces {1}, which was revoked; {2} no longer holds a token.', newName, picked.name, where);
-  void prompter.info([done, clientStepOf(deps, use)].filter(Boolean).join(' '));
+  const signIn = signsIn ? t('This extension now signs in to {0} with {1}.', connection.label, newName) : undefined;
+  void prompter.info([done, signIn, clientStepOf(deps, use)].filter(Boolean).join(' '));
 }
 
 /** Ignore: remembered by the SHA-256 of the value, so the finding stops showing. */

@@ -26,6 +26,8 @@ export interface RevokeTokenOptions {
   readonly isSignInToken?: boolean;
   /** After the server confirmed and the value is gone: remove what used the token (its bindings). */
   readonly cleanUp?: (ref: TokenRef) => Promise<void>;
+  /** False when the caller says what happened in one message with what it did next (default true). */
+  readonly reportsSuccess?: boolean;
 }
 
 /** `unconfirmed`: the request may or may not have reached the server (timeout, connection lost). */
@@ -82,6 +84,7 @@ export async function revokeTokenFlow(
   await forgetRevokedValues(deps, connection, ref, signedOut);
   await options.cleanUp?.(ref);
   await entry?.end();
+  if (options.reportsSuccess === false) return { revoked: true, signedOut };
   void prompter.info(
     signedOut
       ? t('Token {0} was revoked on {1}. It was the token this extension signed in with: sign in again to keep using this connection.', token.name, connection.label)

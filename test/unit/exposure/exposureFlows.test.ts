@@ -285,8 +285,25 @@ describe('exposure flows: move, revoke, replace, ignore', () => {
     assert.ok(!known.tokenNames('ada').includes(names.dotenv), 'the token is still on the server');
     assert.ok(known.tokenNames('ada').includes('sign-in'), 'the sign-in token was revoked');
     assert.equal(env.read('project/.env'), fill('\uFEFFSONARQUBE_URL={knownUrl}\r\nDEBUG=1\r\n', values));
-    assert.match(env.prompter.messages('info').join('\n'), new RegExp(`env-${counter} was revoked and removed from project/.env`));
+    assert.deepEqual(env.prompter.messages('info'), [`env-${counter} was revoked and removed from project/.env.`], 'one message for the revoke and the edit');
     env.assertGone(values.dotenv);
+  });
+
+  it('says the token was revoked when its file then cannot be edited, and keeps the finding listed', async () => {
+    const env = await setUp([{ pick: `env-${counter}` }, { confirm: true }]);
+    const readOnly: FileSystem = { ...nodeFileSystem, rename: async () => { throw Object.assign(new Error('EROFS: read-only file system'), { code: 'EROFS' }); } };
+    await revokeFound({ ...env.deps, fs: readOnly }, env.finding('.env'));
+    env.prompter.assertDone();
+    assert.ok(!known.tokenNames('ada').includes(names.dotenv), 'the token is still on the server');
+    assert.deepEqual(env.prompter.messages('info'), []);
+    const where = path.join(root, 'project', '.env');
+    assert.deepEqual(env.prompter.messages('error'), [
+      `env-${counter} was revoked, but project/.env could not be edited: Cannot write ${where}: permission denied for its folder. Check its permissions and try again; it was left untouched.`,
+    ]);
+    assert.equal(env.read('project/.env'), fill(FILES['project/.env'], values), 'the file changed');
+    assert.ok(env.model.findings.some((finding) => finding.place.path === where), 'the finding is gone although the value is still in the file');
+    assert.ok(!env.logger.lines.join('\n').includes(values.dotenv), 'the value is in the log');
+    assert.ok(!env.prompter.shownText.includes(values.dotenv), 'the value was shown');
   });
 
   it('revoking a found token that is also held and bound removes its bindings, as the Tokens view\'s revoke does', async () => {
@@ -365,6 +382,22 @@ describe('exposure flows: move, revoke, replace, ignore', () => {
     assert.deepEqual(env.store.list().map((binding) => binding.token.name), [newName], 'the new binding went too');
     assert.equal(await env.vault.read(oldRef), undefined, 'the revoked value is still held');
     env.assertGone(values.cursor, (await env.vault.read({ ...oldRef, name: newName }))!);
+  });
+
+  it('replacing the token this extension signs in with makes the new token its sign-in, so the connection stays signed in', async () => {
+    const env = await setUp([{ pick: `cursor-${counter}` }, { confirm: true }]);
+    await env.vault.storeSignIn('c-1', values.cursor);
+    await replaceFound(env.deps, env.finding('.cursor/mcp.json'));
+    env.prompter.assertDone();
+    const newName = `cursor-${counter}-2026-12-02`;
+    const newValue = await env.vault.read({ connectionId: 'c-1', login: 'ada', name: newName });
+    assert.ok(newValue?.startsWith('squ_'));
+    assert.equal(await env.vault.readSignIn('c-1'), newValue, 'the connection still signs in with the revoked token');
+    assert.ok(!known.tokenNames('ada').includes(names.cursor), 'the old token was not revoked');
+    const confirm = env.prompter.calls.find((call) => call.kind === 'confirm')!;
+    assert.match(confirm.text, new RegExp(`It is also the token this extension signs in to known with: ${newName} takes that place too\\.\n\nThen cursor-${counter} is revoked\\.`));
+    assert.match(env.prompter.messages('info')[0], new RegExp(`This extension now signs in to known with ${newName}\\.`));
+    env.assertGone(values.cursor, newValue!);
   });
 
   it('refuses to replace where no secure binding exists, and ignores by SHA-256 only', async () => {

@@ -4,6 +4,7 @@
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { PRODUCT } from '../../../src/core/productNames';
 import { t } from '../../../src/vscode/l10n';
 
 type BundleValue = string | { message: string; comment: string[] };
@@ -22,6 +23,13 @@ const manifest = JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'ut
 
 function messageOf(value: BundleValue): string {
   return typeof value === 'string' ? value : value.message;
+}
+
+/** Each message that names a product, with the names it contains (a translator could rename them). */
+function productNamesIn(messages: readonly string[]): Array<{ message: string; names: string[] }> {
+  const names = Object.values(PRODUCT);
+  const named = (message: string) => names.filter((name) => new RegExp(`\\b${name}\\b`).test(message));
+  return messages.map((message) => ({ message, names: named(message) })).filter((found) => found.names.length > 0);
 }
 
 describe('l10n bundle', () => {
@@ -75,6 +83,17 @@ describe('l10n bundle', () => {
   it('keeps icons out of translated text', () => {
     const withIcon = Object.values(shipped).map(messageOf).filter((message) => /\$\([\w-]+\)/.test(message));
     assert.deepEqual(withIcon, []);
+  });
+
+  it('keeps product names out of translated text: they are placeholders filled from PRODUCT', () => {
+    const messages = Object.values(shipped).map(messageOf);
+    assert.deepEqual(productNamesIn(messages), [], 'put each name in a placeholder: t(\'Restart {0} to load it.\', PRODUCT.claudeDesktop)');
+    // The check itself: it names what it finds, and a comment (not translated) may name a product.
+    assert.deepEqual(productNamesIn(['Restart Claude Desktop to load it.', 'Bind to SonarQube for IDE…', 'Move the cursor']), [
+      { message: 'Restart Claude Desktop to load it.', names: ['Claude Desktop'] },
+      { message: 'Bind to SonarQube for IDE…', names: ['SonarQube', 'SonarQube for IDE'] },
+    ]);
+    assert.ok(Object.keys(shipped).some((key) => key.includes('a product name, SonarQube for IDE')), 'translator notes name the product');
   });
 
   it('passes a translator note on to the editor and fills the placeholders', () => {

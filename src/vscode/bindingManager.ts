@@ -33,10 +33,13 @@ function nowAnMcpServerIn(binding: McpBinding, editor: string): string {
   );
 }
 
+/** What binding reads and writes: connections, held values, the journal, prompts and the log, a client for a revoke. */
+export type BindingManagerServices = Pick<Services, 'apiFor' | 'connections' | 'copyDeps' | 'journal' | 'logger' | 'prompter' | 'vault'>;
+
 /** Binds tokens to their targets and undoes exactly that; every decision it needs is made in the core. */
 export class BindingManager {
   constructor(
-    private readonly services: Services,
+    private readonly services: BindingManagerServices,
     readonly store: BindingStore,
     private readonly provider: SonarMcpProvider,
     private readonly storagePath: string,

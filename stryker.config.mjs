@@ -4,12 +4,12 @@
 import * as fs from 'node:fs';
 
 const target = process.env.MUTATION_TARGET ?? '';
-const reportName = target === '' ? 'core' : target.replace(/\.ts$/, '').replace(/[\\/]/g, '-');
-const mutate = target === ''
+// A comma-separated list mutates several folders or files in one run (one dry run of the suite instead of several).
+const targets = target === '' ? [] : target.split(',').map((part) => part.trim()).filter((part) => part !== '');
+const reportName = targets.length === 0 ? 'core' : targets.map((part) => part.replace(/\.ts$/, '').replace(/[\\/]/g, '-')).join('+');
+const mutate = targets.length === 0
   ? ['out/src/core/**/*.js']
-  : target.endsWith('.ts')
-    ? [`out/src/core/${target.replace(/\.ts$/, '.js')}`]
-    : [`out/src/core/${target}/**/*.js`];
+  : targets.map((part) => (part.endsWith('.ts') ? `out/src/core/${part.replace(/\.ts$/, '.js')}` : `out/src/core/${part}/**/*.js`));
 
 /**
  * The unit test folders, the slow ones (real servers, timeouts) last: a mutant is usually killed by a fast test of its
@@ -46,6 +46,10 @@ export default {
   htmlReporter: { fileName: `reports/mutation/${reportName}.html` },
   clearTextReporter: { allowColor: false, logTests: false, reportMutants: true, reportScoreTable: true },
   ignorePatterns: ['/dist', '*.vsix', '/.vscode-test', '/.cache', '/test-results', '/reports', '/bench', '/media', '/test/e2e/*', '!/test/e2e/fixtures'],
+  // Incremental: a second run of the same target reuses every result whose code and tests did not change, so a run
+  // at a new commit costs only the mutants that commit can affect (https://stryker-mutator.io/docs/stryker-js/incremental).
+  incremental: true,
+  incrementalFile: `reports/mutation/${reportName}.incremental.json`,
   tempDirName: '.stryker-tmp',
   cleanTempDir: 'always',
 };

@@ -5,7 +5,7 @@ import * as path from 'node:path';
 
 const reportDir = path.join('reports', 'mutation');
 const newestFirst = fs.readdirSync(reportDir)
-  .filter((name) => name.endsWith('.json'))
+  .filter((name) => name.endsWith('.json') && !name.endsWith('.incremental.json'))
   .map((name) => path.join(reportDir, name))
   .sort((a, b) => fs.statSync(b).mtimeMs - fs.statSync(a).mtimeMs);
 

@@ -8,17 +8,19 @@ import type { AddConnectionDeps } from '../../../src/core/flows/signIn';
 import type { BrowserSignInRequest } from '../../../src/core/flows/signInWithBrowser';
 import { signInSecretKey } from '../../../src/core/secrets/keys';
 import type { TokenRef } from '../../../src/core/secrets/keys';
-import type { Organization, SonarTarget } from '../../../src/core/sonar/types';
+import { SonarApiError } from '../../../src/core/sonar/errors';
+import type { SonarTarget } from '../../../src/core/sonar/types';
 import type { ScriptStep } from '../support/scriptedPrompter';
 import { freshTokenValue } from '../support/fakeTokenApi';
+import type { FakeTokenApiOptions } from '../support/fakeTokenApi';
 import { environment, serverConnection } from './harness';
 
 const BROWSER = '$(globe) Sign in with browser';
 const PASTE = '$(key) Paste a user token';
 
 /** `browserToken` is what the browser sign-in hands over (undefined: the person gave up in the browser). */
-function connectionEnvironment(script: ScriptStep[], browserToken?: string, organizations?: Organization[]) {
-  const env = environment(script, { user: { login: 'alice', name: 'Alice', isAdmin: false, canScan: true }, organizations });
+function connectionEnvironment(script: ScriptStep[], browserToken?: string, apiOptions: FakeTokenApiOptions = {}) {
+  const env = environment(script, { ...apiOptions, user: { login: 'alice', name: 'Alice', isAdmin: false, canScan: true, ...apiOptions.user } });
   const browserRequests: BrowserSignInRequest[] = [];
   const apiTokens: string[] = [];
   const deps: AddConnectionDeps = {
@@ -57,7 +59,7 @@ describe('addConnection', () => {
 
   it('takes the token the browser sign-in delivered, and checks it before storing', async () => {
     const token = freshTokenValue();
-    const env = connectionEnvironment([{ pick: 'SonarQube Cloud (EU)' }, { pick: BROWSER }, { pick: 'Acme' }], token, [{ key: 'acme', name: 'Acme' }]);
+    const env = connectionEnvironment([{ pick: 'SonarQube Cloud (EU)' }, { pick: BROWSER }, { pick: 'Acme' }], token, { organizations: [{ key: 'acme', name: 'Acme' }] });
     const record = await addConnection(env.deps);
     env.prompter.assertDone();
     assert.deepEqual(env.browserRequests, [{ target: { kind: 'cloud', region: 'EU' }, title: 'Add SonarQube Connection' }]);
@@ -99,6 +101,55 @@ describe('signInAgain', () => {
     assert.equal(env.secrets.values.get(signInSecretKey(serverConnection.id)), token);
     assert.deepEqual(env.prompter.messages('info'), ['Signed in to sonar.example.com again as alice.']);
     env.assertNoLeak(old, token);
+  });
+
+  it('records when the new sign-in token expires, and says so in the log', async () => {
+    const token = freshTokenValue();
+    const env = connectionEnvironment([{ pick: PASTE }, { input: token }], undefined, { user: { tokenExpiration: '2026-03-10T00:00:00+0000' } });
+    await env.connections.add({ ...serverConnection }, serverConnection.id);
+    assert.equal(await signInAgain(env.deps, serverConnection), true);
+    assert.equal(env.connections.list()[0].signInExpiresAt, '2026-03-10T00:00:00+0000');
+    assert.deepEqual(env.logger.lines, ['info [signIn] sign-in token of sonar.example.com replaced; it expires 2026-03-10T00:00:00+0000']);
+    env.assertNoLeak(token);
+  });
+
+  /** Sign in again with a pasted token whose check fails as set up by `arrange`; the old token must stay. */
+  async function renewalKeepingTheOldToken(arrange: (env: ReturnType<typeof connectionEnvironment>) => void, script: ScriptStep[] = [], apiOptions: FakeTokenApiOptions = {}) {
+    const old = freshTokenValue();
+    const token = freshTokenValue();
+    const env = connectionEnvironment([{ pick: PASTE }, { input: token }, ...script], undefined, apiOptions);
+    await env.connections.add({ ...serverConnection }, serverConnection.id);
+    await env.vault.storeSignIn(serverConnection.id, old);
+    arrange(env);
+    assert.equal(await signInAgain(env.deps, serverConnection), false);
+    env.prompter.assertDone();
+    assert.equal(env.secrets.values.get(signInSecretKey(serverConnection.id)), old);
+    assert.deepEqual(env.prompter.messages('info'), []);
+    env.assertNoLeak(old, token);
+    return env;
+  }
+
+  it('keeps the old token when the new one belongs to another user, and says whose it is', async () => {
+    const env = await renewalKeepingTheOldToken(() => undefined, [], { user: { login: 'bob' } });
+    assert.deepEqual(env.prompter.messages('error'), [
+      'That token belongs to bob, but this connection signs in as alice. Use a token of alice, or add a new connection for bob.',
+    ]);
+  });
+
+  it('keeps the old token when the server refuses the new one, and says why', async () => {
+    const env = await renewalKeepingTheOldToken((setup) =>
+      setup.api.failNext('currentUser', new SonarApiError('unauthorized', 'HTTP 401', { status: 401, endpoint: 'api/users/current' })),
+    );
+    assert.deepEqual(env.prompter.messages('error'), [
+      'sonar.example.com did not accept the sign-in token: it may have expired or been revoked. Sign in again.',
+    ]);
+    assert.deepEqual(env.logger.lines, ['warn [signIn] renewing the sign-in of sonar.example.com failed: unauthorized 401 api/users/current']);
+  });
+
+  it('keeps the old token and says nothing when the person cancels the check', async () => {
+    const env = await renewalKeepingTheOldToken((setup) => setup.api.hangNext('searchTokens'), [{ cancelProgress: 'Checking the token with sonar.example.com' }]);
+    assert.deepEqual(env.prompter.messages('error'), []);
+    assert.deepEqual(env.logger.lines, []);
   });
 
   it('asks the browser for a token of the connection\'s login, and keeps the old one when the browser gives none', async () => {

@@ -1,11 +1,12 @@
 import * as assert from 'node:assert/strict';
 import { ConfigFileError } from '../../../src/core/config/configFileError';
-import { describeError, describeSonarError, isAmbiguous, isCancellation, WordedError } from '../../../src/core/flows/describeError';
+import { describeError, describeSonarError, errorSummary, isAmbiguous, isCancellation, WordedError } from '../../../src/core/flows/describeError';
 import { SecretStoreError } from '../../../src/core/tokens/heldTokens';
 import { SonarApiError } from '../../../src/core/sonar/errors';
 import { messageText } from '../../../src/core/ports';
 import type { Translate } from '../../../src/core/ports';
 import type { SonarErrorKind } from '../../../src/core/sonar/errors';
+import { freshTokenValue } from '../support/fakeTokenApi';
 
 const label = 'sonar.example.com';
 
@@ -92,5 +93,20 @@ describe('describeError (no connection known: the command runner, a failed searc
   it('says something went wrong, in the translated sentence, for anything else', () => {
     const t: Translate = (message, ...args) => `<${messageText(message)}|${args.join(',')}>`;
     assert.equal(describeError(new TypeError('x is undefined'), t), '<Something went wrong: {0}|x is undefined>');
+  });
+});
+
+describe('errorSummary (what a log line says about an error)', () => {
+  it('names the kind, status, endpoint and code of a server error, never its message or the server\'s words', () => {
+    const canary = freshTokenValue();
+    const refused = new SonarApiError('badRequest', `HTTP 400 for ${canary}`, { status: 400, endpoint: 'api/user_tokens/generate', serverMessages: [`bad token ${canary}`] });
+    assert.equal(errorSummary(refused), 'badRequest 400 api/user_tokens/generate');
+    assert.equal(errorSummary(new SonarApiError('network', `connect ${canary}`, { endpoint: 'api/server/version', code: 'ECONNREFUSED' })), 'network api/server/version ECONNREFUSED');
+  });
+
+  it('names only the type of any other error, and "unknown error" for what is not an error', () => {
+    const canary = freshTokenValue();
+    assert.equal(errorSummary(new TypeError(`cannot read ${canary}`)), 'TypeError');
+    assert.equal(errorSummary(canary), 'unknown error');
   });
 });

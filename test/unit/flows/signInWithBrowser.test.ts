@@ -1,5 +1,6 @@
 // Sign in with browser per server version, against the fake's real handshake pages and the real loopback listener.
 import * as assert from 'node:assert/strict';
+import * as net from 'node:net';
 import { startBrowserSignIn } from '../../../src/core/auth/browserSignIn';
 import { completeSignIn } from '../../../src/core/flows/signIn';
 import { tokenFromBrowser } from '../../../src/core/flows/signInWithBrowser';
@@ -12,13 +13,32 @@ import { playHandshakePage } from '../support/handshakePage';
 import type { PlayedPage } from '../support/handshakePage';
 import { NOW, environment } from './harness';
 
+const progressTitles = (env: ReturnType<typeof environment>) => env.prompter.calls.filter((call) => call.kind === 'progress').map((call) => call.text);
+
+/** Resolves once the fake has received a request to `path`. */
+const arrived = (fake: () => FakeSonarQube, path: string) => async () => {
+  while (!fake().requests.some((request) => request.path === path)) await new Promise((resolve) => setTimeout(resolve, 5));
+};
+
+/** Connects to the loopback port once: rejects (ECONNREFUSED) when nothing listens there any more. */
+function connectOnce(port: number): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const socket = net.connect({ host: '127.0.0.1', port }, () => {
+      socket.destroy();
+      resolve();
+    });
+    socket.on('error', reject);
+  });
+}
+
 describe('sign in with browser per server version', () => {
   const fakes: FakeSonarQube[] = [];
   afterEach(async () => {
     await Promise.allSettled(fakes.splice(0).map((fake) => fake.close()));
   });
 
-  async function world(version: string, script: Parameters<typeof environment>[0] = []) {
+  /** `browserOpens: false` is a browser that could not be started: the page is never played. */
+  async function world(version: string, script: Parameters<typeof environment>[0] = [], { browserOpens = true } = {}) {
     const fake = await FakeSonarQube.start({ version, now: () => NOW });
     fakes.push(fake);
     fake.addUser({ login: 'ada', name: 'Ada' });
@@ -29,18 +49,23 @@ describe('sign in with browser per server version', () => {
     const env = environment(script);
     const opened: string[] = [];
     let played: Promise<PlayedPage> | undefined;
-    const createApi = (apiTarget: SonarTarget, token: string) => new SonarClient({ target: apiTarget, token, retry: { maxRetries: 0 } });
+    const apiTokens: string[] = [];
+    const createApi = (apiTarget: SonarTarget, token: string) => {
+      apiTokens.push(token);
+      return new SonarClient({ target: apiTarget, token, retry: { maxRetries: 0 } });
+    };
     const deps: BrowserSignInDeps = {
       ...env.deps,
       createApi,
       listen: (serverOrigin, signal) => startBrowserSignIn({ serverOrigin, ideName: 'Visual Studio Code', signal, timeoutMs: 20_000 }),
       openUrl: async (url) => {
         opened.push(url);
+        if (!browserOpens) return false;
         if (!url.endsWith('/account/security')) played = playHandshakePage(fake, url, fake.url);
         return true;
       },
     };
-    return { fake, target, env, deps, opened, played: () => played, signInDeps: { ...env.deps, createApi, parseServerUrl: (input: string) => parseServerUrl(input) } };
+    return { fake, target, env, deps, opened, apiTokens, played: () => played, signInDeps: { ...env.deps, createApi, parseServerUrl: (input: string) => parseServerUrl(input) } };
   }
 
   for (const [version, route] of [
@@ -48,9 +73,12 @@ describe('sign in with browser per server version', () => {
     ['2026.2.0.119245', 'auth'],
   ] as const) {
     it(`${version}: the ${route} page hands over a token that expires in a year, and the connection shows when`, async () => {
-      const { fake, target, deps, opened, played, env, signInDeps } = await world(version);
+      const { fake, target, deps, opened, played, env, signInDeps, apiTokens } = await world(version);
       const token = await tokenFromBrowser(deps, { target, title: 'Add SonarQube Connection' });
       assert.ok(token && fake.issuedTokenValues().includes(token));
+      assert.deepEqual(apiTokens, [''], 'the version is asked without a token');
+      assert.deepEqual(progressTitles(env), [`Checking ${fake.url}…`, 'Waiting for you to allow the connection in your browser…']);
+      assert.deepEqual(env.logger.lines, [`info [signIn] browser sign-in on ${fake.url} through /${route}`]);
       assert.deepEqual(opened.map((url) => url.replace(/port=\d+/, 'port=N')), [`${fake.url}/${route}?ideName=Visual%20Studio%20Code&port=N`]);
       assert.deepEqual(await played(), { route, delivered: 200 });
       assert.deepEqual(fake.tokenNames('ada'), ['SonarQube for IDE - Visual Studio Code']);
@@ -77,7 +105,46 @@ describe('sign in with browser per server version', () => {
     assert.equal(await tokenFromBrowser(deps, { target, title: 'Add SonarQube Connection' }), pasted);
     env.prompter.assertDone();
     assert.deepEqual(opened, [`${fake.url}/account/security`]);
-    assert.deepEqual(env.prompter.calls.filter((call) => call.kind === 'progress' && /Waiting/.test(call.text)), []);
+    assert.deepEqual(progressTitles(env), [`Checking ${fake.url}…`]);
+    assert.deepEqual(env.logger.lines, [`info [signIn] ${fake.url} (9.6.1.59531) has no browser sign-in: opening My Account > Security for a paste`]);
+    env.assertNoLeak(pasted);
+  });
+
+  it('9.6, signing in again: names the account whose token to paste, refuses a blank paste, and gives no token when the person cancels', async () => {
+    const { target, deps, env } = await world('9.6.1.59531', [
+      {
+        input: async (options) => {
+          assert.equal(options.title, 'Sign in to 127.0.0.1');
+          assert.equal(
+            options.prompt,
+            'SonarQube 9.6.1.59531 cannot sign in through the browser (that needs 9.7 or later). Create a user token of ada on the page that opened (My Account > Security) and paste it here.',
+          );
+          assert.equal(await options.validate?.('  '), 'Paste a user token.');
+          return undefined;
+        },
+      },
+    ]);
+    assert.equal(await tokenFromBrowser(deps, { target, title: 'Sign in to 127.0.0.1', login: 'ada' }), undefined);
+    env.prompter.assertDone();
+  });
+
+  it('opens nothing and says nothing when the person cancels while the server is being checked', async () => {
+    const { fake, target, deps, opened, env } = await world('2025.1.0.102418', [{ cancelProgress: 'Checking', when: arrived(() => fake, 'api/server/version') }]);
+    fake.inject('api/server/version', { kind: 'delay', ms: 5_000 });
+    assert.equal(await tokenFromBrowser(deps, { target, title: 'Add SonarQube Connection' }), undefined);
+    env.prompter.assertDone();
+    assert.deepEqual(opened, []);
+    assert.deepEqual(env.prompter.calls.filter((call) => call.kind !== 'progress'), []);
+    assert.deepEqual(env.logger.lines, []);
+  });
+
+  it('gives no token and frees the listener\'s port when the browser does not open', async () => {
+    const { target, deps, opened, env } = await world('10.8.1.101195', [], { browserOpens: false });
+    assert.equal(await tokenFromBrowser(deps, { target, title: 'Add SonarQube Connection' }), undefined);
+    assert.equal(opened.length, 1);
+    const port = Number(new URL(opened[0]).searchParams.get('port'));
+    await assert.rejects(connectOnce(port), { code: 'ECONNREFUSED' });
+    assert.deepEqual(env.prompter.messages('error'), []);
   });
 
   it('says what went wrong when the server cannot be reached, and opens nothing', async () => {
@@ -85,6 +152,7 @@ describe('sign in with browser per server version', () => {
     await fake.close();
     assert.equal(await tokenFromBrowser(deps, { target, title: 'Add SonarQube Connection' }), undefined);
     assert.deepEqual(opened, []);
-    assert.equal(env.prompter.messages('error').length, 1);
+    assert.deepEqual(env.prompter.messages('error'), [`Could not reach ${fake.url} (ECONNREFUSED). Check the URL, your network and the proxy setting (http.proxy).`]);
+    assert.deepEqual(env.logger.lines, [`warn [signIn] version of ${fake.url} unknown: network api/server/version ECONNREFUSED`]);
   });
 });

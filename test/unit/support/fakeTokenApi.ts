@@ -28,6 +28,14 @@ export function freshTokenValue(type: TokenType = 'USER_TOKEN'): string {
 
 type Method = keyof TokenApi;
 
+/** Waits for Cancel, then fails the way the real client does when its request is aborted. */
+function untilCancelled(method: Method, signal: AbortSignal | undefined): Promise<never> {
+  if (!signal) return Promise.reject(new Error(`FakeTokenApi: ${method} was called without a signal, so Cancel could not stop it`));
+  const cancelled = () => new SonarApiError('cancelled', 'cancelled', { endpoint: method });
+  if (signal.aborted) return Promise.reject(cancelled());
+  return new Promise((_resolve, reject) => signal.addEventListener('abort', () => reject(cancelled()), { once: true }));
+}
+
 export interface FakeTokenApiOptions {
   readonly user?: Partial<CurrentUser>;
   readonly tokens?: Record<string, UserToken[]>;
@@ -44,13 +52,15 @@ export interface FakeTokenApiOptions {
 /**
  * An in-memory SonarQube for one signed-in user, with the server's rules for generate and revoke.
  * `failNext(method, error)` makes the next call throw; with `{ afterEffect: true }` the call takes effect first
- * (a generate whose answer was lost). `calls` records method names and non-secret arguments.
+ * (a generate whose answer was lost). `hangNext(method)` holds the next call until Cancel. `calls` records method
+ * names and non-secret arguments.
  */
 export class FakeTokenApi implements TokenApi {
   readonly user: CurrentUser;
   readonly tokens: Map<string, UserToken[]>;
   readonly calls: Array<{ readonly method: Method; readonly args: unknown }> = [];
   private readonly failures = new Map<Method, { error: unknown; afterEffect: boolean }>();
+  private readonly hanging = new Set<Method>();
 
   constructor(private readonly options: FakeTokenApiOptions = {}) {
     this.user = { login: 'alice', name: 'Alice', globalPermissions: [], isAdmin: false, canScan: true, ...options.user };
@@ -63,8 +73,18 @@ export class FakeTokenApi implements TokenApi {
     return this;
   }
 
-  private async call<T>(method: Method, args: unknown, action: () => T): Promise<T> {
+  /**
+   * The next call to `method` gets no answer until its signal aborts (Cancel on the progress), then fails as
+   * cancelled, as the real client does. A call made without a signal fails at once: Cancel could not have stopped it.
+   */
+  hangNext(method: Method): this {
+    this.hanging.add(method);
+    return this;
+  }
+
+  private async call<T>(method: Method, args: unknown, callOptions: CallOptions | undefined, action: () => T): Promise<T> {
     this.calls.push({ method, args });
+    if (this.hanging.delete(method)) await untilCancelled(method, callOptions?.signal);
     const failure = this.failures.get(method);
     if (failure) {
       this.failures.delete(method);
@@ -88,18 +108,18 @@ export class FakeTokenApi implements TokenApi {
     return effective;
   }
 
-  serverInfo(_options?: CallOptions): Promise<ServerInfo> {
-    return this.call('serverInfo', undefined, () => ({ product: 'server' as const, version: this.options.version ?? '2025.1.0.102418', authScheme: 'bearer' as const }));
+  serverInfo(callOptions?: CallOptions): Promise<ServerInfo> {
+    return this.call('serverInfo', undefined, callOptions, () => ({ product: 'server' as const, version: this.options.version ?? '2025.1.0.102418', authScheme: 'bearer' as const }));
   }
 
-  capabilities(_options?: CallOptions): Promise<ServerCapabilities> {
-    return this.call('capabilities', undefined, () =>
+  capabilities(callOptions?: CallOptions): Promise<ServerCapabilities> {
+    return this.call('capabilities', undefined, callOptions, () =>
       this.options.product === 'cloud' ? cloudCapabilities : serverCapabilities(this.options.version ?? '2025.1.0.102418'),
     );
   }
 
-  currentUser(_options?: CallOptions): Promise<CurrentUser> {
-    return this.call('currentUser', undefined, () => {
+  currentUser(callOptions?: CallOptions): Promise<CurrentUser> {
+    return this.call('currentUser', undefined, callOptions, () => {
       if (this.signInRevoked) throw new SonarApiError('unauthorized', 'HTTP 401');
       return this.user;
     });
@@ -110,15 +130,15 @@ export class FakeTokenApi implements TokenApi {
     return name !== undefined && !(this.tokens.get(this.user.login) ?? []).some((token) => token.name === name);
   }
 
-  searchTokens(login?: string, _options?: CallOptions): Promise<TokenList> {
-    return this.call('searchTokens', { login }, () => {
+  searchTokens(login?: string, callOptions?: CallOptions): Promise<TokenList> {
+    return this.call('searchTokens', { login }, callOptions, () => {
       const effective = this.loginFor(login);
       return { login: effective, tokens: [...(this.tokens.get(effective) ?? [])] };
     });
   }
 
-  generateToken(request: GenerateTokenRequest, _options?: CallOptions): Promise<GeneratedToken> {
-    return this.call('generateToken', request, () => {
+  generateToken(request: GenerateTokenRequest, callOptions?: CallOptions): Promise<GeneratedToken> {
+    return this.call('generateToken', request, callOptions, () => {
       const login = this.loginFor(request.login);
       const type = request.type ?? 'USER_TOKEN';
       if (login !== this.user.login && type !== 'USER_TOKEN') {
@@ -140,30 +160,30 @@ export class FakeTokenApi implements TokenApi {
     });
   }
 
-  revokeToken(request: { readonly name: string; readonly login?: string }, _options?: CallOptions): Promise<void> {
-    return this.call('revokeToken', request, () => {
+  revokeToken(request: { readonly name: string; readonly login?: string }, callOptions?: CallOptions): Promise<void> {
+    return this.call('revokeToken', request, callOptions, () => {
       const login = this.loginFor(request.login);
       this.tokens.set(login, (this.tokens.get(login) ?? []).filter((token) => token.name !== request.name));
     });
   }
 
-  maxTokenLifetime(_options?: CallOptions): Promise<MaxTokenLifetime> {
-    return this.call('maxTokenLifetime', undefined, () => this.options.maxLifetime ?? { enforced: false });
+  maxTokenLifetime(callOptions?: CallOptions): Promise<MaxTokenLifetime> {
+    return this.call('maxTokenLifetime', undefined, callOptions, () => this.options.maxLifetime ?? { enforced: false });
   }
 
-  searchUsers(query: { readonly q?: string; readonly page?: number; readonly pageSize?: number }, _options?: CallOptions): Promise<Page<UserSummary>> {
-    return this.call('searchUsers', query, () => {
+  searchUsers(query: { readonly q?: string; readonly page?: number; readonly pageSize?: number }, callOptions?: CallOptions): Promise<Page<UserSummary>> {
+    return this.call('searchUsers', query, callOptions, () => {
       const items = [...this.tokens.keys()].map((login) => ({ login, name: login, active: true }));
       return { items, pageIndex: 1, pageSize: items.length, total: items.length };
     });
   }
 
-  listOrganizations(_options?: CallOptions): Promise<readonly Organization[]> {
-    return this.call('listOrganizations', undefined, () => this.options.organizations ?? []);
+  listOrganizations(callOptions?: CallOptions): Promise<readonly Organization[]> {
+    return this.call('listOrganizations', undefined, callOptions, () => this.options.organizations ?? []);
   }
 
-  scannableProjects(q?: string, _options?: CallOptions): Promise<readonly ProjectRef[]> {
-    return this.call('scannableProjects', { q }, () =>
+  scannableProjects(q?: string, callOptions?: CallOptions): Promise<readonly ProjectRef[]> {
+    return this.call('scannableProjects', { q }, callOptions, () =>
       (this.options.projects ?? []).filter((project) => !q || project.name.toLowerCase().includes(q.toLowerCase()) || project.key.includes(q)),
     );
   }

@@ -147,6 +147,8 @@ async function checkToken(deps: SignInDeps, target: SonarTarget, token: string, 
     const serverVersion = await api.serverInfo({ signal }).then(
       (info) => info.version,
       (error: unknown) => {
+        // The version is only shown; Cancel still means cancel.
+        if (isCancellation(error)) throw error;
         deps.logger.warn(`[signIn] server version of ${label} unknown: ${errorSummary(error)}`);
         return undefined;
       },

@@ -39,11 +39,19 @@ function connectionEnvironment(script: ScriptStep[], browserToken?: string, apiO
 }
 
 describe('addConnection', () => {
-  it('pastes a user token after asking where and how, then stores the connection', async () => {
+  it('pastes a user token after asking where and how (each way explained), then stores the connection', async () => {
     const token = freshTokenValue();
     const env = connectionEnvironment([
       { input: 'https://sonar.example.com' },
-      { pick: (items) => (assert.deepEqual(items.map((item) => item.label), [BROWSER, PASTE]), items[1].value) },
+      {
+        pick: (items) => {
+          assert.deepEqual(items.map((item) => [item.label, item.detail]), [
+            [BROWSER, 'Allow the connection on https://sonar.example.com; the token comes straight to secure storage.'],
+            [PASTE, 'A user token from My Account > Security.'],
+          ]);
+          return items[1].value;
+        },
+      },
       { input: async (options) => (assert.equal(options.password, true), assert.match((await options.validate?.(freshTokenValue('GLOBAL_ANALYSIS_TOKEN'))) ?? '', /analysis tokens/), ` ${token} `) },
     ]);
     const record = await addConnection(env.deps, 'server');
@@ -68,8 +76,9 @@ describe('addConnection', () => {
     env.assertNoLeak(token);
   });
 
-  it('adds nothing when the person cancels the method, the paste or the browser', async () => {
+  it('adds nothing and asks nothing more when the person cancels the URL, the method, the paste or the browser', async () => {
     const scripts: Array<[ScriptStep[], string | undefined]> = [
+      [[{ input: undefined }], undefined],
       [[{ input: 'https://sonar.example.com' }, { pick: undefined }], undefined],
       [[{ input: 'https://sonar.example.com' }, { pick: PASTE }, { input: undefined }], undefined],
       [[{ input: 'https://sonar.example.com' }, { pick: BROWSER }], undefined],

@@ -7,7 +7,8 @@ import type { SonarTarget } from '../../../src/core/sonar/types';
 import type { ScriptStep } from '../support/scriptedPrompter';
 import { freshTokenValue } from '../support/fakeTokenApi';
 import type { FakeTokenApiOptions } from '../support/fakeTokenApi';
-import { environment } from './harness';
+import { ConnectionStore } from '../../../src/core/connections/connectionStore';
+import { NOW, environment } from './harness';
 
 /** Enough of `parseServerUrl` for these flows: the real one is tested with the Web API client. */
 const parseServerUrl: ServerUrlParser = (input) => {
@@ -57,11 +58,58 @@ describe('signInWithToken', () => {
     assert.deepEqual(env.apiTokens, [token]);
     assert.equal(env.secrets.values.get(signInSecretKey(record.id)), token);
     assert.deepEqual(env.connections.list(), [record]);
-    assert.deepEqual(env.api.calls.slice(0, 2).map((call) => call.method), ['currentUser', 'searchTokens']);
+    assert.deepEqual(env.api.calls.map((call) => call.method), ['currentUser', 'searchTokens', 'serverInfo']);
+    assert.deepEqual(env.prompter.calls.filter((call) => call.kind === 'progress').map((call) => call.text), ['Checking the token with sonar.example.com/sq…']);
+    assert.deepEqual(env.logger.lines, [`info [signIn] added connection ${record.id} to sonar.example.com/sq as alice`]);
     assert.equal(env.prompter.calls.find((call) => call.kind === 'input' && call.step === 3)?.totalSteps, 3);
     assert.deepEqual(env.prompter.messages('info'), ['Signed in to sonar.example.com/sq as Alice.']);
     env.assertNoLeak(token);
   });
+
+  it('asks where, the URL and the token in three counted steps, each saying what to enter', async () => {
+    const token = freshTokenValue();
+    const env = signInEnvironment([
+      { pick: 'SonarQube Server' },
+      { input: async (options) => (assert.equal(options.placeholder, 'https://sonarqube.example.com'), 'https://sonar.example.com') },
+      {
+        input: async (options) => {
+          assert.equal(await options.validate?.('   '), 'Paste a user token.');
+          assert.equal(
+            await options.validate?.(` ${freshTokenValue('GLOBAL_ANALYSIS_TOKEN')}`),
+            'This token cannot manage tokens: analysis tokens can only run analyses; create a user token in My Account > Security.',
+          );
+          return token;
+        },
+      },
+    ]);
+    assert.ok(await signInWithToken(env.deps));
+    env.prompter.assertDone();
+    assert.deepEqual(
+      env.prompter.calls.filter((call) => call.kind !== 'progress').map((call) => [call.kind, `${call.step}/${call.totalSteps}`, call.text, call.labels]),
+      [
+        ['pick', '1/3', 'Add SonarQube Connection Where do you want to sign in?', ["SonarQube Server your organization's own server", 'SonarQube Cloud (EU) sonarcloud.io', 'SonarQube Cloud (US) sonarqube.us']],
+        ['input', '2/3', 'Add SonarQube Connection The URL of your SonarQube Server, with its context path if it has one', undefined],
+        ['input', '3/3', 'Add SonarQube Connection Paste a user token from My Account > Security on sonar.example.com', undefined],
+        ['info', 'undefined/undefined', 'Signed in to sonar.example.com as Alice.', undefined],
+      ],
+    );
+    env.assertNoLeak(token);
+  });
+
+  for (const method of ['currentUser', 'searchTokens', 'serverInfo', 'listOrganizations'] as const) {
+    it(`stores nothing and says nothing when the person cancels the check while ${method} is asked`, async () => {
+      const token = freshTokenValue();
+      const env = signInEnvironment([{ cancelProgress: 'Checking the token with' }], { organizations: [{ key: 'acme', name: 'Acme' }] });
+      env.api.hangNext(method);
+      const target: SonarTarget = method === 'listOrganizations' ? { kind: 'cloud', region: 'EU' } : { kind: 'server', serverUrl: 'https://sonar.example.com' };
+      assert.equal(await completeSignIn(env.deps, target, token), undefined);
+      env.prompter.assertDone();
+      assert.deepEqual(env.prompter.calls.filter((call) => call.kind !== 'progress'), []);
+      assert.equal(env.secrets.values.size, 0);
+      assert.equal(env.state.dump(), '');
+      env.assertNoLeak(token);
+    });
+  }
 
   it('refuses analysis tokens as they are typed, and in completeSignIn without asking the server', async () => {
     for (const type of ['GLOBAL_ANALYSIS_TOKEN', 'PROJECT_ANALYSIS_TOKEN'] as const) {
@@ -90,6 +138,7 @@ describe('signInWithToken', () => {
     env.api.failNext('searchTokens', new SonarApiError('forbidden', 'HTTP 403', { status: 403, endpoint: 'api/user_tokens/search' }));
     assert.equal(await completeSignIn(env.deps, { kind: 'server', serverUrl: 'https://sonar.example.com' }, token), undefined);
     assert.match(env.prompter.messages('error')[0], /analysis tokens can only run analyses; create a user token in My Account > Security/i);
+    assert.deepEqual(env.logger.lines, ['info [signIn] sonar.example.com refused to list tokens with the given token: not a user token']);
     assert.equal(env.secrets.values.size, 0);
     assert.equal(env.state.dump(), '');
     env.assertNoLeak(token);
@@ -101,6 +150,7 @@ describe('signInWithToken', () => {
     env.api.failNext('currentUser', new SonarApiError('unauthorized', 'HTTP 401', { status: 401 }));
     assert.equal(await completeSignIn(env.deps, { kind: 'server', serverUrl: 'https://sonar.example.com' }, token), undefined);
     assert.match(env.prompter.messages('error')[0], /sonar\.example\.com did not accept the sign-in token/);
+    assert.deepEqual(env.logger.lines, ['warn [signIn] checking the token with sonar.example.com failed: unauthorized 401']);
     assert.equal(env.secrets.values.size, 0);
     env.assertNoLeak(token);
   });
@@ -112,6 +162,30 @@ describe('signInWithToken', () => {
     assert.deepEqual(record?.target, { kind: 'cloud', region: 'US', organization: 'oss' });
     assert.equal(record?.label, 'oss (US)');
     assert.deepEqual(env.prompter.calls.filter((call) => call.step).map((call) => `${call.step}/${call.totalSteps}`), ['1/3', '2/3', '3/3']);
+  });
+
+  it('adds the connection without a version when the server does not say its version, and says so in the log', async () => {
+    const env = signInEnvironment([]);
+    env.api.failNext('serverInfo', new SonarApiError('notFound', 'HTTP 404', { status: 404, endpoint: 'api/server/version' }));
+    const record = await completeSignIn(env.deps, { kind: 'server', serverUrl: 'https://sonar.example.com' }, freshTokenValue());
+    assert.equal(record?.serverVersion, undefined);
+    assert.deepEqual(env.connections.list().map((stored) => stored.id), [record?.id]);
+    assert.equal(env.logger.lines[0], 'warn [signIn] server version of sonar.example.com unknown: notFound 404 api/server/version');
+  });
+
+  it('on Cloud asks which organization under the Add Connection title, each named with its key', async () => {
+    const organizations = [{ key: 'acme', name: 'Acme' }, { key: 'oss', name: 'Open Source' }];
+    const env = signInEnvironment([{ pick: 'Acme' }], { organizations });
+    const record = await completeSignIn(env.deps, { kind: 'cloud', region: 'EU' }, freshTokenValue());
+    assert.deepEqual(record?.target, { kind: 'cloud', region: 'EU', organization: 'acme' });
+    assert.deepEqual(env.prompter.calls[1], { kind: 'pick', text: 'Add SonarQube Connection Organization', step: undefined, totalSteps: undefined, labels: ['Acme acme', 'Open Source oss'], options: env.prompter.calls[1].options });
+  });
+
+  it('on Cloud with the organization given, accepts it when the user is a member of it among others', async () => {
+    const env = signInEnvironment([], { organizations: [{ key: 'acme', name: 'Acme' }, { key: 'oss', name: 'Open Source' }] });
+    const record = await completeSignIn(env.deps, { kind: 'cloud', region: 'EU', organization: 'oss' }, freshTokenValue());
+    assert.deepEqual(record?.target, { kind: 'cloud', region: 'EU', organization: 'oss' });
+    assert.deepEqual(env.prompter.messages('error'), []);
   });
 
   it('on Cloud without memberships, or for an organization the user is not in, adds nothing', async () => {
@@ -134,11 +208,45 @@ describe('signInWithToken', () => {
     assert.equal(env.secrets.values.size, storedBefore);
   });
 
+  it('refuses a duplicate before touching secure storage, so a locked keychain does not hide the reason', async () => {
+    const env = signInEnvironment([]);
+    const target: SonarTarget = { kind: 'server', serverUrl: 'https://sonar.example.com' };
+    assert.ok(await completeSignIn(env.deps, target, freshTokenValue()));
+    env.secrets.failing.add('store');
+    assert.equal(await completeSignIn(env.deps, target, freshTokenValue()), undefined);
+    assert.deepEqual(env.prompter.messages('error'), ['You are already signed in to sonar.example.com as alice (connection "sonar.example.com").']);
+  });
+
+  it('when another window adds the same connection meanwhile, says so and removes the secret it stored', async () => {
+    const token = freshTokenValue();
+    const env = signInEnvironment([]);
+    const target: SonarTarget = { kind: 'server', serverUrl: 'https://sonar.example.com' };
+    const otherWindow = new ConnectionStore(env.state, { logger: env.logger, clock: { now: () => NOW } });
+    const store = env.secrets.store.bind(env.secrets);
+    env.secrets.store = async (key, value) => {
+      await otherWindow.add({ target, login: 'alice', canScan: true });
+      return store(key, value);
+    };
+    assert.equal(await completeSignIn(env.deps, target, token), undefined);
+    assert.deepEqual(env.prompter.messages('error'), ['You are already signed in to sonar.example.com as alice (connection "sonar.example.com").']);
+    assert.deepEqual(env.secrets.values, new Map());
+    assert.equal(env.connections.list().length, 1);
+    env.assertNoLeak(token);
+  });
+
   it('removes the stored secret again when the connection cannot be recorded', async () => {
     const env = signInEnvironment([]);
     env.state.failUpdates = true;
     await assert.rejects(completeSignIn(env.deps, { kind: 'server', serverUrl: 'https://sonar.example.com' }, 'some-token-value'), /read-only/);
     assert.equal(env.secrets.values.size, 0);
+  });
+
+  it('says in the log when the secret of a connection that could not be recorded cannot be removed either', async () => {
+    const env = signInEnvironment([]);
+    env.state.failUpdates = true;
+    env.secrets.failing.add('delete');
+    await assert.rejects(completeSignIn(env.deps, { kind: 'server', serverUrl: 'https://sonar.example.com' }, 'some-token-value'), /read-only/);
+    assert.deepEqual(env.logger.lines.filter((line) => line.startsWith('error ')), ['error [signIn] could not remove the sign-in token of the connection that was not added: SecretStoreError']);
   });
 
   it('asks only the region or only the URL when the kind is given', async () => {

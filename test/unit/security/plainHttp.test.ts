@@ -25,10 +25,19 @@ describe('attack: a token sent over plain HTTP', () => {
   });
 
   it('stays quiet for https:// and for a server on this machine', async () => {
-    for (const url of ['https://sonar.example.com', 'http://localhost:9000', 'http://127.0.0.1:9000', 'http://[::1]:9000']) {
+    for (const url of ['https://sonar.example.com', 'http://localhost:9000', 'http://127.0.0.1:9000', 'http://127.10.10.10:9000', 'http://[::1]:9000']) {
       const env = await connectTo(url);
       assert.deepEqual(env.prompter.messages('warn'), [], url);
       assert.equal(env.prompter.messages('info').length, 1, url);
+    }
+  });
+
+  it('warns for a host that only looks like this machine\'s', async () => {
+    for (const host of ['localhost.example.com', 'mylocalhost', '127.0.0.1.example.com']) {
+      const env = await connectTo(`http://${host}`);
+      assert.deepEqual(env.prompter.messages('warn'), [
+        `Signed in to ${host} as Alice. Its address starts with http://, so the token travels unencrypted with every request and anyone on the network in between can read it. Use https:// if the server offers it.`,
+      ]);
     }
   });
 });

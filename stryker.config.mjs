@@ -13,9 +13,8 @@ const mutate = targets.length === 0
 
 /**
  * The unit test folders, the slow ones (real servers, keyrings, timeouts, the crash matrix) last: a mutant is usually
- * killed by a fast test of its
- * own folder first, and a module-level (static) mutant, which runs every test, stops at that test. The packaging and manifest tests check the VSIX and package.json, never
- * the core.
+ * killed by a fast test of its own folder first, and a module-level (static) mutant, which runs every test, stops at
+ * that test. The packaging and manifest tests check the VSIX and package.json, never the core.
  */
 function unitTestSpec() {
   const slow = ['host', 'compatibility', 'credentials', 'crash', 'sonar', 'auth', 'fake-sonarqube', 'faults'];

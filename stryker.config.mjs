@@ -12,12 +12,12 @@ const mutate = targets.length === 0
   : targets.map((part) => (part.endsWith('.ts') ? `out/src/core/${part.replace(/\.ts$/, '.js')}` : `out/src/core/${part}/**/*.js`));
 
 /**
- * The unit test folders, the slow ones (real servers, timeouts) last: a mutant is usually killed by a fast test of its
- * own folder before the fault matrix runs. The packaging and manifest tests check the VSIX and package.json, never
- * the core.
+ * The unit test folders, the slow ones (real servers, keyrings, timeouts, the crash matrix) last: a mutant is usually
+ * killed by a fast test of its own folder first, and a module-level (static) mutant, which runs every test, stops at
+ * that test. The packaging and manifest tests check the VSIX and package.json, never the core.
  */
 function unitTestSpec() {
-  const slow = ['sonar', 'auth', 'fake-sonarqube', 'faults'];
+  const slow = ['host', 'compatibility', 'credentials', 'crash', 'sonar', 'auth', 'fake-sonarqube', 'faults'];
   const unrelated = ['packaging', 'manifest'];
   const folders = fs.readdirSync('out/test/unit', { withFileTypes: true })
     .filter((entry) => entry.isDirectory() && !unrelated.includes(entry.name))

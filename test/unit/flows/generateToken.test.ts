@@ -187,4 +187,61 @@ describe('generateTokenFlow', () => {
     assert.deepEqual(revokeEnv.api.tokens.get('alice'), []);
     assert.deepEqual(revokeEnv.index.list(), []);
   });
+
+  it('when secure storage fails and the person dismisses the message, copies nothing and revokes nothing', async () => {
+    const env = environment(userTokenScript);
+    env.secrets.failing.add('store');
+    assert.equal(await generateTokenFlow(env.deps, serverConnection), undefined);
+    env.prompter.assertDone();
+    assert.equal(env.clipboard.text, '');
+    assert.deepEqual(env.api.tokens.get('alice')?.map((token) => token.name), ['vscode-devbox-2025-03-10']);
+    assert.equal(env.api.calls.some((call) => call.method === 'revokeToken'), false);
+  });
+
+  it('after a lost answer, dismissing the warning keeps the token on the server', async () => {
+    const env = environment(userTokenScript);
+    env.api.failNext('generateToken', lostAnswer(), { afterEffect: true });
+    assert.equal(await generateTokenFlow(env.deps, serverConnection), undefined);
+    env.prompter.assertDone();
+    assert.deepEqual(env.api.tokens.get('alice')?.map((token) => token.name), ['vscode-devbox-2025-03-10']);
+    assert.equal(env.api.calls.some((call) => call.method === 'revokeToken'), false);
+  });
+
+  it('for another user, revokes the token whose value was lost under that user\'s login and says so', async () => {
+    const env = environment([acceptSuggestion, { pick: '90 days' }, { pick: 'Keep in secure storage' }, { error: 'Revoke' }], { user: { isAdmin: true }, tokens: { alice: [], bob: [] } });
+    env.secrets.failing.add('store');
+    assert.equal(await generateTokenFlow(env.deps, serverConnection, { forLogin: 'bob' }), undefined);
+    env.prompter.assertDone();
+    assert.deepEqual(env.api.calls.at(-1), { method: 'revokeToken', args: { name: 'vscode-devbox-2025-03-10', login: 'bob' } });
+    assert.deepEqual(env.api.tokens.get('bob'), []);
+    assert.equal(env.prompter.calls.filter((call) => call.kind === 'progress').at(-1)?.text, 'Revoking token vscode-devbox-2025-03-10 on sonar.example.com…');
+    assert.deepEqual(env.prompter.messages('info'), ['Token vscode-devbox-2025-03-10 was revoked on sonar.example.com.']);
+    assert.ok(env.logger.lines.includes('info [generate] revoked "vscode-devbox-2025-03-10" whose value was lost'));
+  });
+
+  it('a failed revoke of a lost token says why; a cancelled one says nothing', async () => {
+    const failing = environment([...userTokenScript, { error: 'Revoke' }]);
+    failing.secrets.failing.add('store');
+    failing.api.failNext('revokeToken', new SonarApiError('forbidden', 'HTTP 403', { status: 403, endpoint: 'api/user_tokens/revoke' }));
+    assert.equal(await generateTokenFlow(failing.deps, serverConnection), undefined);
+    assert.equal(failing.prompter.messages('error').at(-1), 'sonar.example.com refused: your account lacks the permission for this.');
+    assert.ok(failing.logger.lines.includes('warn [generate] revoking "vscode-devbox-2025-03-10" failed: forbidden 403 api/user_tokens/revoke'));
+
+    const cancelled = environment([...userTokenScript, { error: 'Revoke' }, { cancelProgress: 'Revoking token' }]);
+    cancelled.secrets.failing.add('store');
+    cancelled.api.hangNext('revokeToken');
+    assert.equal(await generateTokenFlow(cancelled.deps, serverConnection), undefined);
+    cancelled.prompter.assertDone();
+    assert.equal(cancelled.prompter.messages('error').length, 1, 'only the secure-storage message');
+    assert.deepEqual(cancelled.prompter.messages('info'), []);
+  });
+
+  it('Cancel before the generate request went out says nothing and stores nothing', async () => {
+    const env = environment([...userTokenScript, { cancelProgress: 'Generating token' }]);
+    env.api.hangNext('generateToken');
+    assert.equal(await generateTokenFlow(env.deps, serverConnection), undefined);
+    env.prompter.assertDone();
+    assert.deepEqual([env.prompter.messages('error'), env.prompter.messages('warn'), env.prompter.messages('info')], [[], [], []]);
+    assert.equal(env.secrets.values.size, 0);
+  });
 });

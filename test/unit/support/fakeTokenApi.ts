@@ -60,7 +60,8 @@ export class FakeTokenApi implements TokenApi {
   readonly tokens: Map<string, UserToken[]>;
   readonly calls: Array<{ readonly method: Method; readonly args: unknown }> = [];
   private readonly failures = new Map<Method, { error: unknown; afterEffect: boolean }>();
-  private readonly hanging = new Set<Method>();
+  /** Per method, how many calls still get through before one hangs. */
+  private readonly hanging = new Map<Method, number>();
 
   constructor(private readonly options: FakeTokenApiOptions = {}) {
     this.user = { login: 'alice', name: 'Alice', globalPermissions: [], isAdmin: false, canScan: true, ...options.user };
@@ -74,17 +75,29 @@ export class FakeTokenApi implements TokenApi {
   }
 
   /**
-   * The next call to `method` gets no answer until its signal aborts (Cancel on the progress), then fails as
-   * cancelled, as the real client does. A call made without a signal fails at once: Cancel could not have stopped it.
+   * The next call to `method` (after `after` more that are answered) gets no answer until its signal aborts (Cancel on
+   * the progress), then fails as cancelled, as the real client does. A call made without a signal fails at once:
+   * Cancel could not have stopped it.
    */
-  hangNext(method: Method): this {
-    this.hanging.add(method);
+  hangNext(method: Method, { after = 0 } = {}): this {
+    this.hanging.set(method, after);
     return this;
+  }
+
+  private hangsNow(method: Method): boolean {
+    const passing = this.hanging.get(method);
+    if (passing === undefined) return false;
+    if (passing > 0) {
+      this.hanging.set(method, passing - 1);
+      return false;
+    }
+    this.hanging.delete(method);
+    return true;
   }
 
   private async call<T>(method: Method, args: unknown, callOptions: CallOptions | undefined, action: () => T): Promise<T> {
     this.calls.push({ method, args });
-    if (this.hanging.delete(method)) await untilCancelled(method, callOptions?.signal);
+    if (this.hangsNow(method)) await untilCancelled(method, callOptions?.signal);
     const failure = this.failures.get(method);
     if (failure) {
       this.failures.delete(method);

@@ -38,6 +38,8 @@ export class FakeSonarQube {
   readonly caCertificate?: string;
   /** Every request in arrival order; credentials are never part of an entry. */
   readonly requests: RecordedRequest[] = [];
+  /** Tests waiting for a request to a path (`received`). */
+  private readonly awaitedPaths = new Set<{ readonly path: string; readonly arrived: () => void }>();
 
   private readonly model: FakeSonarModel;
   private readonly api: FakeSonarApi;
@@ -110,6 +112,12 @@ export class FakeSonarQube {
     const { port } = server.address() as AddressInfo;
     const origin = `${tls ? 'https' : 'http'}://${host.includes(':') ? `[${host}]` : host}:${port}`;
     return new FakeSonarQube(server, env, contextPath, origin, tls?.caCertificate, options);
+  }
+
+  /** Resolves once a request to `path` (such as `api/server/version`) has arrived, at once if one already has. */
+  received(path: string): Promise<void> {
+    if (this.requests.some((request) => request.path === path)) return Promise.resolve();
+    return new Promise((arrived) => this.awaitedPaths.add({ path, arrived }));
   }
 
   addUser(user: UserInput): void {
@@ -199,6 +207,11 @@ export class FakeSonarQube {
       ...(typeof req.headers.origin === 'string' ? { origin: req.headers.origin } : {}),
     };
     this.requests.push(record);
+    for (const waiting of this.awaitedPaths) {
+      if (waiting.path !== record.path) continue;
+      this.awaitedPaths.delete(waiting);
+      waiting.arrived();
+    }
     res.on('finish', () => (record.status = res.statusCode));
 
     await this.sleep(this.latencyMs);

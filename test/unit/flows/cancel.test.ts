@@ -21,11 +21,6 @@ describe('cancelling a request in flight', () => {
   });
   afterEach(() => fake.close());
 
-  /** Resolves once the fake has received a request to `path`. */
-  const arrived = (path: string) => async () => {
-    while (!fake.requests.some((request) => request.path === path)) await new Promise((resolve) => setTimeout(resolve, 5));
-  };
-
   function flowEnvironment(script: ScriptStep[]) {
     const env = environment(script);
     const api = new SonarClient({ target: { kind: 'server', serverUrl: fake.url }, token: signInToken, timeoutMs: 10_000 });
@@ -34,7 +29,7 @@ describe('cancelling a request in flight', () => {
 
   it('Cancel on "Reading tokens…" ends Generate silently', async () => {
     fake.inject('api/user_tokens/search', { kind: 'delay', ms: 5_000 });
-    const env = flowEnvironment([{ cancelProgress: 'Reading tokens', when: arrived('api/user_tokens/search') }]);
+    const env = flowEnvironment([{ cancelProgress: 'Reading tokens', when: () => fake.received('api/user_tokens/search') }]);
     const result = await generateTokenFlow(env.deps, serverConnection);
     env.prompter.assertDone();
     assert.equal(result, undefined);
@@ -48,7 +43,7 @@ describe('cancelling a request in flight', () => {
     { pick: 'User' },
     { pick: '30 days' },
     { pick: 'Keep in secure storage' },
-    { cancelProgress: 'Generating', when: arrived('api/user_tokens/generate') },
+    { cancelProgress: 'Generating', when: () => fake.received('api/user_tokens/generate') },
   ];
 
   it('Cancel while generating, before the server made the token: looked up, then silent', async () => {
@@ -76,7 +71,7 @@ describe('cancelling a request in flight', () => {
   it('Cancel while revoking leaves the token marked unconfirmed, not as an error', async () => {
     fake.createToken('alice', { name: 'old' });
     fake.inject('POST api/user_tokens/revoke', { kind: 'delay', ms: 5_000 });
-    const env = flowEnvironment([{ confirm: true }, { cancelProgress: 'Revoking', when: arrived('api/user_tokens/revoke') }]);
+    const env = flowEnvironment([{ confirm: true }, { cancelProgress: 'Revoking', when: () => fake.received('api/user_tokens/revoke') }]);
     const result = await revokeTokenFlow(env.deps, serverConnection, { login: 'alice', name: 'old' }, { usedBy: [] });
     assert.equal(result.revoked, 'unconfirmed');
     assert.deepEqual(env.prompter.messages('error'), []);

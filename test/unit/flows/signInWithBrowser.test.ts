@@ -15,11 +15,6 @@ import { NOW, environment } from './harness';
 
 const progressTitles = (env: ReturnType<typeof environment>) => env.prompter.calls.filter((call) => call.kind === 'progress').map((call) => call.text);
 
-/** Resolves once the fake has received a request to `path`. */
-const arrived = (fake: () => FakeSonarQube, path: string) => async () => {
-  while (!fake().requests.some((request) => request.path === path)) await new Promise((resolve) => setTimeout(resolve, 5));
-};
-
 /** Connects to the loopback port once: rejects (ECONNREFUSED) when nothing listens there any more. */
 function connectOnce(port: number): Promise<void> {
   return new Promise((resolve, reject) => {
@@ -129,7 +124,7 @@ describe('sign in with browser per server version', () => {
   });
 
   it('opens nothing and says nothing when the person cancels while the server is being checked', async () => {
-    const { fake, target, deps, opened, env } = await world('2025.1.0.102418', [{ cancelProgress: 'Checking', when: arrived(() => fake, 'api/server/version') }]);
+    const { fake, target, deps, opened, env } = await world('2025.1.0.102418', [{ cancelProgress: 'Checking', when: () => fake.received('api/server/version') }]);
     fake.inject('api/server/version', { kind: 'delay', ms: 5_000 });
     assert.equal(await tokenFromBrowser(deps, { target, title: 'Add SonarQube Connection' }), undefined);
     env.prompter.assertDone();

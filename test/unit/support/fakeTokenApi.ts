@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { cloudCapabilities, serverCapabilities } from '../../../src/core/sonar/capabilities';
 import type { ServerCapabilities } from '../../../src/core/sonar/capabilities';
 import { SonarApiError } from '../../../src/core/sonar/errors';
+import { cancelledError } from '../../../src/core/sonar/transport';
 import type {
   CallOptions,
   CurrentUser,
@@ -28,10 +29,13 @@ export function freshTokenValue(type: TokenType = 'USER_TOKEN'): string {
 
 type Method = keyof TokenApi;
 
-/** Waits for Cancel, then fails the way the real client does when its request is aborted. */
+/**
+ * Waits for Cancel, then fails as the real client does for a request cancelled before it went out: nothing can have
+ * reached the server.
+ */
 function untilCancelled(method: Method, signal: AbortSignal | undefined): Promise<never> {
   if (!signal) return Promise.reject(new Error(`FakeTokenApi: ${method} was called without a signal, so Cancel could not stop it`));
-  const cancelled = () => new SonarApiError('cancelled', 'cancelled', { endpoint: method });
+  const cancelled = () => cancelledError(method, false);
   if (signal.aborted) return Promise.reject(cancelled());
   return new Promise((_resolve, reject) => signal.addEventListener('abort', () => reject(cancelled()), { once: true }));
 }

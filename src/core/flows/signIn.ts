@@ -79,25 +79,6 @@ export async function askSignInTarget(deps: SignInDeps, kind?: 'server' | 'cloud
   return (await askTarget(deps, addConnectionTitle(deps.t), kind))?.target;
 }
 
-/**
- * Asks where (unless `options.target` is given) and for a token, then `completeSignIn`.
- * Returns the new connection, or undefined when none was added.
- */
-export async function signInWithToken(deps: SignInDeps, options: { readonly target?: SonarTarget } = {}): Promise<ConnectionRecord | undefined> {
-  const { t, prompter } = deps;
-  const title = addConnectionTitle(t);
-  const asked = options.target ? { target: options.target, steps: 0 } : await askTarget(deps, title);
-  if (!asked) return undefined;
-  const { target } = asked;
-  const tokenStep = asked.steps + 1;
-  const totalSteps = tokenStep + (target.kind === 'cloud' && target.organization === undefined ? 1 : 0);
-  // With a target given, the caller asked the earlier questions: its count of steps is not known here.
-  const counted = options.target ? {} : { step: tokenStep, totalSteps };
-  const token = await prompter.input({ ...pasteTokenInput(deps, target, title), ...counted });
-  if (token === undefined) return undefined;
-  return completeSignIn(deps, target, token.trim(), { title, ...(options.target ? {} : { step: totalSteps, totalSteps }) });
-}
-
 /** The paste of a new connection's token, refusing analysis tokens as they are typed. */
 function pasteTokenInput(deps: FlowDeps, target: SonarTarget, title: string): InputOptions {
   const { t } = deps;

@@ -4,7 +4,7 @@ import { ConnectionStore } from '../../../src/core/connections/connectionStore';
 import type { ConnectionRecord } from '../../../src/core/connections/connectionStore';
 import type { ScriptStep } from '../support/scriptedPrompter';
 import { ScriptedPrompter } from '../support/scriptedPrompter';
-import { englishMessage } from '../../../src/core/ports';
+import { bundleTranslator } from '../support/bundleTranslator';
 import type { Clipboard } from '../../../src/core/ports';
 import { HeldTokens, TokenVault } from '../../../src/core/tokens/heldTokens';
 import { FakeTokenApi } from '../support/fakeTokenApi';
@@ -61,7 +61,7 @@ export function environment(script: ScriptStep[], apiOptions: FakeTokenApiOption
     prompter,
     vault,
     clock: { now: () => NOW },
-    t: englishMessage,
+    t: bundleTranslator,
     logger,
     api,
     machineName: 'devbox',

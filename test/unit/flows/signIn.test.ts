@@ -1,6 +1,6 @@
 import * as assert from 'node:assert/strict';
-import { askSignInTarget, completeSignIn, signInWithToken } from '../../../src/core/flows/signIn';
-import type { ServerUrlParser, SignInDeps } from '../../../src/core/flows/signIn';
+import { addConnection, askSignInTarget, completeSignIn } from '../../../src/core/flows/signIn';
+import type { AddConnectionDeps, ServerUrlParser } from '../../../src/core/flows/signIn';
 import { signInSecretKey } from '../../../src/core/secrets/keys';
 import { SonarApiError } from '../../../src/core/sonar/errors';
 import type { SonarTarget } from '../../../src/core/sonar/types';
@@ -21,9 +21,10 @@ const parseServerUrl: ServerUrlParser = (input) => {
 function signInEnvironment(script: ScriptStep[], apiOptions: FakeTokenApiOptions = {}) {
   const env = environment(script, apiOptions);
   const apiTokens: string[] = [];
-  const deps: SignInDeps = {
+  const deps: AddConnectionDeps = {
     ...env.deps,
     parseServerUrl,
+    tokenFromBrowser: () => Promise.reject(new Error('these tests paste the token')),
     createApi: (_target: SonarTarget, token: string) => {
       apiTokens.push(token);
       return env.api;
@@ -32,7 +33,9 @@ function signInEnvironment(script: ScriptStep[], apiOptions: FakeTokenApiOptions
   return { ...env, deps, apiTokens };
 }
 
-describe('signInWithToken', () => {
+const PASTE: ScriptStep = { pick: '$(key) Paste a user token' };
+
+describe('Add Connection with a pasted token', () => {
   it('checks the token with the server, then stores the secret and the connection', async () => {
     const token = freshTokenValue();
     const env = signInEnvironment(
@@ -44,11 +47,12 @@ describe('signInWithToken', () => {
             return 'https://sonar.example.com/sq/';
           },
         },
+        PASTE,
         { input: ` ${token} ` },
       ],
       { user: { login: 'alice', name: 'Alice', isAdmin: true, canScan: true }, version: '10.7.0.96327' },
     );
-    const record = await signInWithToken(env.deps);
+    const record = await addConnection(env.deps);
     env.prompter.assertDone();
     assert.deepEqual(
       { ...record, id: undefined },
@@ -61,16 +65,16 @@ describe('signInWithToken', () => {
     assert.deepEqual(env.api.calls.map((call) => call.method), ['currentUser', 'searchTokens', 'serverInfo']);
     assert.deepEqual(env.prompter.calls.filter((call) => call.kind === 'progress').map((call) => call.text), ['Checking the token with sonar.example.com/sq…']);
     assert.deepEqual(env.logger.lines, [`info [signIn] added connection ${record.id} to sonar.example.com/sq as alice`]);
-    assert.equal(env.prompter.calls.find((call) => call.kind === 'input' && call.step === 3)?.totalSteps, 3);
     assert.deepEqual(env.prompter.messages('info'), ['Signed in to sonar.example.com/sq as Alice.']);
     env.assertNoLeak(token);
   });
 
-  it('asks where, the URL and the token in three counted steps, each saying what to enter', async () => {
+  it('asks where, the URL, how and the token, each saying what to enter', async () => {
     const token = freshTokenValue();
     const env = signInEnvironment([
       { pick: 'SonarQube Server' },
       { input: async (options) => (assert.equal(options.placeholder, 'https://sonarqube.example.com'), 'https://sonar.example.com') },
+      PASTE,
       {
         input: async (options) => {
           assert.equal(await options.validate?.('   '), 'Paste a user token.');
@@ -82,14 +86,15 @@ describe('signInWithToken', () => {
         },
       },
     ]);
-    assert.ok(await signInWithToken(env.deps));
+    assert.ok(await addConnection(env.deps));
     env.prompter.assertDone();
     assert.deepEqual(
       env.prompter.calls.filter((call) => call.kind !== 'progress').map((call) => [call.kind, `${call.step}/${call.totalSteps}`, call.text, call.labels]),
       [
         ['pick', '1/3', 'Add SonarQube Connection Where do you want to sign in?', ["SonarQube Server your organization's own server", 'SonarQube Cloud (EU) sonarcloud.io', 'SonarQube Cloud (US) sonarqube.us']],
         ['input', '2/3', 'Add SonarQube Connection The URL of your SonarQube Server, with its context path if it has one', undefined],
-        ['input', '3/3', 'Add SonarQube Connection Paste a user token from My Account > Security on sonar.example.com', undefined],
+        ['pick', 'undefined/undefined', 'Add SonarQube Connection How do you want to sign in?', ['$(globe) Sign in with browser', '$(key) Paste a user token']],
+        ['input', 'undefined/undefined', 'Add SonarQube Connection Paste a user token from My Account > Security on sonar.example.com', undefined],
         ['info', 'undefined/undefined', 'Signed in to sonar.example.com as Alice.', undefined],
       ],
     );
@@ -116,6 +121,7 @@ describe('signInWithToken', () => {
       const token = freshTokenValue(type);
       const env = signInEnvironment([
         { pick: 'SonarQube Cloud (EU)' },
+        PASTE,
         {
           input: async (options) => {
             assert.match((await options.validate?.(token)) ?? '', /analysis tokens can only run analyses; .*My Account > Security/);
@@ -124,7 +130,7 @@ describe('signInWithToken', () => {
           },
         },
       ]);
-      assert.equal(await signInWithToken(env.deps), undefined);
+      assert.equal(await addConnection(env.deps), undefined);
       assert.equal(await completeSignIn(env.deps, { kind: 'cloud', region: 'EU' }, token), undefined);
       assert.match(env.prompter.messages('error')[0], /analysis tokens can only run analyses/);
       assert.deepEqual(env.apiTokens, []);
@@ -157,11 +163,12 @@ describe('signInWithToken', () => {
 
   it('on Cloud picks the organization from the user\'s memberships', async () => {
     const organizations = [{ key: 'acme', name: 'Acme' }, { key: 'oss', name: 'Open Source' }];
-    const env = signInEnvironment([{ pick: 'SonarQube Cloud (US)' }, { input: freshTokenValue().slice(4) }, { pick: 'Open Source' }], { organizations });
-    const record = await signInWithToken(env.deps);
+    const env = signInEnvironment([{ pick: 'SonarQube Cloud (US)' }, PASTE, { input: freshTokenValue().slice(4) }, { pick: 'Open Source' }], { organizations });
+    const record = await addConnection(env.deps);
     assert.deepEqual(record?.target, { kind: 'cloud', region: 'US', organization: 'oss' });
     assert.equal(record?.label, 'oss (US)');
-    assert.deepEqual(env.prompter.calls.filter((call) => call.step).map((call) => `${call.step}/${call.totalSteps}`), ['1/3', '2/3', '3/3']);
+    // Only the first question is counted: the way to sign in, the paste and the organization come unnumbered.
+    assert.deepEqual(env.prompter.calls.filter((call) => call.step).map((call) => `${call.step}/${call.totalSteps}`), ['1/3']);
   });
 
   it('adds the connection without a version when the server does not say its version, and says so in the log', async () => {
@@ -261,13 +268,14 @@ describe('signInWithToken', () => {
     const scripts: ScriptStep[][] = [
       [{ pick: undefined }],
       [{ pick: 'SonarQube Server' }, { input: undefined }],
-      [{ pick: 'SonarQube Server' }, { input: 'https://sonar.example.com' }, { input: undefined }],
-      [{ pick: 'SonarQube Cloud (EU)' }, { input: undefined }],
-      [{ pick: 'SonarQube Cloud (EU)' }, { input: 'abc123abc123' }, { pick: undefined }],
+      [{ pick: 'SonarQube Server' }, { input: 'https://sonar.example.com' }, { pick: undefined }],
+      [{ pick: 'SonarQube Server' }, { input: 'https://sonar.example.com' }, PASTE, { input: undefined }],
+      [{ pick: 'SonarQube Cloud (EU)' }, PASTE, { input: undefined }],
+      [{ pick: 'SonarQube Cloud (EU)' }, PASTE, { input: 'abc123abc123' }, { pick: undefined }],
     ];
     for (const script of scripts) {
       const env = signInEnvironment(script, { organizations: [{ key: 'acme', name: 'Acme' }] });
-      assert.equal(await signInWithToken(env.deps), undefined);
+      assert.equal(await addConnection(env.deps), undefined);
       env.prompter.assertDone();
       assert.equal(env.secrets.values.size, 0);
       assert.equal(env.state.dump(), '');

@@ -6,6 +6,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { PRODUCT } from '../../../src/core/productNames';
 import { t } from '../../../src/vscode/l10n';
+import { bundleTranslator, translationKey } from '../support/bundleTranslator';
 
 type BundleValue = string | { message: string; comment: string[] };
 type Bundle = Record<string, BundleValue>;
@@ -99,6 +100,16 @@ describe('l10n bundle', () => {
   it('passes a translator note on to the editor and fills the placeholders', () => {
     assert.equal(t({ message: 'Token {0} on {1}', comment: '{0} is the token name.' }, 'ci', 'Acme'), 'Token ci on Acme');
     assert.equal(t('Token {0}', 'ci'), 'Token ci');
+  });
+
+  it('gives tests a translator that refuses, as a lookup in the bundle would, a message or translator note the bundle lacks', () => {
+    const copied = { message: 'Token {0} copied. The clipboard will be cleared in {1} seconds.', comment: ['{0} is the token name; {1} a number.'] };
+    assert.equal(translationKey(copied), 'Token {0} copied. The clipboard will be cleared in {1} seconds./{0} is the token name; {1} a number.');
+    assert.equal(bundleTranslator(copied, 'ci', 30), 'Token ci copied. The clipboard will be cleared in 30 seconds.');
+    assert.equal(bundleTranslator('Token {0} copied.', 'ci'), 'Token ci copied.');
+    assert.throws(() => bundleTranslator({ ...copied, comment: [] }, 'ci', 30), /no translation could be found for "Token \{0\} copied\. The clipboard will be cleared in \{1\} seconds\."/);
+    assert.throws(() => bundleTranslator({ ...copied, comment: ['Stryker was here!'] }, 'ci', 30), /no translation could be found/);
+    assert.throws(() => bundleTranslator(''), /no translation could be found for ""/);
   });
 
   it('is where package.json tells VS Code to look', () => {

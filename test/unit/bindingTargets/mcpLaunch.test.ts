@@ -8,6 +8,7 @@ import * as path from 'node:path';
 import { probeSonarLintIdePort, sonarLintWindowDescription, trustedOriginOf } from '../../../src/core/mcp/idePort';
 import { buildMcpLaunch, McpLaunchError, withToken } from '../../../src/core/mcp/launch';
 import type { McpLauncherSettings } from '../../../src/core/mcp/launch';
+import { bundleTranslator } from '../support/bundleTranslator';
 import { freshTokenValue } from '../support/fakeTokenApi';
 
 const docker: McpLauncherSettings = { launcher: 'docker', dockerImage: 'sonarsource/sonarqube-mcp' };
@@ -84,6 +85,69 @@ describe('MCP server launch', () => {
     assert.deepEqual(classpath.env, { SONARQUBE_URL: 'https://sq.example.com/sonarqube', STORAGE_PATH: '/tmp/store' });
     const wrapper = buildMcpLaunch({ ...custom, customCommand: '/usr/local/bin/sonar-mcp', customArgs: ['--stdio'] }, server);
     assert.deepEqual(wrapper.env, { SONARQUBE_URL: 'https://sq.example.com/sonarqube' });
+  });
+
+  it('counts as this computer only localhost, [::1] and 127.x.y.z: a container is pointed at host.docker.internal for those alone', () => {
+    const given = (serverUrl: string) => buildMcpLaunch(docker, { kind: 'server', serverUrl }, { platform: 'darwin' }).env.SONARQUBE_URL;
+    assert.equal(given('http://127.10.200.3:9000/sonarqube'), 'http://host.docker.internal:9000/sonarqube');
+    assert.equal(given('http://[::1]:9000/'), 'http://host.docker.internal:9000');
+    assert.equal(given('http://LOCALHOST:9000'), 'http://host.docker.internal:9000');
+    for (const elsewhere of ['http://127.0.0.1.nip.io:9000', 'http://localhost.example.com:9000', 'http://10.0.0.127:9000', 'http://[::2]:9000', 'https://sq.example.com']) {
+      assert.equal(given(elsewhere), elsewhere, elsewhere);
+    }
+    assert.equal(given('not a url'), 'not a url', 'a URL that does not parse is passed on as it is');
+  });
+
+  it('gives the JAR its storage path only when it has one, and a container never', () => {
+    assert.deepEqual(buildMcpLaunch({ ...docker, launcher: 'jar', jarPath: '/opt/mcp.jar' }, server).env, { SONARQUBE_URL: 'https://sq.example.com/sonarqube' });
+    const leftOver = { customCommand: 'java', customArgs: ['-jar', '/opt/mcp.jar'], storagePath: '/tmp/store' };
+    assert.deepEqual(buildMcpLaunch({ ...docker, ...leftOver }, server).env, { SONARQUBE_URL: 'https://sq.example.com/sonarqube' }, 'custom settings left from before');
+    const custom = { ...docker, launcher: 'custom', storagePath: '/tmp/store' } as const;
+    assert.deepEqual(buildMcpLaunch({ ...custom, customCommand: '/opt/mcp/server.jar' }, server).env, { SONARQUBE_URL: 'https://sq.example.com/sonarqube', STORAGE_PATH: '/tmp/store' }, 'a JAR as the command');
+    assert.deepEqual(buildMcpLaunch({ ...custom, customCommand: 'java', customArgs: ['-jar', '/opt/sonarqube-mcp-server'] }, server).env, { SONARQUBE_URL: 'https://sq.example.com/sonarqube', STORAGE_PATH: '/tmp/store' }, '-jar with a file of any name');
+    for (const customArgs of [['--jar-dir', '/opt'], ['/opt/sonarqube-mcp.jar.sh'], ['-jarfile']]) {
+      assert.deepEqual(buildMcpLaunch({ ...custom, customCommand: 'run', customArgs }, server).env, { SONARQUBE_URL: 'https://sq.example.com/sonarqube' }, customArgs.join(' '));
+    }
+  });
+
+  it('sets no organization for a Cloud connection without one, no toolsets for an empty list, and read-only only when asked', () => {
+    assert.deepEqual(buildMcpLaunch({ ...docker, toolsets: [], readOnly: false }, { kind: 'cloud', region: 'EU' }), {
+      command: 'docker',
+      args: ['run', '--init', '--pull=always', '-i', '--rm', '-e', 'SONARQUBE_TOKEN', 'sonarsource/sonarqube-mcp'],
+      env: {},
+      warnings: [],
+    });
+    assert.deepEqual(buildMcpLaunch({ ...docker, toolsets: ['issues'] }, { kind: 'cloud', region: 'US', organization: '' }).env, { SONARQUBE_URL: 'https://sonarqube.us', SONARQUBE_TOOLSETS: 'issues' });
+  });
+
+  it('passes the custom arguments as given, and the JAR path as one argument', () => {
+    const customArgs = ['--stdio', 'a b'];
+    const custom = buildMcpLaunch({ ...docker, launcher: 'custom', customCommand: 'C:\\Program Files\\mcp\\mcp.exe', customArgs }, server);
+    assert.deepEqual([custom.command, ...custom.args], ['C:\\Program Files\\mcp\\mcp.exe', '--stdio', 'a b']);
+    customArgs.push('--later');
+    assert.deepEqual(custom.args, ['--stdio', 'a b'], 'a copy, not the settings list');
+    assert.deepEqual(buildMcpLaunch({ ...docker, launcher: 'custom', customCommand: 'mcp' }, server).args, []);
+  });
+
+  it('says which setting is missing, in words a translation is found for', () => {
+    assert.throws(() => buildMcpLaunch({ ...docker, launcher: 'jar' }, server, { t: bundleTranslator }), {
+      name: 'McpLaunchError',
+      message: 'Set sonarqubeTokens.mcp.jarPath to the SonarQube MCP Server JAR, or choose another launcher in sonarqubeTokens.mcp.launcher.',
+    });
+    assert.throws(() => buildMcpLaunch({ ...docker, launcher: 'custom', customCommand: '' }, server, { t: bundleTranslator }), {
+      name: 'McpLaunchError',
+      message: 'Set sonarqubeTokens.mcp.customCommand, or choose another launcher in sonarqubeTokens.mcp.launcher.',
+    });
+    assert.deepEqual(buildMcpLaunch(docker, { kind: 'server', serverUrl: 'http://localhost:9000' }, { platform: 'win32', t: bundleTranslator }).warnings, [
+      'http://localhost:9000 is on this computer, which a container reaches as host.docker.internal: the MCP server is given http://host.docker.internal:9000.',
+    ]);
+  });
+
+  it('adds the token to a copy of the environment, under SONARQUBE_TOKEN', () => {
+    const env = { SONARQUBE_URL: 'https://sq.example.com' };
+    const token = freshTokenValue();
+    assert.deepEqual(withToken(env, token), { SONARQUBE_URL: 'https://sq.example.com', SONARQUBE_TOKEN: token });
+    assert.deepEqual(env, { SONARQUBE_URL: 'https://sq.example.com' }, 'the launch itself never holds it');
   });
 
   it('hands the token to a started server through its environment only', async function () {

@@ -3,7 +3,7 @@ import { generateTokenFlow } from '../../../src/core/flows/generateToken';
 import { tokenSecretKey } from '../../../src/core/secrets/keys';
 import { SonarApiError } from '../../../src/core/sonar/errors';
 import type { ScriptStep } from '../support/scriptedPrompter';
-import { environment, serverConnection } from './harness';
+import { environment, recordedJournal, serverConnection } from './harness';
 
 const acceptSuggestion: ScriptStep = { input: async (options) => options.value };
 const userTokenScript: ScriptStep[] = [acceptSuggestion, { pick: 'User' }, { pick: '90 days' }, { pick: 'Keep in secure storage' }];
@@ -394,5 +394,34 @@ describe('generateTokenFlow, word for word', () => {
     assert.deepEqual(env.prompter.messages('info'), ['Token vscode-devbox-2025-03-10 copied. The clipboard will be cleared in 30 seconds.']);
     assert.equal(env.api.calls.some((call) => call.method === 'revokeToken'), false);
     env.assertNoLeak(env.clipboard.text);
+  });
+
+  it('keeps in the journal the token it is generating, then the made one until its value is kept, then nothing', async () => {
+    const env = environment(userTokenScript);
+    const { journal, written } = recordedJournal(env);
+    const result = await generateTokenFlow({ ...env.deps, journal }, serverConnection);
+    const ref = { connectionId: 'conn-1', login: 'alice', name: 'vscode-devbox-2025-03-10' };
+    assert.deepEqual(result?.ref, ref);
+    assert.deepEqual(written, [[{ op: 'generate', step: 'generating', ref }], [{ op: 'generate', step: 'generated', ref }], []]);
+
+    const forBob = environment([acceptSuggestion, { pick: '90 days' }, { pick: 'Keep in secure storage' }], { user: { isAdmin: true }, tokens: { bob: [] } });
+    const bob = recordedJournal(forBob);
+    await generateTokenFlow({ ...forBob.deps, journal: bob.journal }, serverConnection, { forLogin: 'bob' });
+    assert.deepEqual(bob.written[0], [{ op: 'generate', step: 'generating', ref: { ...ref, login: 'bob' }, forLogin: 'bob' }]);
+  });
+
+  it('leaves nothing in the journal when generating fails or the value cannot be kept', async () => {
+    const refused = environment(userTokenScript);
+    const first = recordedJournal(refused);
+    refused.api.failNext('generateToken', new SonarApiError('badRequest', 'HTTP 400', { status: 400 }));
+    await generateTokenFlow({ ...refused.deps, journal: first.journal }, serverConnection);
+    assert.deepEqual(first.written.at(-1), []);
+    assert.equal(first.written.length, 2);
+
+    const unkept = environment(userTokenScript);
+    const second = recordedJournal(unkept);
+    unkept.secrets.failing.add('store');
+    await generateTokenFlow({ ...unkept.deps, journal: second.journal }, serverConnection);
+    assert.deepEqual(second.written.map((entries) => entries.map((entry) => entry.step)), [['generating'], ['generated'], []]);
   });
 });

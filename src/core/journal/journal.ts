@@ -99,7 +99,7 @@ export function isJournalEntry(value: unknown): value is JournalEntry {
   if (typeof entry !== 'object' || entry === null || typeof entry.id !== 'string' || typeof entry.startedAt !== 'string' || typeof entry.updatedAt !== 'string') return false;
   const owner = entry.owner as Partial<JournalOwner> | undefined;
   if (typeof owner?.host !== 'string' || typeof owner.pid !== 'number') return false;
-  if (typeof entry.op !== 'string' || !(entry.op in STEPS) || !STEPS[entry.op as OperationRecord['op']].includes(entry.step as string)) return false;
+  if (typeof entry.op !== 'string' || !Object.hasOwn(STEPS, entry.op) || !STEPS[entry.op as OperationRecord['op']].includes(entry.step as string)) return false;
   if (entry.forLogin !== undefined && typeof entry.forLogin !== 'string') return false;
   switch (entry.op) {
     case 'generate':

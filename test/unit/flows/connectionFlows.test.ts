@@ -194,7 +194,7 @@ describe('renewSignIn', () => {
     env.assertNoLeak(old, token);
   });
 
-  it('keeps the old token when the new one cannot list tokens (an analysis token), and says why', async () => {
+  it('keeps the old token when the new one cannot list tokens, and says it is not a user token', async () => {
     const old = freshTokenValue();
     const token = freshTokenValue();
     const env = connectionEnvironment([]);
@@ -203,9 +203,29 @@ describe('renewSignIn', () => {
     env.api.failNext('searchTokens', new SonarApiError('forbidden', 'HTTP 403', { status: 403, endpoint: 'api/user_tokens/search' }));
     assert.equal(await renewSignIn(env.deps, serverConnection, token), false);
     assert.equal(env.secrets.values.get(signInSecretKey(serverConnection.id)), old);
-    assert.deepEqual(env.prompter.messages('error'), ['sonar.example.com refused: your account lacks the permission for this.']);
-    assert.deepEqual(env.logger.lines, ['warn [signIn] renewing the sign-in of sonar.example.com failed: forbidden 403 api/user_tokens/search']);
+    assert.deepEqual(env.prompter.messages('error'), ['This token cannot manage tokens: analysis tokens can only run analyses; create a user token in My Account > Security.']);
+    assert.deepEqual(env.logger.lines, ['info [signIn] sonar.example.com refused to list tokens with the new sign-in token: not a user token']);
     env.assertNoLeak(old, token);
+  });
+
+  it('refuses an analysis token as it is typed, and without asking the server when one is given anyway', async () => {
+    const analysis = freshTokenValue('GLOBAL_ANALYSIS_TOKEN');
+    const env = connectionEnvironment([
+      { pick: PASTE },
+      {
+        input: async (options) => {
+          assert.equal(await options.validate?.(` ${freshTokenValue('PROJECT_ANALYSIS_TOKEN')}`), 'This token cannot manage tokens: analysis tokens can only run analyses; create a user token in My Account > Security.');
+          assert.equal(await options.validate?.(freshTokenValue()), undefined);
+          return undefined;
+        },
+      },
+    ]);
+    assert.equal(await signInAgain(env.deps, serverConnection), false);
+    env.prompter.assertDone();
+    assert.equal(await renewSignIn(env.deps, serverConnection, analysis), false);
+    assert.deepEqual(env.apiTokens, []);
+    assert.deepEqual(env.prompter.messages('error'), ['This token cannot manage tokens: analysis tokens can only run analyses; create a user token in My Account > Security.']);
+    env.assertNoLeak(analysis);
   });
 
   it('pastes under the connection\'s title, hidden as it is typed', async () => {

@@ -156,14 +156,19 @@ export async function removeMcpFileBinding(fs: FileSystem, options: RemoveMcpFil
   if (options.createdFile) await deleteIfEmptyObject(fs, options.path, options.createdDirs ?? []);
 }
 
-/** Rotation of a plain-text binding (Claude Desktop): only the value changes. */
+/**
+ * Rotation of a plain-text binding (Claude Desktop): only the value changes. A file or entry the person deleted stays
+ * deleted: no value is written, and their file keeps its mode.
+ */
 export async function rewritePlainTextToken(fs: FileSystem, options: { path: string; target?: McpTargetId; serverName: string; token: string }): Promise<void> {
   const topKey = topKeyOf(options.target ?? 'claudeDesktop');
+  let entryThere = false;
   await editJsoncFile(fs, options.path, (document) => {
-    if (asObject(asObject(document.value)?.[topKey])?.[options.serverName] === undefined) return;
-    document.set([topKey, options.serverName, 'env', TOKEN_ENV], options.token);
+    // Repeatable: decided again on every attempt.
+    entryThere = asObject(asObject(document.value)?.[topKey])?.[options.serverName] !== undefined;
+    if (entryThere) document.set([topKey, options.serverName, 'env', TOKEN_ENV], options.token);
   }, { secret: true });
-  await fs.chmod(await fs.realpath(options.path), SECRET_FILE_MODE);
+  if (entryThere) await fs.chmod(await fs.realpath(options.path), SECRET_FILE_MODE);
 }
 
 /** A launcher binding's file entry, as recorded. */

@@ -126,4 +126,28 @@ describe('MCP client files', () => {
     assert.equal(fs.readFileSync(file, 'utf8'), before.replace(oldToken, newToken));
     assert.equal(fs.statSync(file).mode & 0o777, 0o600);
   });
+
+  it('rotation leaves a deleted Claude Desktop file deleted: no file recreated, the new token written nowhere', async () => {
+    const folder = path.join(dir, 'Claude');
+    const file = path.join(folder, 'claude_desktop_config.json');
+    const [oldToken, newToken] = [freshTokenValue(), freshTokenValue()];
+    await applyMcpFileBinding(nodeFileSystem, { target: 'claudeDesktop', path: file, launch, connectionSlug: 's', plainTextToken: oldToken });
+    fs.rmSync(file); // the person deleted it
+    await rewritePlainTextToken(nodeFileSystem, { path: file, serverName: 'sonarqube', token: newToken });
+    assert.deepEqual(fs.readdirSync(folder), [], 'no file recreated, no temporary file left');
+    assert.deepEqual(fs.readdirSync(dir), ['Claude']);
+  });
+
+  it('rotation leaves a Claude Desktop file whose entry the person removed byte for byte as it was, mode included', async () => {
+    const file = path.join(dir, 'claude_desktop_config.json');
+    const [oldToken, newToken] = [freshTokenValue(), freshTokenValue()];
+    await applyMcpFileBinding(nodeFileSystem, { target: 'claudeDesktop', path: file, launch, connectionSlug: 's', plainTextToken: oldToken });
+    const theirs = '{\n  "mcpServers": {\n    "filesystem": { "command": "npx", "args": ["-y", "@modelcontextprotocol/server-filesystem"] }\n  }\n}\n';
+    fs.writeFileSync(file, theirs);
+    fs.chmodSync(file, 0o644);
+    await rewritePlainTextToken(nodeFileSystem, { path: file, serverName: 'sonarqube', token: newToken });
+    assert.equal(fs.readFileSync(file, 'utf8'), theirs);
+    assert.equal(fs.statSync(file).mode & 0o777, 0o644, 'their file keeps its mode');
+    assert.deepEqual(fs.readdirSync(dir), ['claude_desktop_config.json']);
+  });
 });

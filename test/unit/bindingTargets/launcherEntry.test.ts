@@ -35,4 +35,28 @@ describe('launcher entry', () => {
     assert.deepEqual(parseLauncherArgs(['--binding', 'b-7', '--', 'java', '-jar', 'mcp.jar'], runtime), { runtime, bindingId: 'b-7', command: 'java', args: ['-jar', 'mcp.jar'] });
     assert.equal(parseLauncherArgs(['--binding', '', '--', 'java'], runtime), undefined);
   });
+  it('counts as its own only `<script> --binding <id> -- <command> [args]` with a string command and string args', () => {
+    const script = '/home/ada/storage/launcher/launcher.js';
+    const notOurs: Array<[string, unknown]> = [
+      ['no args', { command: 'node', args: [] }],
+      ['only the script', { command: 'node', args: [script] }],
+      ['another flag', { command: 'node', args: [script, '--bind', 'b-1', '--', 'docker'] }],
+      ['the flag second', { command: 'node', args: [script, 'b-1', '--binding', '--', 'docker'] }],
+      ['an empty binding id', { command: 'node', args: [script, '--binding', '', '--', 'docker'] }],
+      ['no -- before the command', { command: 'node', args: [script, '--binding', 'b-1', '-', 'docker'] }],
+      ['an empty command', { command: 'node', args: [script, '--binding', 'b-1', '--', ''] }],
+      ['a number among the args', { command: 'node', args: [script, '--binding', 'b-1', '--', 'docker', 9000] }],
+      ['a command that is not a string', { command: ['node'], args: [script, '--binding', 'b-1', '--', 'docker'] }],
+      ['args that are not a list', { command: 'node', args: `${script} --binding b-1 -- docker` }],
+      ['no command', { args: [script, '--binding', 'b-1', '--', 'docker'] }],
+      ['an http entry', { url: 'https://mcp.example.com/mcp' }],
+    ];
+    for (const [why, entry] of notOurs) assert.equal(readLauncherEntry(entry), undefined, why);
+    assert.deepEqual(readLauncherEntry({ command: 'node', args: [script, '--binding', 'b-1', '--', 'docker'] }), {
+      runtime: { executable: 'node', script },
+      bindingId: 'b-1',
+      command: 'docker',
+      args: [],
+    });
+  });
 });

@@ -14,7 +14,7 @@ import { nodeScanFiles, scanPlaces } from '../../../src/core/exposure/scan';
 import type { Finding } from '../../../src/core/exposure/scan';
 import type { McpBindingWriteDeps } from '../../../src/core/flows/bindMcp';
 import { buildMcpLaunch } from '../../../src/core/mcp/launch';
-import { englishMessage } from '../../../src/core/ports';
+import { bundleTranslator } from '../support/bundleTranslator';
 import type { TokenRef } from '../../../src/core/secrets/keys';
 import { SonarClient } from '../../../src/core/sonar/client';
 import { parseServerUrl } from '../../../src/core/sonar/target';
@@ -87,19 +87,24 @@ describe('exposure flows: move, revoke, replace, ignore', () => {
   });
   afterEach(() => fs.rmSync(root, { recursive: true, force: true }));
 
-  async function setUp(script: ScriptStep[], options: { mcpFs?: FileSystem } = {}) {
+  /**
+   * `connection` changes the person's one connection (its login, isAdmin), `signIn` the token it signs in with,
+   * `tracked` the files (relative to the test folder) git tracks.
+   */
+  async function setUp(script: ScriptStep[], options: { mcpFs?: FileSystem; connection?: Partial<ConnectionRecord>; signIn?: string; tracked?: readonly string[] } = {}) {
     const target = (parseServerUrl(known.url) as { ok: true; target: SonarTarget }).target;
-    const connection: ConnectionRecord = { id: 'c-1', target, label: 'known', login: 'ada', serverVersion: '2025.1.0.102418', addedAt: '2025-01-01T00:00:00.000Z' };
+    const connection: ConnectionRecord = { id: 'c-1', target, label: 'known', login: 'ada', serverVersion: '2025.1.0.102418', addedAt: '2025-01-01T00:00:00.000Z', ...options.connection };
+    const signIn = options.signIn ?? signInToken;
     const state = memoryState();
     const secrets = memorySecretStore();
     const vault = new TokenVault(secrets, new HeldTokens(state));
-    await vault.storeSignIn(connection.id, signInToken);
+    await vault.storeSignIn(connection.id, signIn);
     const logger = new RecordingLogger();
     const prompter = new ScriptedPrompter(script);
     const client = (clientTarget: SonarTarget, token: string, serverVersion?: string) => new SonarClient({ target: clientTarget, token, serverVersion, retry: { maxRetries: 0 } });
     const places = [...userPlaces({ platform: 'linux', home: path.join(root, 'home'), env: {}, vscodeUserDir: path.join(root, 'home', 'vscode-user') }), ...workspacePlaces(path.join(root, 'project'))];
     const model = new ExposureModel({
-      scan: () => scanPlaces({ files: nodeScanFiles, git: { trackedFiles: async () => undefined }, ignored: new IgnoreList(state).fingerprints(), ownPlainText: [] }, places),
+      scan: () => scanPlaces({ files: nodeScanFiles, git: { trackedFiles: async () => (options.tracked ? new Set(options.tracked.map((file) => path.join(root, file))) : undefined) }, ignored: new IgnoreList(state).fingerprints(), ownPlainText: [] }, places),
       files: nodeScanFiles,
       liveness: () => ({ connections: [connection], checkerFor: client, logger }),
       logger,
@@ -108,7 +113,7 @@ describe('exposure flows: move, revoke, replace, ignore', () => {
     const credentials = new MemoryCredentialStore();
     const store = new BindingStore(state, logger);
     const mcpBindings: McpBindingWriteDeps = {
-      t: englishMessage,
+      t: bundleTranslator,
       logger,
       prompter,
       fs: options.mcpFs ?? nodeFileSystem,
@@ -126,14 +131,14 @@ describe('exposure flows: move, revoke, replace, ignore', () => {
       prompter,
       vault,
       clock: { now: () => new Date('2026-12-02T10:00:00Z') },
-      t: englishMessage,
+      t: bundleTranslator,
       logger,
       model,
       files: nodeScanFiles,
       fs: nodeFileSystem,
       ignoreList: new IgnoreList(state),
       connection: (id) => (id === connection.id ? connection : undefined),
-      apiFor: async () => client(connection.target, signInToken, connection.serverVersion),
+      apiFor: async () => client(connection.target, signIn, connection.serverVersion),
       apiWithValue: client,
       displayPath: (file) => path.relative(root, file),
       mcpBindings,
@@ -409,5 +414,130 @@ describe('exposure flows: move, revoke, replace, ignore', () => {
     const rescanned = await env.model.scan();
     assert.ok(!rescanned.findings.some((finding) => finding.place.path.endsWith('.env')), 'an ignored finding came back');
     assert.equal(env.read('project/.env'), fill(FILES['project/.env'], values));
+  });
+
+  describe('what each fix changes, word for word', () => {
+    const write = (relative: string, text: string) => {
+      fs.mkdirSync(path.dirname(path.join(root, relative)), { recursive: true });
+      fs.writeFileSync(path.join(root, relative), text, 'utf8');
+    };
+    const tokenRequests = (fake: FakeSonarQube, action: 'generate' | 'revoke') => fake.requests.filter((request) => request.path === `api/user_tokens/${action}`);
+    beforeEach(() => void (known.requests.length = 0));
+    afterEach(() => known.clearFaults());
+
+    it('a file that no longer holds the token since the scan: each fix warns, drops the finding and leaves the file as it now is', async () => {
+      const env = await setUp([]);
+      const now: Record<string, string> = {
+        'project/.env': 'SONARQUBE_URL=elsewhere\r\n',
+        'home/.cursor/mcp.json': '{ "mcpServers": {} }\n',
+        'home/.bashrc': 'alias ll="ls -l"\n',
+        'home/vscode-user/settings.json': '{}\n',
+      };
+      for (const [relative, text] of Object.entries(now)) write(relative, text);
+      const before = known.requests.length;
+      await moveToSecureStorage(env.deps, env.finding('.env'));
+      await replaceFound(env.deps, env.finding('.cursor/mcp.json'));
+      await revokeFound(env.deps, env.finding('settings.json'));
+      await moveToSecureStorage(env.deps, env.finding('.bashrc'));
+      env.prompter.assertDone();
+      assert.deepEqual(env.prompter.messages('warn'), [
+        'project/.env changed since the scan and no longer holds this token. Scan again.',
+        'home/.cursor/mcp.json changed since the scan and no longer holds this token. Scan again.',
+        'home/vscode-user/settings.json changed since the scan and no longer holds this token. Scan again.',
+        'home/.bashrc changed since the scan and no longer holds this token. Scan again.',
+      ]);
+      assert.deepEqual(env.prompter.calls.map((call) => call.kind), ['warn', 'warn', 'warn', 'warn'], 'a fix went on to ask or list tokens');
+      for (const [relative, text] of Object.entries(now)) assert.equal(env.read(relative), text, relative);
+      assert.deepEqual(env.model.findings.map((finding) => path.relative(root, finding.place.path)).sort(), ['home/.profile', 'project/.vscode/mcp.json']);
+      assert.equal(known.requests.length, before, 'a request reached the server');
+      assert.equal(await env.vault.read({ connectionId: 'c-1', login: 'ada', name: names.dotenv }), undefined);
+      assert.deepEqual(env.store.list(), []);
+      assert.equal(env.logger.lines.filter((line) => !line.startsWith('debug')).length, 0);
+    });
+
+    it('revoking a token that is also on another line of the file: says revoked (not removed) and warns that the file still holds it', async () => {
+      write('project/.env', 'SONAR_TOKEN={dotenv}\nSONARQUBE_TOKEN={dotenv}\n'.replaceAll('{dotenv}', values.dotenv));
+      const env = await setUp([{ pick: `env-${counter}` }, { confirm: true }]);
+      const [first, second] = env.model.findings.filter((finding) => finding.place.path.endsWith('.env'));
+      assert.equal(first.line, 1);
+      await revokeFound(env.deps, first);
+      env.prompter.assertDone();
+      assert.equal(env.read('project/.env'), `SONARQUBE_TOKEN=${values.dotenv}\n`);
+      assert.deepEqual(env.prompter.messages('warn'), ['The same token is also elsewhere in project/.env: scan again to see where.']);
+      assert.deepEqual(env.prompter.messages('info'), [`env-${counter} was revoked.`]);
+      assert.deepEqual(env.model.findings.filter((finding) => finding.place.path.endsWith('.env')), [second]);
+      assert.ok(!env.logger.lines.join('\n').includes(values.dotenv) && !env.prompter.shownText.includes(values.dotenv), 'the value leaked');
+    });
+
+    it('removing a dead token that is also on another line: warns that the file still holds it and does not say it was removed', async () => {
+      write('home/.bashrc', `export SONARQUBE_URL=${known.url}\nexport SONARQUBE_TOKEN=${values.dead}\nexport SONAR_TOKEN=${values.dead}\n`);
+      const env = await setUp([{ confirm: true }]);
+      const [first] = env.model.findings.filter((finding) => finding.place.path.endsWith('.bashrc'));
+      await moveToSecureStorage(env.deps, first);
+      env.prompter.assertDone();
+      assert.equal(env.read('home/.bashrc'), `export SONARQUBE_URL=${known.url}\nexport SONAR_TOKEN=${values.dead}\n`);
+      assert.deepEqual(env.prompter.messages('warn'), ['The same token is also elsewhere in home/.bashrc: scan again to see where.']);
+      assert.deepEqual(env.prompter.messages('info'), []);
+      assert.ok(!env.logger.lines.join('\n').includes(values.dead) && !env.prompter.shownText.includes(values.dead), 'the value leaked');
+    });
+
+    it('a dead token: the confirmation says what is removed, with Remove from File, then says it was removed', async () => {
+      const dead = userTokenValue();
+      write('home/.gemini/settings.json', `{\n  "mcpServers": {\n    "git": { "command": "git-mcp" },\n    "sonarqube": { "command": "docker", "env": { "SONARQUBE_URL": "${known.url}", "SONARQUBE_TOKEN": "${dead}" } }\n  }\n}\n`);
+      const env = await setUp([{ confirm: true }]);
+      const finding = env.finding('.gemini/settings.json');
+      await replaceFound(env.deps, finding);
+      env.prompter.assertDone();
+      const confirm = env.prompter.calls.find((call) => call.kind === 'confirm')!;
+      assert.equal(confirm.text, `${finding.masked} is no longer accepted: remove it from home/.gemini/settings.json?\nThe MCP server "sonarqube" is removed from home/.gemini/settings.json; the rest of the file stays as it is.`);
+      assert.deepEqual(confirm.actions, ['Remove from File']);
+      assert.equal(env.read('home/.gemini/settings.json'), '{\n  "mcpServers": {\n    "git": { "command": "git-mcp" }\n  }\n}\n');
+      assert.deepEqual(env.prompter.messages('info'), ['The dead token was removed from home/.gemini/settings.json.']);
+      assert.equal(tokenRequests(known, 'generate').length, 0);
+      env.assertGone(dead);
+    });
+
+    it('a dead token on a longer line: says to edit it by hand and opens the file at its line on Open File', async () => {
+      write('home/.bashrc', `export SONARQUBE_URL=${known.url}\nexport SONARQUBE_TOKEN=${values.dead} && make\n`);
+      const env = await setUp([{ warn: 'Open File' }]);
+      const finding = env.finding('.bashrc');
+      await moveToSecureStorage(env.deps, finding);
+      env.prompter.assertDone();
+      assert.deepEqual(env.prompter.calls.map((call) => [call.kind, call.text, call.actions]), [
+        ['warn', `${finding.masked} is no longer accepted by any of your servers. The value on line 2 of home/.bashrc is part of a longer line: edit it by hand.`, ['Open File']],
+      ]);
+      assert.deepEqual(env.opened, ['home/.bashrc:2']);
+      assert.equal(env.read('home/.bashrc'), `export SONARQUBE_URL=${known.url}\nexport SONARQUBE_TOKEN=${values.dead} && make\n`);
+    });
+
+    it('Open File dismissed: the file is not opened', async () => {
+      write('home/.bashrc', `export SONARQUBE_URL=${known.url}\nexport SONARQUBE_TOKEN=${values.dead} && make\n`);
+      const env = await setUp([]);
+      await moveToSecureStorage(env.deps, env.finding('.bashrc'));
+      assert.equal(env.prompter.messages('warn').length, 1);
+      assert.deepEqual(env.opened, []);
+    });
+
+    it('revoking a token on a longer line: says it was revoked and to edit the line by hand, and opens the file on Open File', async () => {
+      write('home/.bashrc', `export SONARQUBE_URL=${known.url}\nexport SONARQUBE_TOKEN=${values.dotenv} && make\n`);
+      const env = await setUp([{ pick: `env-${counter}` }, { confirm: true }, { warn: 'Open File' }]);
+      await revokeFound(env.deps, env.finding('.bashrc'));
+      env.prompter.assertDone();
+      assert.ok(!known.tokenNames('ada').includes(names.dotenv), 'not revoked');
+      assert.deepEqual(env.prompter.messages('warn'), [`env-${counter} was revoked. The value on line 2 of home/.bashrc is part of a longer line: edit it by hand.`]);
+      assert.deepEqual(env.opened, ['home/.bashrc:2']);
+      assert.equal(env.read('home/.bashrc'), `export SONARQUBE_URL=${known.url}\nexport SONARQUBE_TOKEN=${values.dotenv} && make\n`);
+    });
+
+    it('replacing a token that is part of a longer string: nothing is generated, it says to edit it by hand', async () => {
+      write('home/vscode-user/settings.json', `{\n  "sonarlint.connectedMode.connections.sonarqube": [\n    { "connectionId": "work", "serverUrl": "${known.url}", "token": "was ${values.sonarlint}" }\n  ]\n}\n`);
+      const env = await setUp([{ warn: 'Open File' }]);
+      await replaceFound(env.deps, env.finding('settings.json'));
+      env.prompter.assertDone();
+      assert.deepEqual(env.prompter.calls.map((call) => [call.kind, call.text]), [['warn', 'The value on line 3 of home/vscode-user/settings.json is part of a longer line: edit it by hand.']]);
+      assert.deepEqual(env.opened, ['home/vscode-user/settings.json:3']);
+      assert.equal(tokenRequests(known, 'generate').length, 0);
+      assert.ok(known.tokenNames('ada').includes(names.sonarlint));
+    });
   });
 });

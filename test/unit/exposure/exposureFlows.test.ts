@@ -64,6 +64,7 @@ describe('exposure flows: move, revoke, replace, ignore', () => {
   before(async () => {
     [known, other] = await Promise.all([FakeSonarQube.start(), FakeSonarQube.start()]);
     for (const fake of [known, other]) fake.addUser({ login: 'ada', name: 'Ada' });
+    known.addUser({ login: 'root', name: 'Root', admin: true });
     signInToken = known.createToken('ada', { name: 'sign-in' });
   });
   after(() => Promise.all([known.close(), other.close()]));
@@ -527,6 +528,169 @@ describe('exposure flows: move, revoke, replace, ignore', () => {
       assert.deepEqual(env.prompter.messages('warn'), [`env-${counter} was revoked. The value on line 2 of home/.bashrc is part of a longer line: edit it by hand.`]);
       assert.deepEqual(env.opened, ['home/.bashrc:2']);
       assert.equal(env.read('home/.bashrc'), `export SONARQUBE_URL=${known.url}\nexport SONARQUBE_TOKEN=${values.dotenv} && make\n`);
+    });
+
+    const geminiFile = (url: string | undefined, token: string) =>
+      `{\n  "theme": "dark",\n  "mcpServers": {\n    "sonarqube": { "command": "docker", "env": { ${url ? `"SONARQUBE_URL": "${url}", ` : ''}"SONARQUBE_TOKEN": "${token}" } }\n  }\n}\n`;
+    const formOf = (request: { form: Record<string, string> }) => request.form;
+
+    it('replace word for word: the confirmation, the next free name, the expiry carried over as a day, no login sent for one\'s own token, and the message', async () => {
+      const name = `gem-${counter}`;
+      const old = known.createToken('ada', { name, expirationDate: '2027-06-30' });
+      known.createToken('ada', { name: `${name}-2026-12-02` });
+      write('home/.gemini/settings.json', geminiFile(known.url, old));
+      const env = await setUp([{ pick: name }, { confirm: true }], { connection: { isAdmin: true } });
+      const finding = env.finding('.gemini/settings.json');
+      await replaceFound(env.deps, finding);
+      env.prompter.assertDone();
+      const newName = `${name}-2026-12-02-2`;
+      const confirm = env.prompter.calls.find((call) => call.kind === 'confirm')!;
+      assert.equal(
+        confirm.text,
+        `Replace ${name} (${finding.masked})?\n` +
+          `A new token ${newName} is generated for ada on known and kept in secure storage.\n\n` +
+          'The MCP server "sonarqube" in home/.gemini/settings.json is rewritten to start through this extension\'s launcher, which reads the token from the operating system\'s credential store: the entry keeps no value and no variable, and the rest of the file stays as it is.\n\n' +
+          `Then ${name} is revoked.`,
+      );
+      assert.deepEqual(confirm.actions, ['Replace']);
+      assert.ok(env.prompter.calls.some((call) => call.kind === 'progress' && call.text === `Generating ${newName}…`));
+      assert.deepEqual(tokenRequests(known, 'generate').map(formOf), [{ name: newName, type: 'USER_TOKEN', expirationDate: '2027-06-30' }]);
+      assert.deepEqual(tokenRequests(known, 'revoke').map(formOf), [{ name }]);
+      assert.deepEqual(env.prompter.messages('info'), [
+        `${newName} replaces ${name}, which was revoked; home/.gemini/settings.json no longer holds a token. Gemini CLI starts no MCP server in a folder it does not trust: trust your project folder in Gemini CLI when it asks.`,
+      ]);
+      assert.ok(!known.tokenNames('ada').includes(name), 'the old token was not revoked');
+      const newValue = await env.vault.read({ connectionId: 'c-1', login: 'ada', name: newName });
+      assert.ok(newValue?.startsWith('squ_'));
+      assert.equal(await env.vault.readSignIn('c-1'), signInToken, 'the sign-in was replaced although the found token was not it');
+      env.assertGone(old, newValue!);
+    });
+
+    it('an administrator replacing another user\'s token generates and revokes it under that user\'s login', async () => {
+      const rootSignIn = known.createToken('root', { name: `root-${counter}` });
+      const env = await setUp([{ pick: `cursor-${counter}` }, { confirm: true }], { connection: { login: 'root', isAdmin: true }, signIn: rootSignIn });
+      await replaceFound(env.deps, env.finding('.cursor/mcp.json'));
+      env.prompter.assertDone();
+      const newName = `cursor-${counter}-2026-12-02`;
+      assert.match(env.prompter.calls.find((call) => call.kind === 'confirm')!.text, new RegExp(`\nA new token ${newName} is generated for ada on known and kept in secure storage\\.\n`));
+      assert.deepEqual(tokenRequests(known, 'generate').map(formOf), [{ name: newName, type: 'USER_TOKEN', login: 'ada' }]);
+      assert.deepEqual(tokenRequests(known, 'revoke').map(formOf), [{ name: `cursor-${counter}`, login: 'ada' }]);
+      assert.ok(known.tokenNames('ada').includes(newName) && !known.tokenNames('ada').includes(names.cursor));
+      assert.deepEqual(known.tokenNames('root'), [`root-${counter}`]);
+      const newValue = await env.vault.read({ connectionId: 'c-1', login: 'ada', name: newName });
+      assert.ok(newValue?.startsWith('squ_'), 'the new token is not held under its owner');
+      assert.equal(await env.vault.readSignIn('c-1'), rootSignIn);
+      env.assertGone(values.cursor, newValue!);
+    });
+
+    it('refuses to replace an analysis token, in words, before generating anything', async () => {
+      const name = `zz-analysis-${counter}`;
+      const analysis = known.createToken('ada', { name, type: 'GLOBAL_ANALYSIS_TOKEN' });
+      write('home/.gemini/settings.json', geminiFile(known.url, analysis));
+      const env = await setUp([{ pick: name }]);
+      await replaceFound(env.deps, env.finding('.gemini/settings.json'));
+      env.prompter.assertDone();
+      assert.deepEqual(env.prompter.messages('error'), [`${name} is an analysis token: the MCP server and SonarQube for IDE need a user token. Revoke it instead.`]);
+      assert.equal(env.prompter.calls.filter((call) => call.kind === 'confirm').length, 0);
+      assert.deepEqual(tokenRequests(known, 'generate'), []);
+      assert.ok(known.tokenNames('ada').includes(name));
+      assert.equal(env.read('home/.gemini/settings.json'), geminiFile(known.url, analysis));
+      assert.ok(!env.prompter.shownText.includes(analysis) && !env.logger.lines.join('\n').includes(analysis), 'the value leaked');
+    });
+
+    it('when the replaced token cannot be revoked: warns and logs it, keeps the new token bound, and unbinds nothing', async () => {
+      known.inject('POST api/user_tokens/revoke', { kind: 'status', status: 500, body: { errors: [{ msg: 'boom' }] } });
+      const env = await setUp([{ pick: `cursor-${counter}` }, { confirm: true }]);
+      await replaceFound(env.deps, env.finding('.cursor/mcp.json'));
+      env.prompter.assertDone();
+      const newName = `cursor-${counter}-2026-12-02`;
+      assert.deepEqual(env.prompter.messages('warn'), [`${newName} replaces cursor-${counter}, but cursor-${counter} could not be revoked: known had an internal error (HTTP 500). Try again later. The server said: boom Revoke it from the Tokens view.`]);
+      assert.deepEqual(env.prompter.messages('info'), []);
+      assert.ok(env.logger.lines.includes(`warn [exposure] revoking the replaced token "cursor-${counter}" failed: server 500 api/user_tokens/revoke`));
+      assert.ok(known.tokenNames('ada').includes(names.cursor), 'revoked after all');
+      const newValue = await env.vault.read({ connectionId: 'c-1', login: 'ada', name: newName });
+      assert.ok(newValue?.startsWith('squ_'), 'the new token was not kept');
+      const [binding] = env.store.list() as McpBinding[];
+      assert.equal(env.read('home/.cursor/mcp.json'), cursorLauncherFile(binding.id, known.url));
+      assert.deepEqual(env.unbound, []);
+      env.assertGone(values.cursor, newValue!);
+    });
+
+    it('without a connection to the server the file names: Replace and Move say which connection to add, and change nothing', async () => {
+      write('home/.gemini/settings.json', geminiFile(other.url, values.onOther));
+      const env = await setUp([{ confirm: true }, { confirm: true }]);
+      await replaceFound(env.deps, env.finding('.gemini/settings.json'));
+      await moveToSecureStorage(env.deps, env.finding('.profile'));
+      env.prompter.assertDone();
+      const host = new URL(other.url).host;
+      assert.deepEqual(env.prompter.messages('error'), [
+        `To replace the token, add a connection to ${host} as ada with "Add Connection…" first.`,
+        `To keep the token here, add a connection to ${host} as ada with "Add Connection…", then move it.`,
+      ]);
+      assert.equal(env.read('home/.gemini/settings.json'), geminiFile(other.url, values.onOther));
+      assert.equal(env.read('home/.profile'), fill(FILES['home/.profile'], values));
+      assert.ok(other.tokenNames('ada').includes(names.onOther));
+      assert.equal(other.requests.filter((request) => request.path.startsWith('api/user_tokens/')).length, 0);
+    });
+
+    it('a server that does not answer: each fix says so under its own name and changes nothing', async () => {
+      known.inject('api/authentication/validate', { kind: 'status', status: 503 });
+      const env = await setUp([]);
+      await moveToSecureStorage(env.deps, env.finding('.env'));
+      await revokeFound(env.deps, env.finding('.env'));
+      await replaceFound(env.deps, env.finding('.cursor/mcp.json'));
+      env.prompter.assertDone();
+      assert.deepEqual(env.prompter.messages('error'), [
+        'Move to secure storage needs to reach the token\'s server, which did not answer. Try again later.',
+        'Revoke needs to reach the token\'s server, which did not answer. Try again later.',
+        'Replace needs to reach the token\'s server, which did not answer. Try again later.',
+      ]);
+      assert.equal(env.read('project/.env'), fill(FILES['project/.env'], values));
+      assert.equal(env.read('home/.cursor/mcp.json'), fill(FILES['home/.cursor/mcp.json'], values));
+    });
+
+    it('a token no connection can check: each fix says to add a connection to its server', async () => {
+      const scoped = `sqco_${'ab'.repeat(20)}`;
+      write('home/.zshrc', `export SONAR_TOKEN=${scoped}\n`);
+      write('home/.gemini/settings.json', geminiFile(undefined, scoped));
+      const env = await setUp([]);
+      await moveToSecureStorage(env.deps, env.finding('.zshrc'));
+      await revokeFound(env.deps, env.finding('.zshrc'));
+      await replaceFound(env.deps, env.finding('.gemini/settings.json'));
+      env.prompter.assertDone();
+      assert.deepEqual(env.prompter.messages('error'), [
+        'Move to secure storage needs the token\'s server: add a connection to it with "Add Connection…", then try again.',
+        'Revoke needs the token\'s server: add a connection to it with "Add Connection…", then try again.',
+        'Replace needs the token\'s server: add a connection to it with "Add Connection…", then try again.',
+      ]);
+      assert.equal(env.read('home/.zshrc'), `export SONAR_TOKEN=${scoped}\n`);
+      assert.ok(!env.prompter.shownText.includes(scoped));
+    });
+
+    it('revoking the token this extension signs in with, found in a file: says the connection must sign in again', async () => {
+      const fresh = known.createToken('ada', { name: `sign-in-${counter}` });
+      write('project/.env', `SONARQUBE_URL=${known.url}\nSONAR_TOKEN=${fresh}\n`);
+      const env = await setUp([{ pick: `sign-in-${counter}` }, { confirm: true }], { signIn: fresh });
+      await revokeFound(env.deps, env.finding('.env'));
+      env.prompter.assertDone();
+      assert.match(env.prompter.calls.find((call) => call.kind === 'confirm')!.text, /This is the token this extension signs in to known with: you will have to sign in again\./);
+      assert.deepEqual(env.prompter.messages('info'), [
+        `sign-in-${counter} was revoked and removed from project/.env. It was the token this extension signed in with: sign in again to keep using this connection.`,
+      ]);
+      assert.equal(env.read('project/.env'), `SONARQUBE_URL=${known.url}\n`);
+      assert.equal(await env.vault.readSignIn('c-1'), undefined);
+      env.assertGone(fresh);
+    });
+
+    it('revoking on a server confirmed for the finding only: no sign-in warning, the revoke message alone', async () => {
+      const env = await setUp([{ confirm: true }, { pick: `team-${counter}` }, { confirm: true }]);
+      await revokeFound(env.deps, env.finding('.profile'));
+      env.prompter.assertDone();
+      const host = new URL(other.url).host;
+      const confirms = env.prompter.calls.filter((call) => call.kind === 'confirm');
+      assert.equal(confirms[1].text, `Revoke token team-${counter} on ${host}?\nThese stop working:\n• home/.profile\n\nThis cannot be undone.`);
+      assert.deepEqual(env.prompter.messages('info'), [`team-${counter} was revoked and removed from home/.profile.`]);
+      env.assertGone(values.onOther);
     });
 
     it('replacing a token that is part of a longer string: nothing is generated, it says to edit it by hand', async () => {

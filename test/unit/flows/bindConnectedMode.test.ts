@@ -222,4 +222,92 @@ describe('binding a token to SonarQube for IDE', () => {
     assert.deepEqual(env.prompter.messages('info'), ['Token laptop is on the clipboard: paste it into the Token field of the SonarQube for IDE form that just opened, then save.']);
     await assert.rejects(handOffToSonarlint(deps, 'sonarqube', undefined, { ...ref, name: 'elsewhere' }), /The value of token elsewhere is not in secure storage on this computer: generate a new token to bind it\./);
   });
+
+  it('asks folders, project and sharing in three counted steps under one title, each item explained, and logs the bind', async () => {
+    const { env, deps } = await setUp([{ pickMany: ['shop'] }, { searchPick: 'shop' }, { pick: 'Only for me' }]);
+    const binding = await bindConnectedModeFlow(deps, serverConnection, ref);
+    assert.deepEqual(
+      env.prompter.calls.filter((call) => call.kind !== 'info').map((call) => [call.kind, `${call.step}/${call.totalSteps}`, call.text, call.labels]),
+      [
+        ['pickMany', '1/3', 'Bind laptop to SonarQube for IDE Which folders belong to the project?', [`shop ${shop}`, `docs ${VIRTUAL_FOLDER}`]],
+        ['searchPick', '2/3', 'Bind laptop to SonarQube for IDE Project on sonar.example.com', ['Shop', 'Admin']],
+        ['pick', '3/3', 'Bind laptop to SonarQube for IDE ', ['Share with the team', 'Only for me']],
+      ],
+    );
+    const folders = env.prompter.calls[0].options as Array<{ label: string; picked?: boolean }>;
+    assert.deepEqual(folders.map((item) => item.picked), [true, true], 'every folder chosen to begin with');
+    const share = env.prompter.calls.find((call) => call.kind === 'pick')?.options as Array<{ label: string; detail?: string }>;
+    assert.deepEqual(share.map((item) => item.detail), ['Also write .sonarlint/connectedMode.json (no secret in it) so teammates are offered the same binding.', undefined]);
+    assert.deepEqual(binding?.folders, [`file://${shop}`]);
+    assert.deepEqual(env.logger.lines, [`info [bind] laptop bound to SonarQube for IDE connection ${CONNECTION_ID}, project shop`]);
+  });
+
+  it('binds nothing when no folder is chosen, and shows nothing when the missing extension\'s message is dismissed', async () => {
+    const none = await setUp([{ pickMany: [] }]);
+    assert.equal(await bindConnectedModeFlow(none.deps, serverConnection, ref), undefined);
+    none.env.prompter.assertDone();
+    assert.deepEqual(none.env.api.calls, []);
+    assert.equal(none.settings.dump(), JSON.stringify({ user: {}, folders: [] }));
+
+    const dismissed = await setUp([{ warn: undefined }], { installed: false });
+    assert.equal(await bindConnectedModeFlow(dismissed.deps, serverConnection, ref), undefined);
+    assert.deepEqual(dismissed.env.prompter.calls.map((call) => call.actions), [['Show Extension']]);
+    assert.equal(dismissed.shownExtension(), 0);
+  });
+
+  it('leaves alone a shared file that already says the same, asking nothing, and so never deletes it on unbind', async () => {
+    const { env, deps, store } = await setUp([{ searchPick: 'shop' }, { pick: 'Share with the team' }], { folders: [{ name: 'shop', uri: `file://${shop}`, path: shop }] });
+    const shared = path.join(shop, '.sonarlint', 'connectedMode.json');
+    fs.mkdirSync(path.dirname(shared));
+    fs.writeFileSync(shared, SHARED_TEXT);
+    const binding = await bindConnectedModeFlow(deps, serverConnection, ref);
+    assert.deepEqual(env.prompter.messages('warn'), []);
+    assert.deepEqual(binding?.sharedFiles, []);
+    await removeConnectedModeEffects(deps, binding!);
+    await store.remove(binding!.id);
+    assert.equal(fs.readFileSync(shared, 'utf8'), SHARED_TEXT, 'the team\'s file stays');
+  });
+
+  it('replaces a shared file describing another binding only when asked, and never deletes it on unbind: it was there before', async () => {
+    const { env, deps, store } = await setUp([{ searchPick: 'shop' }, { pick: 'Share with the team' }, { warn: 'Replace' }], { folders: [{ name: 'shop', uri: `file://${shop}`, path: shop }] });
+    const shared = path.join(shop, '.sonarlint', 'connectedMode.json');
+    fs.mkdirSync(path.dirname(shared));
+    fs.writeFileSync(shared, '{ "projectKey": "other" }\n');
+    const binding = await bindConnectedModeFlow(deps, serverConnection, ref);
+    assert.deepEqual(env.prompter.calls.find((call) => call.kind === 'warn')?.actions, ['Replace']);
+    assert.equal(fs.readFileSync(shared, 'utf8'), SHARED_TEXT);
+    assert.deepEqual(binding?.sharedFiles, []);
+    await removeConnectedModeEffects(deps, binding!);
+    await store.remove(binding!.id);
+    assert.equal(fs.readFileSync(shared, 'utf8'), SHARED_TEXT);
+  });
+
+  it('unbind removes the connection it added although another binding uses another connection', async () => {
+    const { env, deps, settings, store } = await setUp([{ searchPick: 'shop' }, { pick: 'Only for me' }, { searchPick: 'shop' }, { pick: 'Only for me' }], { folders: [{ name: 'shop', uri: `file://${shop}`, path: shop }] });
+    const other = { ...serverConnection, id: 'conn-2', target: { kind: 'server' as const, serverUrl: 'https://other.example.com' }, label: 'other.example.com' };
+    await env.connections.add(other, other.id);
+    const otherRef = { ...ref, connectionId: other.id, name: 'other' };
+    await env.vault.store(otherRef, freshTokenValue());
+    const first = await bindConnectedModeFlow(deps, serverConnection, ref);
+    const second = await bindConnectedModeFlow(deps, other, otherRef);
+    assert.ok(first?.addedConnection && second?.addedConnection);
+    await removeConnectedModeEffects(deps, first);
+    await store.remove(first.id);
+    assert.deepEqual(settings.user, { sonarqube: [{ connectionId: 'https-other-example-com', serverUrl: 'https://other.example.com' }] });
+  });
+
+  it('when taking back a failed bind fails too, keeps the bind in the journal for the next start and logs why', async () => {
+    const { env, deps, settings } = await setUp([{ pickMany: ['shop', 'docs'] }, { searchPick: 'shop' }, { pick: 'Only for me' }]);
+    settings.readOnlyFolder = VIRTUAL_FOLDER;
+    const write = settings.writeUserConnections.bind(settings);
+    let writes = 0;
+    settings.writeUserConnections = async (section, value) => {
+      if (++writes === 2) throw new Error('settings.json is read-only');
+      return write(section, value);
+    };
+    await assert.rejects(bindConnectedModeFlow(deps, serverConnection, ref), /read-only/);
+    assert.deepEqual(env.logger.lines, ['warn [bind] could not take back the connected-mode bind of laptop: Error']);
+    const entries = deps.journal!.list();
+    assert.deepEqual(entries.map((entry) => [entry.op, entry.step]), [['bind', 'writing']]);
+  });
 });

@@ -341,4 +341,115 @@ ${DOCKER_ARGS}
     assert.equal(credentials.values.size, 0);
     assert.deepEqual(fs.readdirSync(home), ['project']);
   });
+
+  it('asks which client under a title naming the token, logs where it bound, and opens the file when asked', async () => {
+    const { env, deps, opened } = await setUp([{ pick: CLAUDE_CODE_USER }, { info: 'Open File' }]);
+    const binding = await bindMcpFlow(deps, serverConnection, ref);
+    const file = path.join(home, '.claude.json');
+    assert.deepEqual(opened, [file]);
+    const [pick] = env.prompter.calls;
+    assert.equal(pick.text, 'Bind laptop to an MCP server Which MCP client should use the token?');
+    assert.deepEqual(env.prompter.calls.at(-1)?.actions, ['Open File']);
+    assert.deepEqual(env.logger.lines, [`info [bind] laptop bound to claudeCodeUser in ${file} as "sonarqube" (launcher)`]);
+    assert.equal(binding?.serverName, 'sonarqube');
+  });
+
+  it('for .vscode/mcp.json writes an input VS Code asks for, needing neither the value nor a credential store', async () => {
+    const { env, deps, credentials, installs, assertNoLeak } = await setUp([{ pick: 'VS Code workspace (.vscode/mcp.json)' }, { info: undefined }]);
+    const value = env.secrets.values.get([...env.secrets.values.keys()][0]) ?? '';
+    await env.vault.delete(ref);
+    credentials.unavailable = 'No Secret Service.';
+    const binding = await bindMcpFlow(deps, serverConnection, ref);
+    assert.equal(binding?.launcher, undefined);
+    assert.equal(installs(), 0);
+    assert.equal(credentials.values.size, 0);
+    assert.deepEqual(env.prompter.messages('info'), [
+      'laptop is bound to VS Code workspace in ~/project/.vscode/mcp.json. VS Code asks for the token the first time the server starts and keeps it in its secure storage.',
+    ]);
+    const written = JSON.parse(fs.readFileSync(path.join(project, '.vscode', 'mcp.json'), 'utf8'));
+    assert.deepEqual(written.inputs.map((input: { description: string }) => input.description), ['SonarQube token for sonar.example.com']);
+    assertNoLeak(value);
+  });
+
+  it('asks which workspace folder when there are several, and says to open one when there is none', async () => {
+    const other = path.join(home, 'other');
+    fs.mkdirSync(other);
+    const several = await setUp([{ pick: 'Claude Code (project, .mcp.json)' }, { pick: 'other' }, { info: undefined }]);
+    const binding = await bindMcpFlow({ ...several.deps, folders: [{ name: 'project', path: project }, { name: 'other', path: other }] }, serverConnection, ref);
+    assert.equal(binding?.path, path.join(other, '.mcp.json'));
+    assert.deepEqual(several.env.prompter.calls[1], {
+      kind: 'pick',
+      text: 'Workspace Folder Which folder?',
+      step: undefined,
+      totalSteps: undefined,
+      labels: [`project ${project}`, `other ${other}`],
+      options: several.env.prompter.calls[1].options,
+    });
+
+    const none = await setUp([{ pick: 'Claude Code (project, .mcp.json)' }]);
+    assert.equal(await bindMcpFlow({ ...none.deps, folders: [] }, serverConnection, ref), undefined);
+    none.env.prompter.assertDone();
+    assert.deepEqual(none.env.prompter.messages('error'), ['Open a folder on this computer first: this configuration file lives in a workspace folder on disk.']);
+    assert.equal(none.credentials.values.size, 0);
+  });
+
+  it('says a client has no file on this operating system, and writes nothing', async () => {
+    const { env, deps, credentials, store } = await setUp([{ pick: 'Claude Desktop' }], { platform: 'linux' });
+    assert.equal(await bindMcpFlow(deps, serverConnection, ref), undefined);
+    assert.deepEqual(env.prompter.messages('error'), ['Claude Desktop is not supported on this operating system.']);
+    assert.equal(credentials.values.size, 0);
+    assert.deepEqual(store.list(), []);
+  });
+
+  it('at a name conflict names the file and the server, and adds ours under the free name when asked', async () => {
+    const { env, deps, store } = await setUp([{ pick: CLAUDE_CODE_USER }, { warn: 'Add as "sonarqube-sonar-example-com"' }, { info: undefined }]);
+    const file = path.join(home, '.claude.json');
+    fs.writeFileSync(file, '{ "mcpServers": { "sonarqube": { "command": "mine" } } }\n');
+    const binding = await bindMcpFlow(deps, serverConnection, ref);
+    assert.deepEqual(env.prompter.calls.find((call) => call.kind === 'warn'), { kind: 'warn', text: '~/.claude.json already has an MCP server named "sonarqube".', actions: ['Replace', 'Add as "sonarqube-sonar-example-com"'] });
+    assert.equal(binding?.serverName, 'sonarqube-sonar-example-com');
+    const written = JSON.parse(fs.readFileSync(file, 'utf8'));
+    assert.deepEqual(Object.keys(written.mcpServers), ['sonarqube', 'sonarqube-sonar-example-com']);
+    assert.deepEqual(written.mcpServers.sonarqube, { command: 'mine' });
+    assert.deepEqual(store.list().map((record) => (record.kind === 'mcp' ? record.serverName : undefined)), ['sonarqube-sonar-example-com']);
+  });
+
+  it('gives each editor-provided binding its own label: the connection, then the token name, then a number', async () => {
+    const { deps, store } = await setUp([{ pick: 'VS Code (built in, recommended)' }, { pick: 'VS Code (built in, recommended)' }, { pick: 'VS Code (built in, recommended)' }, { pick: 'VS Code (built in, recommended)' }]);
+    for (let bind = 0; bind < 4; bind++) await bindMcpFlow(deps, serverConnection, ref);
+    assert.deepEqual(store.list().map((record) => (record.kind === 'mcp' ? record.label : undefined)), [
+      'SonarQube (sonar.example.com)',
+      'SonarQube (sonar.example.com, laptop)',
+      'SonarQube (sonar.example.com, laptop) 2',
+      'SonarQube (sonar.example.com, laptop) 3',
+    ]);
+  });
+
+  it('when a failed bind cannot take its credential-store entry back, keeps the bind in the journal for the next start and says so in the log', async () => {
+    const { env, deps, credentials, store } = await setUp([{ pick: CLAUDE_CODE_USER }]);
+    const file = path.join(home, '.claude.json');
+    fs.writeFileSync(file, '{ "mcpServers": ');
+    credentials.failing.add('delete');
+    const journal = new OperationJournal(env.state);
+    await assert.rejects(bindMcpFlow({ ...deps, journal }, serverConnection, ref), /\.claude\.json/);
+    const [left] = journal.list();
+    assert.equal(left?.op, 'bind');
+    const account = [...credentials.values.keys()][0];
+    assert.equal(left.op === 'bind' && left.binding.kind === 'mcp' ? mcpCredentialAccount(left.binding.id) : undefined, account);
+    assert.ok(env.logger.lines.includes(`warn [bind] could not take back the credential-store entry ${account}`));
+    assert.deepEqual(store.list(), []);
+  });
+
+  it('repairs only launcher entries with a file: editor-provided and variable bindings are left alone, without a word in the log', async () => {
+    const { env, deps, store, credentials } = await setUp([{ pick: 'VS Code (built in, recommended)' }, { pick: 'Cursor (user, ~/.cursor/mcp.json)' }, { confirm: true }, { info: undefined }]);
+    await bindMcpFlow(deps, serverConnection, ref);
+    credentials.unavailable = 'No Secret Service.';
+    await bindMcpFlow(deps, serverConnection, ref);
+    const cursorFile = path.join(home, '.cursor', 'mcp.json');
+    const before = fs.readFileSync(cursorFile, 'utf8');
+    const lines = env.logger.lines.length;
+    assert.equal(await repairLauncherBindings(deps, store.list(), { executable: '/opt/other/code', script: '/opt/other/launcher.js' }), 0);
+    assert.equal(fs.readFileSync(cursorFile, 'utf8'), before);
+    assert.deepEqual(env.logger.lines.slice(lines), []);
+  });
 });

@@ -24,6 +24,16 @@ class IgnoringApi extends FakeTokenApi {
   }
 }
 
+/** A server that makes the asked token with its own expiration date (`undefined`: none). */
+class RedatingApi extends FakeTokenApi {
+  constructor(private readonly madeExpiration: string | undefined) {
+    super();
+  }
+  override async generateToken(request: GenerateTokenRequest): Promise<GeneratedToken> {
+    return { ...(await super.generateToken(request)), expirationDate: this.madeExpiration };
+  }
+}
+
 describe('generateTokenFlow per server version', () => {
   it('asks neither type nor expiration on 9.4, whose tokens are user tokens that never expire', async () => {
     const env = environment([acceptSuggestion, { pick: 'Keep in secure storage' }], { version: '9.4.0.54424' });
@@ -75,5 +85,67 @@ describe('generateTokenFlow per server version', () => {
     assert.deepEqual(opened, ['https://sonarqube.us/organizations/acme']);
     assert.match(env.prompter.messages('info')[0], /Scoped Organization Tokens: an organization admin creates them under Administration > Scoped Organization Tokens/);
     assert.equal(env.api.calls.some((call) => call.method === 'generateToken'), false);
+  });
+
+  it('says which date the server gave a token instead of the one asked, or that it gave one when none was asked, and logs it', async () => {
+    const other = environment([acceptSuggestion, { pick: 'User' }, { pick: '30 days' }, { pick: 'Keep in secure storage' }]);
+    assert.ok(await generateTokenFlow({ ...other.deps, api: new RedatingApi('2025-05-01T00:00:00+0000') }, serverConnection));
+    assert.deepEqual(other.prompter.messages('warn'), [
+      'Token vscode-devbox-2025-03-10 was generated on sonar.example.com and kept in secure storage, but not as asked: it expires on 2025-05-01 (asked: 2025-04-09).',
+    ]);
+    assert.deepEqual(other.prompter.messages('info'), []);
+    assert.deepEqual(other.logger.lines.at(-1), 'warn [generate] sonar.example.com made "vscode-devbox-2025-03-10" differently from what was asked: it expires on 2025-05-01 (asked: 2025-04-09).');
+
+    const unasked = environment([acceptSuggestion, { pick: 'User' }, { pick: 'No expiration' }, { pick: 'Keep in secure storage' }]);
+    assert.ok(await generateTokenFlow({ ...unasked.deps, api: new RedatingApi('2025-05-01T00:00:00+0000') }, serverConnection));
+    assert.deepEqual(unasked.prompter.messages('warn'), [
+      'Token vscode-devbox-2025-03-10 was generated on sonar.example.com and kept in secure storage, but not as asked: it expires on 2025-05-01 (asked: no expiration).',
+    ]);
+  });
+
+  it('reports success when the server made exactly what was asked, its date sent as a date and time', async () => {
+    const env = environment([acceptSuggestion, { pick: 'User' }, { pick: '30 days' }, { pick: 'Keep in secure storage' }]);
+    assert.ok(await generateTokenFlow({ ...env.deps, api: new RedatingApi('2025-04-09T00:00:00+0000') }, serverConnection));
+    assert.deepEqual(env.prompter.messages('warn'), []);
+    assert.deepEqual(env.prompter.messages('info'), ['Token vscode-devbox-2025-03-10 was generated on sonar.example.com and is kept in secure storage.']);
+  });
+
+  it('still copies the value when the server made the token differently, after saying so', async () => {
+    const env = environment([acceptSuggestion, { pick: 'User' }, { pick: '30 days' }, { pick: 'Copy once to the clipboard' }]);
+    const result = await generateTokenFlow({ ...env.deps, api: new RedatingApi(undefined) }, serverConnection);
+    assert.equal(result?.afterAction, 'copy');
+    assert.match(env.clipboard.text, /^squ_/);
+    assert.deepEqual(env.prompter.messages('warn'), ['Token vscode-devbox-2025-03-10 was generated on sonar.example.com and kept in secure storage, but not as asked: it never expires (asked: 2025-04-09).']);
+    assert.deepEqual(env.prompter.messages('info'), ['Token vscode-devbox-2025-03-10 copied. The clipboard will be cleared in 30 seconds.']);
+    env.assertNoLeak(env.clipboard.text);
+    result?.pendingClear?.dispose();
+  });
+
+  it('on SonarQube Cloud offers no button for the organization page when the host cannot open one, and opens nothing when dismissed', async () => {
+    const scoped: ScriptStep[] = [acceptSuggestion, { pick: 'Scoped Organization Token' }];
+    const noBrowser = environment(scoped, { product: 'cloud' });
+    assert.equal(await generateTokenFlow(noBrowser.deps, cloudConnection), undefined);
+    assert.deepEqual(noBrowser.prompter.calls.at(-1), {
+      kind: 'info',
+      text: "SonarQube Cloud analysis tokens are Scoped Organization Tokens: an organization admin creates them under Administration > Scoped Organization Tokens on the organization's page (Team and Enterprise plans).",
+      actions: [],
+    });
+    const opened: string[] = [];
+    const dismissed = environment(scoped, { product: 'cloud' });
+    assert.equal(await generateTokenFlow({ ...dismissed.deps, openUrl: async (url) => (opened.push(url), true) }, cloudConnection), undefined);
+    assert.deepEqual(dismissed.prompter.calls.at(-1)?.actions, ['Open Organization Page']);
+    assert.deepEqual(opened, []);
+    assert.deepEqual(dismissed.prompter.calls.find((call) => call.kind === 'pick')?.labels, [
+      'User for SonarQube for IDE, the MCP server and the Web API',
+      'Scoped Organization Token analysis tokens of an organization, made by its admins on SonarQube Cloud',
+    ]);
+  });
+
+  it('on SonarQube Cloud without an organization opens the region\'s home page for Scoped Organization Tokens', async () => {
+    const opened: string[] = [];
+    const env = environment([acceptSuggestion, { pick: 'Scoped Organization Token' }, { info: 'Open Organization Page' }], { product: 'cloud' });
+    const noOrganization: ConnectionRecord = { ...cloudConnection, target: { kind: 'cloud', region: 'EU' } };
+    assert.equal(await generateTokenFlow({ ...env.deps, openUrl: async (url) => (opened.push(url), true) }, noOrganization), undefined);
+    assert.deepEqual(opened, ['https://sonarcloud.io']);
   });
 });

@@ -3,7 +3,7 @@ import { generateTokenFlow } from '../../../src/core/flows/generateToken';
 import { tokenSecretKey } from '../../../src/core/secrets/keys';
 import { SonarApiError } from '../../../src/core/sonar/errors';
 import type { ScriptStep } from '../support/scriptedPrompter';
-import { environment, serverConnection } from './harness';
+import { environment, recordedJournal, serverConnection } from './harness';
 
 const acceptSuggestion: ScriptStep = { input: async (options) => options.value };
 const userTokenScript: ScriptStep[] = [acceptSuggestion, { pick: 'User' }, { pick: '90 days' }, { pick: 'Keep in secure storage' }];
@@ -243,5 +243,185 @@ describe('generateTokenFlow', () => {
     env.prompter.assertDone();
     assert.deepEqual([env.prompter.messages('error'), env.prompter.messages('warn'), env.prompter.messages('info')], [[], [], []]);
     assert.equal(env.secrets.values.size, 0);
+  });
+});
+
+/** What the person read, in order: kind, step, text, and the items or actions offered. */
+function transcript(env: ReturnType<typeof environment>) {
+  return env.prompter.calls.map((call) => [call.kind, call.step === undefined ? '' : `${call.step}/${call.totalSteps}`, call.text, call.labels ?? call.actions ?? []]);
+}
+
+describe('generateTokenFlow, word for word', () => {
+  it('asks name, type, expiration and what next under one title with each item explained, and says where the value went', async () => {
+    const env = environment([acceptSuggestion, { pick: 'User' }, { pick: '30 days' }, { pick: 'Keep in secure storage' }]);
+    const result = await generateTokenFlow(env.deps, serverConnection, { extraActions: [{ id: 'bind', label: 'Bind now…', description: 'to an MCP server', userTokensOnly: true }] });
+    env.prompter.assertDone();
+    assert.deepEqual(transcript(env), [
+      ['progress', '', 'Reading tokens on sonar.example.com…', []],
+      ['input', '1/4', "Generate a token on sonar.example.com Token name (unique among this user's tokens)", []],
+      ['pick', '2/4', 'Generate a token on sonar.example.com Token type', ['User for SonarQube for IDE, the MCP server and the Web API', 'Global Analysis runs analyses of any project', 'Project Analysis runs analyses of one project']],
+      ['pick', '3/4', 'Generate a token on sonar.example.com Expiration', ['30 days expires on 2025-04-09', '90 days expires on 2025-06-08', '365 days expires on 2026-03-10', 'No expiration', 'Custom date… from 2025-03-11 on']],
+      ['pick', '4/4', 'Generate a token on sonar.example.com After generating', ['Keep in secure storage copy, bind or rotate it later from the Tokens view', 'Copy once to the clipboard also kept in secure storage', 'Bind now… to an MCP server']],
+      ['progress', '', 'Generating token vscode-devbox-2025-03-10 on sonar.example.com…', []],
+      ['info', '', 'Token vscode-devbox-2025-03-10 was generated on sonar.example.com and is kept in secure storage.', []],
+    ]);
+    const picked = env.prompter.calls.filter((call) => call.kind === 'pick').map((call) => (call.options as Array<{ label: string; picked?: boolean }>).filter((item) => item.picked).map((item) => item.label));
+    assert.deepEqual(picked, [['User'], ['90 days'], ['Keep in secure storage']]);
+    assert.equal((env.prompter.calls[1].options as { value?: string }).value, 'vscode-devbox-2025-03-10');
+    assert.deepEqual(env.logger.lines, ['info [generate] generated USER_TOKEN "vscode-devbox-2025-03-10" for alice on sonar.example.com; value kept in secure storage']);
+    assert.deepEqual(env.api.calls.map((call) => call.method), ['searchTokens', 'capabilities', 'maxTokenLifetime', 'generateToken']);
+    assert.deepEqual(env.api.calls[0].args, { login: undefined });
+    assert.deepEqual(result, { ref: { connectionId: 'conn-1', login: 'alice', name: 'vscode-devbox-2025-03-10' }, type: 'USER_TOKEN', afterAction: 'keep' });
+    const value = env.secrets.values.get(tokenSecretKey(result.ref));
+    assert.match(value ?? '', /^squ_[0-9a-f]{40}$/);
+    env.assertNoLeak(value ?? '');
+  });
+
+  it('asks for another user under a title naming them, lists that user\'s tokens, and offers no extra action meant for user tokens only when the type is analysis', async () => {
+    const forBob = environment([acceptSuggestion, { pick: '30 days' }, { pick: 'Keep in secure storage' }], { user: { isAdmin: true }, tokens: { bob: [] } });
+    await generateTokenFlow(forBob.deps, serverConnection, { forLogin: 'bob' });
+    assert.deepEqual(forBob.api.calls[0], { method: 'searchTokens', args: { login: 'bob' } });
+    assert.deepEqual(transcript(forBob).slice(1, 3).map(([kind, step, text]) => [kind, step, text]), [
+      ['input', '1/3', "Generate a token for bob on sonar.example.com Token name (unique among this user's tokens)"],
+      ['pick', '2/3', 'Generate a token for bob on sonar.example.com Expiration'],
+    ]);
+
+    const self = environment([acceptSuggestion, { pick: 'User' }, { pick: '30 days' }, { pick: 'Keep in secure storage' }], { user: { isAdmin: true } });
+    await generateTokenFlow(self.deps, serverConnection, { forLogin: 'alice' });
+    assert.deepEqual(self.api.calls[0], { method: 'searchTokens', args: { login: undefined } }, 'one\'s own login is not another user');
+    assert.equal(self.prompter.calls[1].text, "Generate a token on sonar.example.com Token name (unique among this user's tokens)");
+
+    const analysis = environment([acceptSuggestion, { pick: 'Global Analysis' }, { pick: 'No expiration' }, { pick: 'Keep in secure storage' }]);
+    const result = await generateTokenFlow(analysis.deps, serverConnection, { extraActions: [{ id: 'bind', label: 'Bind now…', userTokensOnly: true }, { id: 'note', label: 'Note it' }] });
+    assert.deepEqual(analysis.prompter.calls.find((call) => call.text.endsWith('After generating'))?.labels, [
+      'Keep in secure storage copy, bind or rotate it later from the Tokens view',
+      'Copy once to the clipboard also kept in secure storage',
+      'Note it',
+    ]);
+    assert.equal(result?.type, 'GLOBAL_ANALYSIS_TOKEN');
+    assert.deepEqual(analysis.api.calls.at(-1)?.args, { name: 'vscode-devbox-2025-03-10', type: 'GLOBAL_ANALYSIS_TOKEN' });
+  });
+
+  it('asks a custom date in an extra step that says the format, and takes the date as typed, trimmed', async () => {
+    const env = environment([
+      acceptSuggestion,
+      { pick: 'User' },
+      { pick: 'Custom date…' },
+      { input: async (options) => (assert.equal(await options.validate?.('tomorrow'), 'Enter a date as YYYY-MM-DD, for example 2025-04-09.'), ' 2025-05-01 ') },
+      { pick: 'Keep in secure storage' },
+    ]);
+    await generateTokenFlow(env.deps, serverConnection);
+    env.prompter.assertDone();
+    assert.deepEqual(env.prompter.calls.filter((call) => call.kind === 'input').map((call) => [call.step, call.totalSteps, call.text]), [
+      [1, 4, "Generate a token on sonar.example.com Token name (unique among this user's tokens)"],
+      [4, 5, 'Generate a token on sonar.example.com Expiration date (YYYY-MM-DD, UTC)'],
+    ]);
+    assert.deepEqual(env.api.calls.at(-1)?.args, { name: 'vscode-devbox-2025-03-10', type: 'USER_TOKEN', expirationDate: '2025-05-01' });
+  });
+
+  it('takes the name as typed without surrounding spaces', async () => {
+    const env = environment([{ input: '  ci-nightly ' }, { pick: 'User' }, { pick: 'No expiration' }, { pick: 'Keep in secure storage' }]);
+    const result = await generateTokenFlow(env.deps, serverConnection);
+    assert.equal(result?.ref.name, 'ci-nightly');
+    assert.deepEqual(env.api.calls.at(-1)?.args, { name: 'ci-nightly', type: 'USER_TOKEN' });
+  });
+
+  it('goes on without the lifetime limit when the server does not say it, and says so in the log only', async () => {
+    const env = environment([acceptSuggestion, { pick: 'User' }, { pick: 'No expiration' }, { pick: 'Keep in secure storage' }]);
+    env.api.failNext('maxTokenLifetime', new SonarApiError('forbidden', 'HTTP 403', { status: 403, endpoint: 'api/settings/values' }));
+    assert.ok(await generateTokenFlow(env.deps, serverConnection));
+    env.prompter.assertDone();
+    assert.deepEqual(env.logger.lines[0], 'warn [generate] maximum token lifetime of sonar.example.com unknown: forbidden 403 api/settings/values');
+    assert.deepEqual(env.prompter.messages('error'), []);
+  });
+
+  it('logs why listing the tokens failed, and shows the reason once', async () => {
+    const env = environment([]);
+    env.api.failNext('searchTokens', new SonarApiError('unauthorized', 'HTTP 401', { status: 401 }));
+    assert.equal(await generateTokenFlow(env.deps, serverConnection), undefined);
+    assert.deepEqual(env.logger.lines, ['warn [generate] listing tokens on sonar.example.com failed: unauthorized 401']);
+    assert.equal(env.prompter.messages('error').length, 1);
+  });
+
+  it('logs why generating failed, naming the token', async () => {
+    const env = environment(userTokenScript);
+    env.api.failNext('generateToken', new SonarApiError('badRequest', 'HTTP 400', { status: 400, endpoint: 'api/user_tokens/generate' }));
+    assert.equal(await generateTokenFlow(env.deps, serverConnection), undefined);
+    assert.deepEqual(env.logger.lines, ['warn [generate] generating "vscode-devbox-2025-03-10" on sonar.example.com failed: badRequest 400 api/user_tokens/generate']);
+  });
+
+  it('after a lost answer, when the check fails too, says it is not known whether the token exists', async () => {
+    const env = environment(userTokenScript);
+    env.api.failNext('generateToken', lostAnswer(), { afterEffect: true });
+    const check = new SonarApiError('network', 'socket hang up', { code: 'ECONNREFUSED', endpoint: 'api/user_tokens/search' });
+    const search = env.api.searchTokens.bind(env.api);
+    let searches = 0;
+    // The listing before the steps answers; the check after the lost answer fails.
+    env.api.searchTokens = (login, options) => (++searches === 2 ? Promise.reject(check) : search(login, options));
+    assert.equal(await generateTokenFlow(env.deps, serverConnection), undefined);
+    env.prompter.assertDone();
+    assert.deepEqual(transcript(env).slice(-2), [
+      ['progress', '', 'Checking whether token vscode-devbox-2025-03-10 was created on sonar.example.com…', []],
+      ['warn', '', 'It is not known whether token vscode-devbox-2025-03-10 was created on sonar.example.com: Could not reach sonar.example.com (ECONNRESET). Check the URL, your network and the proxy setting (http.proxy). Refresh the Tokens view to check, and revoke it if it is listed.', []],
+    ]);
+    assert.deepEqual(env.logger.lines, [
+      'warn [generate] generating "vscode-devbox-2025-03-10" on sonar.example.com failed: network api/user_tokens/generate ECONNRESET',
+      'warn [generate] checking whether "vscode-devbox-2025-03-10" exists failed: network api/user_tokens/search ECONNREFUSED',
+    ]);
+    assert.equal(env.api.calls.some((call) => call.method === 'revokeToken'), false);
+  });
+
+  it('after a lost answer for another user, looks for the token among that user\'s tokens', async () => {
+    const env = environment([acceptSuggestion, { pick: '90 days' }, { pick: 'Keep in secure storage' }, { warn: 'Revoke' }], { user: { isAdmin: true }, tokens: { bob: [] } });
+    env.api.failNext('generateToken', lostAnswer(), { afterEffect: true });
+    assert.equal(await generateTokenFlow(env.deps, serverConnection, { forLogin: 'bob' }), undefined);
+    env.prompter.assertDone();
+    assert.deepEqual(env.api.calls.filter((call) => call.method === 'searchTokens').map((call) => call.args), [{ login: 'bob' }, { login: 'bob' }]);
+    assert.deepEqual(env.prompter.messages('warn'), ['Token vscode-devbox-2025-03-10 was created on sonar.example.com, but its value was lost on the way: the connection broke before the answer arrived. Revoke it and generate a new one.']);
+    assert.deepEqual(env.api.tokens.get('bob'), []);
+  });
+
+  it('when secure storage fails, says so with both ways out and logs only the error\'s name', async () => {
+    const env = environment([...userTokenScript, { error: 'Copy to Clipboard' }]);
+    env.secrets.failing.add('store');
+    assert.equal(await generateTokenFlow(env.deps, serverConnection), undefined);
+    const [message] = transcript(env).filter(([kind]) => kind === 'error');
+    assert.deepEqual(message.slice(2), [
+      'Token vscode-devbox-2025-03-10 was generated on sonar.example.com, but secure storage could not keep it: Secure storage is not available (Secure storage failed to store a secret: Error: keychain is locked (store)). Check that your system keychain is unlocked, then try again. Copy its value now or revoke it; it cannot be shown again.',
+      ['Copy to Clipboard', 'Revoke'],
+    ]);
+    assert.deepEqual(env.logger.lines.filter((line) => line.startsWith('error')), ['error [generate] keeping "vscode-devbox-2025-03-10" in secure storage failed: SecretStoreError']);
+    assert.deepEqual(env.prompter.messages('info'), ['Token vscode-devbox-2025-03-10 copied. The clipboard will be cleared in 30 seconds.']);
+    assert.equal(env.api.calls.some((call) => call.method === 'revokeToken'), false);
+    env.assertNoLeak(env.clipboard.text);
+  });
+
+  it('keeps in the journal the token it is generating, then the made one until its value is kept, then nothing', async () => {
+    const env = environment(userTokenScript);
+    const { journal, written } = recordedJournal(env);
+    const result = await generateTokenFlow({ ...env.deps, journal }, serverConnection);
+    const ref = { connectionId: 'conn-1', login: 'alice', name: 'vscode-devbox-2025-03-10' };
+    assert.deepEqual(result?.ref, ref);
+    assert.deepEqual(written, [[{ op: 'generate', step: 'generating', ref }], [{ op: 'generate', step: 'generated', ref }], []]);
+
+    const forBob = environment([acceptSuggestion, { pick: '90 days' }, { pick: 'Keep in secure storage' }], { user: { isAdmin: true }, tokens: { bob: [] } });
+    const bob = recordedJournal(forBob);
+    await generateTokenFlow({ ...forBob.deps, journal: bob.journal }, serverConnection, { forLogin: 'bob' });
+    assert.deepEqual(bob.written[0], [{ op: 'generate', step: 'generating', ref: { ...ref, login: 'bob' }, forLogin: 'bob' }]);
+  });
+
+  it('leaves nothing in the journal when generating fails or the value cannot be kept', async () => {
+    const refused = environment(userTokenScript);
+    const first = recordedJournal(refused);
+    refused.api.failNext('generateToken', new SonarApiError('badRequest', 'HTTP 400', { status: 400 }));
+    await generateTokenFlow({ ...refused.deps, journal: first.journal }, serverConnection);
+    assert.deepEqual(first.written.at(-1), []);
+    assert.equal(first.written.length, 2);
+
+    const unkept = environment(userTokenScript);
+    const second = recordedJournal(unkept);
+    unkept.secrets.failing.add('store');
+    await generateTokenFlow({ ...unkept.deps, journal: second.journal }, serverConnection);
+    assert.deepEqual(second.written.map((entries) => entries.map((entry) => entry.step)), [['generating'], ['generated'], []]);
   });
 });

@@ -1,6 +1,8 @@
 import * as assert from 'node:assert/strict';
 import type { Timers } from '../../../src/core/clipboard/autoClear';
 import { ConnectionStore } from '../../../src/core/connections/connectionStore';
+import { JOURNAL_STATE_KEY, OperationJournal } from '../../../src/core/journal/journal';
+import type { JournalEntry } from '../../../src/core/journal/journal';
 import type { ConnectionRecord } from '../../../src/core/connections/connectionStore';
 import type { ScriptStep } from '../support/scriptedPrompter';
 import { ScriptedPrompter } from '../support/scriptedPrompter';
@@ -77,4 +79,20 @@ export function environment(script: ScriptStep[], apiOptions: FakeTokenApiOption
     }
   };
   return { state, secrets, logger, prompter, vault, index, clipboard, api, connections, deps, assertNoLeak };
+}
+
+/**
+ * A journal for `env`'s flows, and each state of it as written, without ids, owner and times: what recovery would
+ * find after a crash at that point (`[]`: nothing left to repair).
+ */
+export function recordedJournal(env: ReturnType<typeof environment>) {
+  const journal = new OperationJournal(env.state, { host: 'devbox', pid: 1 }, { now: () => NOW }, env.logger);
+  const written: Array<Array<Record<string, unknown>>> = [];
+  const update = env.state.update.bind(env.state);
+  env.state.update = async (key, value) => {
+    await update(key, value);
+    // Read back as stored (through JSON, as globalState keeps it).
+    if (key === JOURNAL_STATE_KEY) written.push((env.state.get<JournalEntry[]>(JOURNAL_STATE_KEY) ?? []).map(({ id: _id, owner: _owner, startedAt: _started, updatedAt: _updated, ...record }) => record));
+  };
+  return { journal, written };
 }

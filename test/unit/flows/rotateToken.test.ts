@@ -1,12 +1,14 @@
 import * as assert from 'node:assert/strict';
 import { ConfigFileError } from '../../../src/core/config/configFileError';
 import { replacementExpiration, replacementName, rotateToken, rotateTokenFlow } from '../../../src/core/flows/rotateToken';
-import type { RotationSteps } from '../../../src/core/flows/rotateToken';
+import type { RotateTokenFlowDeps, RotationSteps } from '../../../src/core/flows/rotateToken';
+import { tokenSecretKey } from '../../../src/core/secrets/keys';
 import type { TokenRef } from '../../../src/core/secrets/keys';
 import type { UserToken } from '../../../src/core/sonar/types';
 import { FakeTokenApi, freshTokenValue } from '../support/fakeTokenApi';
 import type { ScriptStep } from '../support/scriptedPrompter';
-import { environment, serverConnection } from './harness';
+import { SonarApiError } from '../../../src/core/sonar/errors';
+import { environment, recordedJournal, serverConnection } from './harness';
 
 const now = new Date('2026-11-22T09:00:00Z');
 const old: TokenRef = { connectionId: 'c', login: 'alice', name: 'ide' };
@@ -194,7 +196,8 @@ describe('rotateTokenFlow', () => {
   const laptop: TokenRef = { connectionId: 'conn-1', login: 'alice', name: 'laptop' };
   const listed: UserToken = { name: 'laptop', type: 'USER_TOKEN', createdAt: '2025-01-01T00:00:00+0000', expirationDate: '2025-03-12T00:00:00+0000' };
 
-  async function rotation(script: ScriptStep[], failSwitchOf?: string) {
+  /** `prepare` runs once the old value is held, just before the rotation (to break a step, add a journal). */
+  async function rotation(script: ScriptStep[], failSwitchOf?: string, prepare: (env: ReturnType<typeof environment>) => Partial<RotateTokenFlowDeps<string>> | void = () => {}) {
     const env = environment(script, { tokens: { alice: [listed, { ...listed, name: 'laptop-2025-03-10' }] } });
     const oldValue = freshTokenValue();
     await env.vault.store(laptop, oldValue);
@@ -205,7 +208,8 @@ describe('rotateTokenFlow', () => {
         if (binding === failSwitchOf && to.name !== 'laptop') throw new ConfigFileError('/home/dev/.cursor/mcp.json', 'readOnly', (t) => t('Cannot edit {0}: the file is read-only. Make it writable and try again; it was left untouched.', '/home/dev/.cursor/mcp.json'));
         switched.push(`${binding}: ${from.name} -> ${to.name}`);
       },
-      bindingId: (binding: string) => binding,
+      bindingId: (binding: string) => `binding-${binding}`,
+      ...prepare(env),
     };
     const outcome = await rotateTokenFlow(deps, { connection: serverConnection, ref: laptop, token: listed, bindings: ['mcp', 'ide'], takenNames: ['laptop', 'laptop-2025-03-10'] });
     return { ...env, oldValue, switched, outcome };
@@ -249,5 +253,92 @@ describe('rotateTokenFlow', () => {
     assert.deepEqual(env.index.list().map((ref) => ref.name), ['laptop']);
     assert.deepEqual((env.api.tokens.get('alice') ?? []).map((token) => token.name), ['laptop', 'laptop-2025-03-10']);
     env.assertNoLeak(env.oldValue);
+  });
+
+  const refused = () => new SonarApiError('forbidden', 'HTTP 403', { status: 403, endpoint: 'api/user_tokens/generate' });
+
+  it('names the step that failed in words, for each step, and logs it with the number of failed clean-ups', async () => {
+    const cases: Array<[string, (env: ReturnType<typeof environment>) => void, string, string]> = [
+      ['generate', (env) => void env.api.failNext('generateToken', refused()), 'generating the replacement', 'sonar.example.com refused: your account lacks the permission for this.'],
+      [
+        'store',
+        (env) => env.secrets.failing.add('store'),
+        'keeping the replacement in secure storage',
+        'Secure storage is not available (Secure storage failed to store a secret: Error: keychain is locked (store)). Check that your system keychain is unlocked, then try again.',
+      ],
+      ['revokeOld', (env) => void env.api.failNext('revokeToken', refused()), 'revoking the old token', 'sonar.example.com refused: your account lacks the permission for this.'],
+    ];
+    for (const [step, breakIt, words, reason] of cases) {
+      const env = await rotation([{ confirm: true }], undefined, breakIt);
+      assert.equal(env.outcome?.ok, false);
+      assert.deepEqual(env.prompter.messages('error'), [`Rotating laptop failed while ${words}: ${reason} laptop is still valid and bound; nothing was changed.`], step);
+      assert.deepEqual(env.logger.lines.filter((line) => line.includes('[rotate]')), [`warn [rotate] laptop on sonar.example.com failed at ${step}; 0 clean-up errors`], step);
+      assert.deepEqual(env.prompter.messages('info'), [], step);
+      assert.deepEqual(env.index.list().map((ref) => ref.name), ['laptop'], step);
+      assert.equal(env.secrets.values.get(tokenSecretKey(laptop)), env.oldValue, step);
+      env.assertNoLeak(env.oldValue);
+    }
+  });
+
+  it('adds that some clean-up failed too when undoing a step failed, and counts it in the log', async () => {
+    const env = await rotation([{ confirm: true }], 'ide', (env) => {
+      const revoke = env.api.revokeToken.bind(env.api);
+      env.api.revokeToken = (request, options) => (request.name === 'laptop-2025-03-10-2' ? Promise.reject(new SonarApiError('network', 'socket hang up', { code: 'ECONNRESET' })) : revoke(request, options));
+    });
+    assert.deepEqual(env.prompter.messages('error'), [
+      'Rotating laptop failed while switching the bindings: Cannot edit /home/dev/.cursor/mcp.json: the file is read-only. Make it writable and try again; it was left untouched. laptop is still valid and bound; nothing was changed. Some clean-up failed too: refresh the Tokens view and check for a leftover token.',
+    ]);
+    assert.deepEqual(env.logger.lines.filter((line) => line.includes('[rotate]')), ['warn [rotate] laptop on sonar.example.com failed at switch; 1 clean-up errors']);
+    env.assertNoLeak(env.oldValue);
+  });
+
+  it('asks under a Rotate button, and calls an analysis token an analysis token', async () => {
+    const env = environment([{ confirm: false }], { tokens: { alice: [listed] } });
+    const deps = { ...env.deps, switchBinding: async () => {}, bindingId: (binding: string) => binding };
+    await rotateTokenFlow(deps, { connection: serverConnection, ref: laptop, token: { ...listed, type: 'GLOBAL_ANALYSIS_TOKEN' }, bindings: [], takenNames: [] });
+    assert.deepEqual(env.prompter.calls, [
+      {
+        kind: 'confirm',
+        text: 'Rotate token laptop on sonar.example.com?\nA new analysis token with the same lifetime replaces it, its 0 bindings switch to the new token, and laptop is revoked. If any step fails, laptop stays valid and bound.',
+        actions: ['Rotate'],
+      },
+    ]);
+  });
+
+  it("rotates another user's token under that user's login, the replacement held under it", async () => {
+    const bobs: TokenRef = { connectionId: 'conn-1', login: 'bob', name: 'ci' };
+    const env = environment([{ confirm: true }], { user: { isAdmin: true }, tokens: { bob: [{ ...listed, name: 'ci' }] } });
+    const value = freshTokenValue();
+    await env.vault.store(bobs, value);
+    const deps = { ...env.deps, switchBinding: async () => {}, bindingId: (binding: string) => binding };
+    const outcome = await rotateTokenFlow(deps, { connection: serverConnection, ref: bobs, token: { ...listed, name: 'ci' }, bindings: [], takenNames: ['ci'] });
+    assert.deepEqual(outcome, { ok: true, replacement: { connectionId: 'conn-1', login: 'bob', name: 'ci-2025-03-10' } });
+    assert.deepEqual(env.api.calls, [
+      { method: 'generateToken', args: { name: 'ci-2025-03-10', type: 'USER_TOKEN', expirationDate: '2025-05-19', login: 'bob' } },
+      { method: 'revokeToken', args: { name: 'ci', login: 'bob' } },
+    ]);
+    assert.deepEqual(env.index.list(), [{ connectionId: 'conn-1', login: 'bob', name: 'ci-2025-03-10' }]);
+    assert.deepEqual((env.api.tokens.get('bob') ?? []).map((token) => token.name), ['ci-2025-03-10']);
+    env.assertNoLeak(value, [...env.secrets.values.values()][0]);
+  });
+
+  it('keeps in the journal each step of the rotation with the bindings it switches, named by the caller, then nothing', async () => {
+    let recorded: ReturnType<typeof recordedJournal> | undefined;
+    const env = await rotation([{ confirm: true }], undefined, (env) => {
+      recorded = recordedJournal(env);
+      return { journal: recorded.journal };
+    });
+    assert.equal(env.outcome?.ok, true);
+    const replacement = { connectionId: 'conn-1', login: 'alice', name: 'laptop-2025-03-10-2' };
+    const rotate = { op: 'rotate', old: laptop, newName: 'laptop-2025-03-10-2', bindingIds: ['binding-mcp', 'binding-ide'] };
+    assert.deepEqual(recorded?.written, [
+      [{ ...rotate, step: 'generating' }],
+      [{ ...rotate, step: 'generated', replacement }],
+      [{ ...rotate, step: 'stored', replacement }],
+      [{ ...rotate, step: 'switching', replacement }],
+      [{ ...rotate, step: 'revokingOld', replacement }],
+      [{ ...rotate, step: 'revokedOld', replacement }],
+      [],
+    ]);
   });
 });

@@ -80,7 +80,7 @@ export class ScriptedPrompter implements Prompter {
   }
 
   async pickMany<T>(items: ReadonlyArray<PickItem<T>>, options: PickManyOptions): Promise<T[] | undefined> {
-    this.calls.push({ kind: 'pickMany', text: options.title, labels: items.map((item) => item.label) });
+    this.calls.push({ kind: 'pickMany', text: `${options.title} ${options.placeholder ?? ''}`, step: options.step, totalSteps: options.totalSteps, labels: items.map((item) => `${item.label} ${item.description ?? ''}`.trim()), options: items });
     const { pickMany } = this.take('pickMany');
     return pickMany === undefined ? undefined : items.filter((item) => pickMany.includes(item.label)).map((item) => item.value);
   }

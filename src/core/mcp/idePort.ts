@@ -37,6 +37,9 @@ export function trustedOriginOf(connections: SonarlintConnections): string | und
 
 export type StatusFetcher = (port: number, origin: string, signal: AbortSignal) => Promise<unknown>;
 
+/** SonarQube for IDE's status is a few hundred characters: anything longer is another program, and is not read on. */
+const STATUS_LIMIT = 16_384;
+
 async function fetchStatus(port: number, origin: string, signal: AbortSignal): Promise<unknown> {
   // Loaded when a server starts, not when the extension activates.
   const http = await import('node:http');
@@ -44,9 +47,14 @@ async function fetchStatus(port: number, origin: string, signal: AbortSignal): P
     const request = http.get({ host: '127.0.0.1', port, path: '/sonarlint/api/status', headers: { origin }, signal }, (response) => {
       let body = '';
       response.setEncoding('utf8');
+      // Destroying the exchange makes the response emit an error: without a listener it would be thrown uncaught.
+      response.on('error', reject);
       response.on('data', (chunk: string) => {
         body += chunk;
-        if (body.length > 16_384) request.destroy(new Error('status too large'));
+        if (body.length <= STATUS_LIMIT) return;
+        // Settled first: the rest of the answer, had it already arrived, must not be read as the status.
+        reject(new Error('status too large'));
+        request.destroy();
       });
       response.on('end', () => {
         try {

@@ -9,7 +9,7 @@ import { applyMcpFileBinding } from '../../../src/core/mcp/fileBinding';
 import { buildMcpLaunch } from '../../../src/core/mcp/launch';
 import { MCP_TARGETS, mcpConfigPath, mcpTarget, variableReference } from '../../../src/core/mcp/targets';
 import type { McpTargetId, PathContext } from '../../../src/core/mcp/targets';
-import { englishMessage } from '../../../src/core/ports';
+import { bundleTranslator } from '../support/bundleTranslator';
 import { DOCKER_ARGS, launcherFile } from '../support/mcpFileTexts';
 
 interface Expected {
@@ -151,8 +151,8 @@ describe('the MCP client table', () => {
       );
       assert.equal(variableReference(id, 'SONARQUBE_TOKEN'), expected.reference);
       const row = mcpTarget(id);
-      assert.equal(row.clientStep?.(englishMessage, 'sonarqube'), expected.clientStep);
-      assert.equal(row.variableStep?.(englishMessage), expected.variableStep);
+      assert.equal(row.clientStep?.(bundleTranslator, 'sonarqube'), expected.clientStep);
+      assert.equal(row.variableStep?.(bundleTranslator), expected.variableStep);
     });
 
     if (!expected.linux) continue;
@@ -194,5 +194,77 @@ describe('the MCP client table', () => {
       MCP_TARGETS.filter((row) => row.scope === 'workspace').map((row) => [row.id, mcpConfigPath(row.id, noFolder)]),
       [['vscodeWorkspace', undefined], ['cursorWorkspace', undefined], ['claudeCodeProject', undefined], ['kiroWorkspace', undefined]],
     );
+  });
+  it('names each client, and labels and describes it as the picker shows it, in words a translation is found for', () => {
+    const launcher = "started through this extension's launcher, which reads the token from the operating system's credential store: no value or variable in the file";
+    assert.deepEqual(
+      MCP_TARGETS.map((row) => [row.id, row.client(bundleTranslator), row.label(bundleTranslator), row.detail(bundleTranslator)]),
+      [
+        ['vscodeProvider', 'VS Code', 'VS Code (built in, recommended)', 'VS Code starts the server with the token from secure storage in its environment: no file, no command line.'],
+        ['cursorExtension', 'Cursor', 'Cursor (built in, recommended)', 'Cursor starts the server with the token from secure storage in its environment: no file, no command line.'],
+        [
+          'vscodeWorkspace',
+          'VS Code workspace',
+          'VS Code workspace (.vscode/mcp.json)',
+          'To share with the team: VS Code asks each person for their token once and keeps it in its secure storage.',
+        ],
+        ['cursorUser', 'Cursor', 'Cursor (user, ~/.cursor/mcp.json)', launcher],
+        ['cursorWorkspace', 'Cursor', 'Cursor (project, .cursor/mcp.json)', launcher],
+        ['windsurf', 'Windsurf', 'Windsurf', launcher],
+        ['windsurfNext', 'Windsurf Next', 'Windsurf Next', launcher],
+        ['claudeCodeProject', 'Claude Code', 'Claude Code (project, .mcp.json)', launcher],
+        ['claudeCodeUser', 'Claude Code', 'Claude Code (user, ~/.claude.json)', launcher],
+        ['geminiCli', 'Gemini CLI', 'Gemini CLI', launcher],
+        ['kiro', 'Kiro', 'Kiro (user, ~/.kiro/settings/mcp.json)', launcher],
+        ['kiroWorkspace', 'Kiro', 'Kiro (project, .kiro/settings/mcp.json)', launcher],
+        ['claudeDesktop', 'Claude Desktop', 'Claude Desktop', launcher],
+      ],
+    );
+  });
+
+  it('keeps user, project and built-in rows apart, with how each gets the token and the key its file uses', () => {
+    assert.deepEqual(
+      MCP_TARGETS.map((row) => [row.id, row.scope, row.secret, row.requires, row.topKey, row.stdioType]),
+      [
+        ['vscodeProvider', 'provider', 'provider', 'vscodeMcpProvider', undefined, undefined],
+        ['cursorExtension', 'provider', 'provider', 'cursorMcp', undefined, undefined],
+        ['vscodeWorkspace', 'workspace', 'input', undefined, 'servers', true],
+        ['cursorUser', 'user', 'launcher', undefined, 'mcpServers', undefined],
+        ['cursorWorkspace', 'workspace', 'launcher', undefined, 'mcpServers', undefined],
+        ['windsurf', 'user', 'launcher', undefined, 'mcpServers', undefined],
+        ['windsurfNext', 'user', 'launcher', undefined, 'mcpServers', undefined],
+        ['claudeCodeProject', 'workspace', 'launcher', undefined, 'mcpServers', undefined],
+        ['claudeCodeUser', 'user', 'launcher', undefined, 'mcpServers', undefined],
+        ['geminiCli', 'user', 'launcher', undefined, 'mcpServers', undefined],
+        ['kiro', 'user', 'launcher', undefined, 'mcpServers', undefined],
+        ['kiroWorkspace', 'workspace', 'launcher', undefined, 'mcpServers', undefined],
+        ['claudeDesktop', 'user', 'launcher', undefined, 'mcpServers', undefined],
+      ],
+    );
+  });
+
+  it("finds Claude Desktop on Windows under APPDATA and LOCALAPPDATA where the editor's environment puts them", () => {
+    const moved = { platform: 'win32' as const, home: 'C:\\Users\\ada', env: { APPDATA: 'D:\\Roaming', LOCALAPPDATA: 'E:\\Local' } };
+    assert.equal(mcpConfigPath('claudeDesktop', moved), 'D:\\Roaming\\Claude\\claude_desktop_config.json', 'APPDATA, not the home folder');
+    const asked: string[] = [];
+    const msix = { ...moved, exists: (folder: string) => (asked.push(folder), folder === 'E:\\Local\\Packages\\Claude_pzs8sxrjxfjjc') };
+    assert.equal(mcpConfigPath('claudeDesktop', msix), 'E:\\Local\\Packages\\Claude_pzs8sxrjxfjjc\\LocalCache\\Roaming\\Claude\\claude_desktop_config.json', 'LOCALAPPDATA, not the home folder');
+    assert.deepEqual(asked, ['E:\\Local\\Packages\\Claude_pzs8sxrjxfjjc']);
+    const empty = { platform: 'win32' as const, home: 'C:\\Users\\ada', env: { APPDATA: '', LOCALAPPDATA: '' }, exists: (folder: string) => folder === 'C:\\Users\\ada\\AppData\\Local\\Packages\\Claude_pzs8sxrjxfjjc' };
+    assert.equal(mcpConfigPath('claudeDesktop', empty), 'C:\\Users\\ada\\AppData\\Local\\Packages\\Claude_pzs8sxrjxfjjc\\LocalCache\\Roaming\\Claude\\claude_desktop_config.json', 'an empty LOCALAPPDATA is the default');
+    assert.equal(mcpConfigPath('claudeDesktop', { ...empty, exists: () => false }), 'C:\\Users\\ada\\AppData\\Roaming\\Claude\\claude_desktop_config.json', 'an empty APPDATA is the default');
+    assert.equal(mcpConfigPath('claudeDesktop', { ...linux, env: { APPDATA: '/home/ada/.wine', LOCALAPPDATA: '/home/ada/.wine' }, exists: () => true }), undefined, 'no Linux build, whatever the variables');
+    assert.equal(mcpConfigPath('claudeDesktop', { ...darwin, env: { APPDATA: '/x', LOCALAPPDATA: '/y' }, exists: () => true }), '/Users/ada/Library/Application Support/Claude/claude_desktop_config.json');
+  });
+
+  it('moves Claude Code and Gemini CLI files with their variables on Windows too, joined the Windows way', () => {
+    const moved = { ...win32, env: { ...win32.env, CLAUDE_CONFIG_DIR: 'D:\\claude', GEMINI_CLI_HOME: 'D:\\gemini' } };
+    assert.equal(mcpConfigPath('claudeCodeUser', moved), 'D:\\claude\\.claude.json');
+    assert.equal(mcpConfigPath('geminiCli', moved), 'D:\\gemini\\.gemini\\settings.json');
+    assert.equal(mcpConfigPath('cursorUser', moved), 'C:\\Users\\ada\\.cursor\\mcp.json', 'other rows do not move');
+  });
+
+  it('refuses an id that is not in the table, naming it', () => {
+    assert.throws(() => mcpTarget('zed' as McpTargetId), { message: 'Unknown MCP target zed' });
   });
 });

@@ -8,6 +8,7 @@ import * as path from 'node:path';
 import { probeSonarLintIdePort, sonarLintWindowDescription, trustedOriginOf } from '../../../src/core/mcp/idePort';
 import { buildMcpLaunch, McpLaunchError, withToken } from '../../../src/core/mcp/launch';
 import type { McpLauncherSettings } from '../../../src/core/mcp/launch';
+import { bundleTranslator } from '../support/bundleTranslator';
 import { freshTokenValue } from '../support/fakeTokenApi';
 
 const docker: McpLauncherSettings = { launcher: 'docker', dockerImage: 'sonarsource/sonarqube-mcp' };
@@ -86,6 +87,69 @@ describe('MCP server launch', () => {
     assert.deepEqual(wrapper.env, { SONARQUBE_URL: 'https://sq.example.com/sonarqube' });
   });
 
+  it('counts as this computer only localhost, [::1] and 127.x.y.z: a container is pointed at host.docker.internal for those alone', () => {
+    const given = (serverUrl: string) => buildMcpLaunch(docker, { kind: 'server', serverUrl }, { platform: 'darwin' }).env.SONARQUBE_URL;
+    assert.equal(given('http://127.10.200.3:9000/sonarqube'), 'http://host.docker.internal:9000/sonarqube');
+    assert.equal(given('http://[::1]:9000/'), 'http://host.docker.internal:9000');
+    assert.equal(given('http://LOCALHOST:9000'), 'http://host.docker.internal:9000');
+    for (const elsewhere of ['http://127.0.0.1.nip.io:9000', 'http://localhost.example.com:9000', 'http://10.0.0.127:9000', 'http://[::2]:9000', 'https://sq.example.com']) {
+      assert.equal(given(elsewhere), elsewhere, elsewhere);
+    }
+    assert.equal(given('not a url'), 'not a url', 'a URL that does not parse is passed on as it is');
+  });
+
+  it('gives the JAR its storage path only when it has one, and a container never', () => {
+    assert.deepEqual(buildMcpLaunch({ ...docker, launcher: 'jar', jarPath: '/opt/mcp.jar' }, server).env, { SONARQUBE_URL: 'https://sq.example.com/sonarqube' });
+    const leftOver = { customCommand: 'java', customArgs: ['-jar', '/opt/mcp.jar'], storagePath: '/tmp/store' };
+    assert.deepEqual(buildMcpLaunch({ ...docker, ...leftOver }, server).env, { SONARQUBE_URL: 'https://sq.example.com/sonarqube' }, 'custom settings left from before');
+    const custom = { ...docker, launcher: 'custom', storagePath: '/tmp/store' } as const;
+    assert.deepEqual(buildMcpLaunch({ ...custom, customCommand: '/opt/mcp/server.jar' }, server).env, { SONARQUBE_URL: 'https://sq.example.com/sonarqube', STORAGE_PATH: '/tmp/store' }, 'a JAR as the command');
+    assert.deepEqual(buildMcpLaunch({ ...custom, customCommand: 'java', customArgs: ['-jar', '/opt/sonarqube-mcp-server'] }, server).env, { SONARQUBE_URL: 'https://sq.example.com/sonarqube', STORAGE_PATH: '/tmp/store' }, '-jar with a file of any name');
+    for (const customArgs of [['--jar-dir', '/opt'], ['/opt/sonarqube-mcp.jar.sh'], ['-jarfile']]) {
+      assert.deepEqual(buildMcpLaunch({ ...custom, customCommand: 'run', customArgs }, server).env, { SONARQUBE_URL: 'https://sq.example.com/sonarqube' }, customArgs.join(' '));
+    }
+  });
+
+  it('sets no organization for a Cloud connection without one, no toolsets for an empty list, and read-only only when asked', () => {
+    assert.deepEqual(buildMcpLaunch({ ...docker, toolsets: [], readOnly: false }, { kind: 'cloud', region: 'EU' }), {
+      command: 'docker',
+      args: ['run', '--init', '--pull=always', '-i', '--rm', '-e', 'SONARQUBE_TOKEN', 'sonarsource/sonarqube-mcp'],
+      env: {},
+      warnings: [],
+    });
+    assert.deepEqual(buildMcpLaunch({ ...docker, toolsets: ['issues'] }, { kind: 'cloud', region: 'US', organization: '' }).env, { SONARQUBE_URL: 'https://sonarqube.us', SONARQUBE_TOOLSETS: 'issues' });
+  });
+
+  it('passes the custom arguments as given, and the JAR path as one argument', () => {
+    const customArgs = ['--stdio', 'a b'];
+    const custom = buildMcpLaunch({ ...docker, launcher: 'custom', customCommand: 'C:\\Program Files\\mcp\\mcp.exe', customArgs }, server);
+    assert.deepEqual([custom.command, ...custom.args], ['C:\\Program Files\\mcp\\mcp.exe', '--stdio', 'a b']);
+    customArgs.push('--later');
+    assert.deepEqual(custom.args, ['--stdio', 'a b'], 'a copy, not the settings list');
+    assert.deepEqual(buildMcpLaunch({ ...docker, launcher: 'custom', customCommand: 'mcp' }, server).args, []);
+  });
+
+  it('says which setting is missing, in words a translation is found for', () => {
+    assert.throws(() => buildMcpLaunch({ ...docker, launcher: 'jar' }, server, { t: bundleTranslator }), {
+      name: 'McpLaunchError',
+      message: 'Set sonarqubeTokens.mcp.jarPath to the SonarQube MCP Server JAR, or choose another launcher in sonarqubeTokens.mcp.launcher.',
+    });
+    assert.throws(() => buildMcpLaunch({ ...docker, launcher: 'custom', customCommand: '' }, server, { t: bundleTranslator }), {
+      name: 'McpLaunchError',
+      message: 'Set sonarqubeTokens.mcp.customCommand, or choose another launcher in sonarqubeTokens.mcp.launcher.',
+    });
+    assert.deepEqual(buildMcpLaunch(docker, { kind: 'server', serverUrl: 'http://localhost:9000' }, { platform: 'win32', t: bundleTranslator }).warnings, [
+      'http://localhost:9000 is on this computer, which a container reaches as host.docker.internal: the MCP server is given http://host.docker.internal:9000.',
+    ]);
+  });
+
+  it('adds the token to a copy of the environment, under SONARQUBE_TOKEN', () => {
+    const env = { SONARQUBE_URL: 'https://sq.example.com' };
+    const token = freshTokenValue();
+    assert.deepEqual(withToken(env, token), { SONARQUBE_URL: 'https://sq.example.com', SONARQUBE_TOKEN: token });
+    assert.deepEqual(env, { SONARQUBE_URL: 'https://sq.example.com' }, 'the launch itself never holds it');
+  });
+
   it('hands the token to a started server through its environment only', async function () {
     this.timeout(10_000);
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'mcp-'));
@@ -135,14 +199,17 @@ describe("SonarQube for IDE port probe: this window's embedded server", () => {
   const origins: Array<string | undefined> = [];
   afterEach(async () => {
     origins.length = 0;
+    requests.length = 0;
     await Promise.all(servers.splice(0).map((listener) => new Promise((resolve) => listener.close(resolve))));
   });
 
-  async function listen(answer: (origin: string | undefined) => { status: number; body?: unknown }): Promise<number> {
+  const requests: string[] = [];
+  async function listen(answer: (origin: string | undefined) => { status: number; body?: unknown; raw?: string }): Promise<number> {
     const listener = http.createServer((request, response) => {
       origins.push(request.headers.origin);
-      const { status, body } = answer(request.headers.origin);
-      response.writeHead(status, { 'content-type': 'application/json' }).end(body === undefined ? '' : JSON.stringify(body));
+      requests.push(`${request.method} ${request.headers.host} ${request.url}`);
+      const { status, body, raw } = answer(request.headers.origin);
+      response.writeHead(status, { 'content-type': 'application/json' }).end(raw ?? (body === undefined ? '' : JSON.stringify(body)));
     });
     servers.push(listener);
     await new Promise<void>((resolve) => listener.listen(0, '127.0.0.1', resolve));
@@ -220,6 +287,95 @@ describe("SonarQube for IDE port probe: this window's embedded server", () => {
     assert.deepEqual(await probeSonarLintIdePort(thisWindow, { ports: [closed, broken] }), {
       explanation: `SonarQube for IDE does not answer on ports ${closed}, ${broken} (not installed or not started yet): SONARQUBE_IDE_PORT is not set.`,
     });
+  });
+
+  const shopAnswer = { ideName: 'Visual Studio Code', description: '1.101.0 - shop', needsToken: false };
+  const noAnswer = (ports: number[]) => `SonarQube for IDE does not answer on ports ${ports.join(', ')} (not installed or not started yet): SONARQUBE_IDE_PORT is not set.`;
+
+  it('asks each port with GET /sonarlint/api/status on 127.0.0.1', async () => {
+    const port = await sonarQubeForIde('shop');
+    assert.equal((await probeSonarLintIdePort(thisWindow, { ports: [port] })).port, port);
+    assert.deepEqual(requests, [`GET 127.0.0.1:${port} /sonarlint/api/status`]);
+  });
+
+  it("does not count an answer other than 200, even one that looks like this window's", async () => {
+    const refused = await listen(() => ({ status: 403, body: shopAnswer }));
+    const failing = await listen(() => ({ status: 500, body: shopAnswer }));
+    assert.deepEqual(await probeSonarLintIdePort(thisWindow, { ports: [refused, failing] }), { explanation: noAnswer([refused, failing]) });
+  });
+
+  it('does not count a JSON answer without an ideName (another program on the port), nor one that is not JSON', async () => {
+    const noIdeName = await listen(() => ({ status: 200, body: { description: '1.101.0 - shop' } }));
+    const numericIdeName = await listen(() => ({ status: 200, body: { ideName: 7, description: '1.101.0 - shop' } }));
+    const notJson = await listen(() => ({ status: 200, raw: '<html>1.101.0 - shop</html>' }));
+    const nullBody = await listen(() => ({ status: 200, raw: 'null' }));
+    const ports = [noIdeName, numericIdeName, notJson, nullBody];
+    assert.deepEqual(await probeSonarLintIdePort(thisWindow, { ports }), { explanation: noAnswer(ports) });
+  });
+
+  it('counts an answer with an ideName but no description as SonarQube for IDE keeping its window to itself', async () => {
+    const port = await listen(() => ({ status: 200, body: { ideName: 'Visual Studio Code', description: 42 } }));
+    assert.deepEqual(await probeSonarLintIdePort(thisWindow, { ports: [port] }), {
+      explanation: `SonarQube for IDE answers on ports ${port} but tells its window only to a server it is connected to, and it did not accept https://sq.example.com: SONARQUBE_IDE_PORT is not set.`,
+    });
+  });
+
+  it('reads an answer of up to 16384 characters and drops a longer one', async () => {
+    const padded = (length: number) => {
+      const text = JSON.stringify({ ...shopAnswer, padding: '' });
+      return text.replace('"padding":""', `"padding":"${'x'.repeat(length - text.length)}"`);
+    };
+    assert.equal(padded(16_384).length, 16_384);
+    const longest = await listen(() => ({ status: 200, raw: padded(16_384) }));
+    assert.equal((await probeSonarLintIdePort(thisWindow, { ports: [longest] })).port, longest);
+    const tooLong = await listen(() => ({ status: 200, raw: padded(16_385) }));
+    assert.deepEqual(await probeSonarLintIdePort(thisWindow, { ports: [tooLong] }), { explanation: noAnswer([tooLong]) });
+  });
+
+  it('asks from its own origin when it has no connection, and the answer names no window then', async () => {
+    const port = await sonarQubeForIde('shop');
+    const probe = await probeSonarLintIdePort({ description: '1.101.0 - shop' }, { ports: [port] });
+    assert.equal(probe.port, undefined);
+    assert.deepEqual(origins, ['vscode-extension://sonarqube-tokens']);
+  });
+
+  it('takes the first Server URL that parses as the origin to ask from, before any Cloud region, and skips entries that are not objects', () => {
+    assert.equal(
+      trustedOriginOf({ sonarqube: [null, { serverUrl: 42 }, { serverUrl: 'http://localhost:9000/' }, { serverUrl: 'https://sq.example.com' }], sonarcloud: [{ region: 'US' }] }),
+      'http://localhost:9000',
+    );
+    assert.equal(trustedOriginOf({ sonarqube: [{ serverUrl: '' }], sonarcloud: [null, { region: 'US' }] }), 'https://sonarcloud.io', 'a null entry is the EU region');
+    assert.equal(trustedOriginOf({ sonarqube: [], sonarcloud: [{ region: 'EU' }, { region: 'US' }] }), 'https://sonarcloud.io');
+  });
+
+  it('does not count our own sign-in listener as SonarQube for IDE when it is the only one answering', async () => {
+    const ours = await listen(() => ({ status: 200, body: { ideName: 'Visual Studio Code', description: 'SonarQube Tokens for Visual Studio Code', needsToken: true } }));
+    assert.deepEqual(await probeSonarLintIdePort(thisWindow, { ports: [ours] }), { explanation: noAnswer([ours]) });
+  });
+
+  it('does not count, and does not fail on, a program that hangs up in the middle of its answer', async () => {
+    const listener = http.createServer((_request, response) => {
+      response.writeHead(200, { 'content-type': 'application/json', 'content-length': '1000' });
+      response.write('{"ideName":"Visual Studio Code","description":"1.101.0 - shop"', () => setTimeout(() => response.socket?.destroy(), 20));
+    });
+    servers.push(listener);
+    await new Promise<void>((resolve) => listener.listen(0, '127.0.0.1', resolve));
+    const port = (listener.address() as AddressInfo).port;
+    assert.deepEqual(await probeSonarLintIdePort(thisWindow, { ports: [port], timeoutMs: 1_000 }), { explanation: noAnswer([port]) });
+  });
+
+  it('gives up at the timeout on a program that starts its answer and then stalls', async () => {
+    const listener = http.createServer((_request, response) => {
+      response.writeHead(200, { 'content-type': 'application/json' });
+      response.write('{"ideName":"Visual Studio Code",');
+    });
+    servers.push(listener);
+    await new Promise<void>((resolve) => listener.listen(0, '127.0.0.1', resolve));
+    const port = (listener.address() as AddressInfo).port;
+    const started = Date.now();
+    assert.deepEqual(await probeSonarLintIdePort(thisWindow, { ports: [port], timeoutMs: 200 }), { explanation: noAnswer([port]) });
+    assert.ok(Date.now() - started < 1_500, `took ${Date.now() - started} ms`);
+    listener.closeAllConnections();
   });
 
   it('gives up quietly after the timeout', async () => {

@@ -183,6 +183,11 @@ export interface WorldFixture {
   readonly deadOwner: JournalOwner;
 }
 
+export interface WorldOptions {
+  /** The person is a System Administrator: they list, generate and revoke other users' tokens. */
+  readonly admin?: boolean;
+}
+
 /** Text of every file and every persisted value that the operation must not touch. */
 type Snapshot = Record<string, string | undefined>;
 
@@ -215,9 +220,10 @@ export class World {
   private constructor(
     private readonly fixture: WorldFixture,
     readonly login: string,
+    options: WorldOptions,
   ) {
     const { fake } = fixture;
-    fake.addUser({ login, name: login });
+    fake.addUser({ login, name: login, admin: options.admin });
     this.signInToken = fake.createToken(login, { name: 'sign-in' });
     this.dir = fsSync.mkdtempSync(path.join(os.tmpdir(), 'sqt-crash-'));
     this.connection = { id: 'conn', target: { kind: 'server', serverUrl: fake.url }, label: 'crash.example', login, addedAt: '2026-01-01T00:00:00.000Z' };
@@ -238,8 +244,8 @@ export class World {
     this.seededValues = [this.signInToken, fake.createToken(login, { name: 'ide' }), fake.createToken(login, { name: 'other' }), fake.createToken(this.second.login, { name: 'sign-in' }), fake.createToken(this.second.login, { name: 'spare' })];
   }
 
-  static async create(fixture: WorldFixture, login: string): Promise<World> {
-    const world = new World(fixture, login);
+  static async create(fixture: WorldFixture, login: string, options: WorldOptions = {}): Promise<World> {
+    const world = new World(fixture, login, options);
     const session = world.session();
     await new ConnectionStore(world.state).add(world.connection, world.connection.id);
     await world.secrets.store(signInSecretKey('conn'), world.signInToken);

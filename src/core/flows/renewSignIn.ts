@@ -1,8 +1,10 @@
 // "Sign in again…": a connection whose token was refused gets a new one, for the same user, checked before it is kept.
 import type { ConnectionRecord, ConnectionStore } from '../connections/connectionStore';
+import { isSonarApiError } from '../sonar/errors';
 import type { SonarTarget, TokenApi } from '../sonar/types';
 import type { FlowDeps } from './deps';
 import { describeSonarError, errorSummary, isCancellation } from './describeError';
+import { analysisRefusal, looksLikeAnalysisToken } from './signIn';
 import { tokenByChosenMethod } from './signInMethod';
 import type { SignInMethodDeps } from './signInMethod';
 
@@ -15,6 +17,10 @@ export interface RenewSignInDeps extends FlowDeps {
 /** Checks `token` belongs to the connection's user, then replaces the stored sign-in token. True when replaced. */
 export async function renewSignIn(deps: RenewSignInDeps, connection: ConnectionRecord, token: string): Promise<boolean> {
   const { t, prompter, logger } = deps;
+  if (looksLikeAnalysisToken(token)) {
+    void prompter.error(analysisRefusal(deps));
+    return false;
+  }
   let login: string;
   let expiresAt: string | undefined;
   try {
@@ -26,6 +32,12 @@ export async function renewSignIn(deps: RenewSignInDeps, connection: ConnectionR
     }));
   } catch (error) {
     if (isCancellation(error)) return false;
+    if (isSonarApiError(error) && error.kind === 'forbidden') {
+      // The token cannot list tokens: an analysis token without the prefix, refused as Add Connection refuses it.
+      logger.info(`[signIn] ${connection.label} refused to list tokens with the new sign-in token: not a user token`);
+      void prompter.error(analysisRefusal(deps));
+      return false;
+    }
     logger.warn(`[signIn] renewing the sign-in of ${connection.label} failed: ${errorSummary(error)}`);
     void prompter.error(describeSonarError(error, connection.label, t));
     return false;
@@ -51,7 +63,10 @@ export async function signInAgain(deps: RenewSignInDeps & SignInMethodDeps, conn
     title,
     password: true,
     prompt: t('Paste a user token of {0}', connection.login),
-    validate: (value) => (value.trim() ? undefined : t('Paste a user token.')),
+    validate: (value) => {
+      if (value.trim() === '') return t('Paste a user token.');
+      return looksLikeAnalysisToken(value.trim()) ? analysisRefusal(deps) : undefined;
+    },
   });
   return token === undefined ? false : renewSignIn(deps, connection, token);
 }

@@ -22,7 +22,8 @@ export interface SignInDeps extends FlowDeps {
 
 const ANALYSIS_TOKEN_PREFIXES = ['sqa_', 'sqp_'];
 
-function analysisRefusal(deps: FlowDeps): string {
+/** Why an analysis token is refused for signing in (Add Connection, Sign in again). */
+export function analysisRefusal(deps: FlowDeps): string {
   return deps.t('This token cannot manage tokens: analysis tokens can only run analyses; create a user token in My Account > Security.');
 }
 
@@ -30,7 +31,7 @@ function addConnectionTitle(t: FlowDeps['t']): string {
   return t({ message: 'Add {0} Connection', comment: ['{0} is a product name, SonarQube.'] }, PRODUCT.sonarQube);
 }
 
-function looksLikeAnalysisToken(token: string): boolean {
+export function looksLikeAnalysisToken(token: string): boolean {
   return ANALYSIS_TOKEN_PREFIXES.some((prefix) => token.startsWith(prefix));
 }
 

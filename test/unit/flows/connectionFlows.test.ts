@@ -2,7 +2,7 @@
 // (browser or paste) for both sign-ins, then the checks before anything is stored or removed.
 import * as assert from 'node:assert/strict';
 import { removeConnection } from '../../../src/core/flows/removeConnection';
-import { signInAgain } from '../../../src/core/flows/renewSignIn';
+import { renewSignIn, signInAgain } from '../../../src/core/flows/renewSignIn';
 import { addConnection } from '../../../src/core/flows/signIn';
 import type { AddConnectionDeps } from '../../../src/core/flows/signIn';
 import type { BrowserSignInRequest } from '../../../src/core/flows/signInWithBrowser';
@@ -171,6 +171,70 @@ describe('signInAgain', () => {
     assert.equal(env.secrets.values.get(signInSecretKey(serverConnection.id)), old);
     assert.deepEqual(env.apiTokens, []);
     env.assertNoLeak(old);
+  });
+});
+
+describe('renewSignIn', () => {
+  it('checks the new token as the connection\'s user under a progress, replaces the old one and clears an expiry the new one does not have', async () => {
+    const old = freshTokenValue();
+    const token = freshTokenValue();
+    const env = connectionEnvironment([]);
+    await env.connections.add({ ...serverConnection, signInExpiresAt: '2025-03-11T00:00:00+0000' }, serverConnection.id);
+    await env.vault.storeSignIn(serverConnection.id, old);
+    assert.equal(await renewSignIn(env.deps, serverConnection, token), true);
+    assert.deepEqual(env.apiTokens, [token]);
+    assert.deepEqual(env.api.calls.map((call) => call.method), ['currentUser', 'searchTokens']);
+    assert.deepEqual(env.prompter.calls, [
+      { kind: 'progress', text: 'Checking the token with sonar.example.com…' },
+      { kind: 'info', text: 'Signed in to sonar.example.com again as alice.', actions: [] },
+    ]);
+    assert.equal(env.secrets.values.get(signInSecretKey(serverConnection.id)), token);
+    assert.equal(env.connections.get(serverConnection.id)?.signInExpiresAt, undefined, 'the old token\'s expiry is not the new one\'s');
+    assert.deepEqual(env.logger.lines.filter((line) => line.includes('[signIn]')), ['info [signIn] sign-in token of sonar.example.com replaced']);
+    env.assertNoLeak(old, token);
+  });
+
+  it('keeps the old token when the new one cannot list tokens, and says it is not a user token', async () => {
+    const old = freshTokenValue();
+    const token = freshTokenValue();
+    const env = connectionEnvironment([]);
+    await env.connections.add({ ...serverConnection }, serverConnection.id);
+    await env.vault.storeSignIn(serverConnection.id, old);
+    env.api.failNext('searchTokens', new SonarApiError('forbidden', 'HTTP 403', { status: 403, endpoint: 'api/user_tokens/search' }));
+    assert.equal(await renewSignIn(env.deps, serverConnection, token), false);
+    assert.equal(env.secrets.values.get(signInSecretKey(serverConnection.id)), old);
+    assert.deepEqual(env.prompter.messages('error'), ['This token cannot manage tokens: analysis tokens can only run analyses; create a user token in My Account > Security.']);
+    assert.deepEqual(env.logger.lines, ['info [signIn] sonar.example.com refused to list tokens with the new sign-in token: not a user token']);
+    env.assertNoLeak(old, token);
+  });
+
+  it('refuses an analysis token as it is typed, and without asking the server when one is given anyway', async () => {
+    const analysis = freshTokenValue('GLOBAL_ANALYSIS_TOKEN');
+    const env = connectionEnvironment([
+      { pick: PASTE },
+      {
+        input: async (options) => {
+          assert.equal(await options.validate?.(` ${freshTokenValue('PROJECT_ANALYSIS_TOKEN')}`), 'This token cannot manage tokens: analysis tokens can only run analyses; create a user token in My Account > Security.');
+          assert.equal(await options.validate?.(freshTokenValue()), undefined);
+          return undefined;
+        },
+      },
+    ]);
+    assert.equal(await signInAgain(env.deps, serverConnection), false);
+    env.prompter.assertDone();
+    assert.equal(await renewSignIn(env.deps, serverConnection, analysis), false);
+    assert.deepEqual(env.apiTokens, []);
+    assert.deepEqual(env.prompter.messages('error'), ['This token cannot manage tokens: analysis tokens can only run analyses; create a user token in My Account > Security.']);
+    env.assertNoLeak(analysis);
+  });
+
+  it('pastes under the connection\'s title, hidden as it is typed', async () => {
+    const token = freshTokenValue();
+    const env = connectionEnvironment([{ pick: PASTE }, { input: async (options) => (assert.deepEqual([options.title, options.password], ['Sign in to sonar.example.com', true]), token) }]);
+    await env.connections.add({ ...serverConnection }, serverConnection.id);
+    assert.equal(await signInAgain(env.deps, serverConnection), true);
+    env.prompter.assertDone();
+    env.assertNoLeak(token);
   });
 });
 

@@ -2,13 +2,17 @@
 import * as assert from 'node:assert/strict';
 import * as net from 'node:net';
 import { startBrowserSignIn } from '../../../src/core/auth/browserSignIn';
+import type { BrowserSignIn } from '../../../src/core/auth/browserSignIn';
 import { completeSignIn } from '../../../src/core/flows/signIn';
-import { tokenFromBrowser } from '../../../src/core/flows/signInWithBrowser';
+import { accountSecurityUrl, tokenFromBrowser } from '../../../src/core/flows/signInWithBrowser';
 import type { BrowserSignInDeps } from '../../../src/core/flows/signInWithBrowser';
 import { SonarClient } from '../../../src/core/sonar/client';
+import { SonarApiError } from '../../../src/core/sonar/errors';
 import { parseServerUrl } from '../../../src/core/sonar/target';
 import type { SonarTarget } from '../../../src/core/sonar/types';
 import { FakeSonarQube } from '../../fake-sonarqube';
+import { freshTokenValue } from '../support/fakeTokenApi';
+import type { FakeTokenApiOptions } from '../support/fakeTokenApi';
 import { playHandshakePage } from '../support/handshakePage';
 import type { PlayedPage } from '../support/handshakePage';
 import { NOW, environment } from './harness';
@@ -149,5 +153,99 @@ describe('sign in with browser per server version', () => {
     assert.deepEqual(opened, []);
     assert.deepEqual(env.prompter.messages('error'), [`Could not reach ${fake.url} (ECONNREFUSED). Check the URL, your network and the proxy setting (http.proxy).`]);
     assert.deepEqual(env.logger.lines, [`warn [signIn] version of ${fake.url} unknown: network api/server/version ECONNREFUSED`]);
+  });
+});
+
+describe('sign in with browser, what the flow asks of the listener and the browser', () => {
+  /** A listener that records what it was asked and hands over `token` (or fails with it, when it is an Error). */
+  function fakeListener(token: string | Error) {
+    const events: string[] = [];
+    const listen = async (serverOrigin: string, signal: AbortSignal): Promise<BrowserSignIn> => {
+      events.push(`listen ${serverOrigin} ${signal instanceof AbortSignal && !signal.aborted}`);
+      return {
+        port: 64120,
+        authUrl: (serverBaseUrl, route) => `${serverBaseUrl}/${route}?ideName=Test&port=64120`,
+        token: token instanceof Error ? Promise.reject(token) : Promise.resolve(token),
+        close: () => void events.push('close'),
+      };
+    };
+    return { events, listen };
+  }
+
+  function browserWorld(script: Parameters<typeof environment>[0], token: string | Error, apiOptions: FakeTokenApiOptions = {}, browserOpens = true) {
+    const env = environment(script, apiOptions);
+    const listener = fakeListener(token);
+    const opened: string[] = [];
+    const apiTokens: string[] = [];
+    const deps: BrowserSignInDeps = {
+      ...env.deps,
+      createApi: (_target, apiToken) => (apiTokens.push(apiToken), env.api),
+      listen: listener.listen,
+      openUrl: async (url) => (opened.push(url), browserOpens),
+    };
+    return { env, deps, events: listener.events, opened, apiTokens };
+  }
+
+  const server: SonarTarget = { kind: 'server', serverUrl: 'https://sonar.example.com/sq' };
+
+  it('listens for the server\'s origin, opens its handshake page under the context path, returns the token and frees the port', async () => {
+    const token = freshTokenValue();
+    const { env, deps, events, opened, apiTokens } = browserWorld([], token, { version: '10.8.1.101195' });
+    assert.equal(await tokenFromBrowser(deps, { target: server, title: 'Add SonarQube Connection' }), token);
+    assert.deepEqual(events, ['listen https://sonar.example.com true', 'close']);
+    assert.deepEqual(opened, ['https://sonar.example.com/sq/sonarlint/auth?ideName=Test&port=64120']);
+    assert.deepEqual(apiTokens, ['']);
+    assert.deepEqual(env.api.calls.map((call) => call.method), ['capabilities']);
+    assert.deepEqual(progressTitles(env), ['Checking https://sonar.example.com/sq…', 'Waiting for you to allow the connection in your browser…']);
+    assert.deepEqual(env.logger.lines, ['info [signIn] browser sign-in on https://sonar.example.com/sq through /sonarlint/auth']);
+    env.assertNoLeak(token);
+  });
+
+  it('on SonarQube Cloud opens the auth page of the region', async () => {
+    const { deps, opened, events } = browserWorld([], freshTokenValue(), { product: 'cloud' });
+    assert.ok(await tokenFromBrowser(deps, { target: { kind: 'cloud', region: 'US' }, title: 'Add SonarQube Connection' }));
+    assert.deepEqual(opened, ['https://sonarqube.us/auth?ideName=Test&port=64120']);
+    assert.deepEqual(events, ['listen https://sonarqube.us true', 'close']);
+  });
+
+  it('frees the port when the listener fails (a timeout), and leaves the failure to the caller to show', async () => {
+    const timeout = new Error('No answer from the browser within 5 minutes.');
+    const { env, deps, events } = browserWorld([], timeout, { version: '10.8.1.101195' });
+    await assert.rejects(tokenFromBrowser(deps, { target: server, title: 'Add SonarQube Connection' }), timeout);
+    assert.deepEqual(events, ['listen https://sonar.example.com true', 'close']);
+    assert.deepEqual(env.prompter.messages('error'), []);
+  });
+
+  it('gives no token when the browser does not open, without waiting for one, and frees the port', async () => {
+    const { deps, events } = browserWorld([], new Error('never asked for'), { version: '10.8.1.101195' }, false);
+    assert.equal(await tokenFromBrowser(deps, { target: server, title: 'Add SonarQube Connection' }), undefined);
+    assert.deepEqual(events, ['listen https://sonar.example.com true', 'close']);
+  });
+
+  it('on a server too old for the browser opens My Account > Security under the context path, listens for nothing and takes the paste trimmed', async () => {
+    const token = freshTokenValue();
+    const { env, deps, events, opened } = browserWorld([{ input: ` ${token} ` }], new Error('never asked for'), { version: '9.6.1.59531' });
+    assert.equal(await tokenFromBrowser(deps, { target: server, title: 'Add SonarQube Connection' }), token);
+    assert.deepEqual(events, []);
+    assert.deepEqual(opened, ['https://sonar.example.com/sq/account/security']);
+    const [input] = env.prompter.calls.filter((call) => call.kind === 'input');
+    assert.equal((input.options as { title: string }).title, 'Add SonarQube Connection');
+    assert.deepEqual(env.logger.lines, ['info [signIn] https://sonar.example.com/sq (9.6.1.59531) has no browser sign-in: opening My Account > Security for a paste']);
+    env.assertNoLeak(token);
+  });
+
+  it('says why the server could not be asked its version, logs it, and opens nothing', async () => {
+    const { env, deps, events, opened } = browserWorld([], freshTokenValue());
+    env.api.failNext('capabilities', new SonarApiError('notFound', 'HTTP 404', { status: 404, endpoint: 'api/server/version' }));
+    assert.equal(await tokenFromBrowser(deps, { target: server, title: 'Add SonarQube Connection' }), undefined);
+    assert.deepEqual(events, []);
+    assert.deepEqual(opened, []);
+    assert.equal(env.prompter.messages('error').length, 1);
+    assert.deepEqual(env.logger.lines, ['warn [signIn] version of https://sonar.example.com/sq unknown: notFound 404 api/server/version']);
+  });
+
+  it('gives the account page of a server or of a Cloud region', () => {
+    assert.equal(accountSecurityUrl(server), 'https://sonar.example.com/sq/account/security');
+    assert.equal(accountSecurityUrl({ kind: 'cloud', region: 'EU' }), 'https://sonarcloud.io/account/security');
   });
 });

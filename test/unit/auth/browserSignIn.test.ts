@@ -457,7 +457,8 @@ describe('browser sign-in listener', () => {
     });
 
     it('answers the token with an empty JSON object, closes that connection, and logs only that one arrived', async () => {
-      const signIn = await start({ timeoutMs: 100 });
+      const started = Date.now();
+      const signIn = await start({ timeoutMs: 500 });
       const token = newToken();
       const answer = await rawRequest(signIn.port, 'POST', '/sonarlint/api/token', { origin: SERVER_ORIGIN, 'content-type': 'text/plain;charset=UTF-8', ...KEEP_ALIVE }, JSON.stringify({ token }));
       assert.equal(answer.status, 200);
@@ -470,8 +471,8 @@ describe('browser sign-in listener', () => {
         connection: 'close',
       });
       assert.equal(await signIn.token, token);
-      // Past the 100 ms timeout: a token that arrived stops the countdown, so no "nothing arrived" follows.
-      await new Promise((resolve) => setTimeout(resolve, 150));
+      // Past the 500 ms timeout: a token that arrived stops the countdown, so no "nothing arrived" follows.
+      await new Promise((resolve) => setTimeout(resolve, started + 550 - Date.now()));
       assert.deepEqual(logger.lines, [
         `info Browser sign-in: waiting on 127.0.0.1 and ::1 port ${signIn.port} for https://sonar.example.com`,
         'info Browser sign-in: received a token from https://sonar.example.com',

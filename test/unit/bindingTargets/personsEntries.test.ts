@@ -61,6 +61,38 @@ describe("binding beside the person's own entries (whole file texts)", () => {
     assert.equal(fs.readFileSync(file, 'utf8'), theirs);
   });
 
+  it('plans without writing: what a new file would get, and that replacing the person\'s entry is replacing', async () => {
+    const missing = path.join(dir, '.vscode', 'mcp.json');
+    assert.deepEqual(await planMcpFileBinding(nodeFileSystem, { target: 'vscodeWorkspace', path: missing, launch, connectionSlug: 'sq' }), {
+      kind: 'planned',
+      serverName: 'sonarqube',
+      inputId: 'sonarqube-token-sq',
+      createdFile: true,
+      createdKeys: ['servers', 'inputs'],
+      replacing: false,
+    });
+    assert.deepEqual(await planMcpFileBinding(nodeFileSystem, { target: 'vscodeWorkspace', path: missing, launch, connectionSlug: 'sq', launcher: { runtime, bindingId: 'b-1' } }), {
+      kind: 'planned',
+      serverName: 'sonarqube',
+      inputId: undefined,
+      createdFile: true,
+      createdKeys: ['servers'],
+      replacing: false,
+    });
+    const theirs = '{\n  "mcpServers": {\n    "sonarqube": { "command": "mine" }\n  }\n}\n';
+    fs.writeFileSync(file, theirs);
+    assert.deepEqual(await planMcpFileBinding(nodeFileSystem, { target: 'geminiCli', path: file, launch, connectionSlug: 'sq', replaceExisting: true }), {
+      kind: 'planned',
+      serverName: 'sonarqube',
+      inputId: undefined,
+      createdFile: false,
+      createdKeys: [],
+      replacing: true,
+    });
+    assert.deepEqual(fs.readdirSync(dir), ['mcp.json']);
+    assert.equal(fs.readFileSync(file, 'utf8'), theirs);
+  });
+
   it('asks about a name the person chose too, suggesting the connection name while it is free', async () => {
     fs.writeFileSync(file, '{\n  "mcpServers": {\n    "work": { "command": "mine" }\n  }\n}\n');
     assert.deepEqual(await planMcpFileBinding(nodeFileSystem, { target: 'kiro', path: file, launch, connectionSlug: 'sq', serverName: 'work' }), {

@@ -90,6 +90,27 @@ describe('MCP launcher install', () => {
     assert.equal(fs.readFileSync(path.join(folder(), 'launcher.js'), 'utf8'), 'launcher v1');
     assert.deepEqual(installed(), ['keyring.node', 'launcher.js']);
   });
+  it('installs nothing from a build without the launcher script', async () => {
+    fs.rmSync(path.join(dist, 'launcher.js'));
+    assert.deepEqual(await install(), { runtime: undefined, written: [] });
+    assert.equal(fs.existsSync(storage), false);
+  });
+
+  it('reports a failed rename where no old copy is in the way, leaving no temporary file', async () => {
+    const refusing: FileSystem = {
+      ...counting,
+      rename: async (from, to) => (from.endsWith('.tmp') ? Promise.reject(Object.assign(new Error('EACCES: permission denied, rename'), { code: 'EACCES' })) : nodeFileSystem.rename(from, to)),
+    };
+    await assert.rejects(installLauncher(refusing, { distFolder: dist, storagePath: storage, executable: '/opt/editor/code' }), { code: 'EACCES' });
+    assert.deepEqual(installed(), []);
+  });
+
+  it('replaces a copy changed by hand even when it has the same size', async () => {
+    await install();
+    fs.writeFileSync(path.join(folder(), 'launcher.js'), 'launcher v9');
+    assert.deepEqual((await install()).written, [path.join(folder(), 'launcher.js')]);
+    assert.equal(fs.readFileSync(path.join(folder(), 'launcher.js'), 'utf8'), 'launcher v1');
+  });
 });
 
 describe('MCP launcher entry repair', () => {
@@ -127,5 +148,24 @@ describe('MCP launcher entry repair', () => {
     assert.equal(repairLauncherEntry({ command: 'node', args: ['/home/ada/tools/wrapper.js', '--binding', 'b-42', '--', 'docker'] }, runtime), undefined);
     assert.equal(repairLauncherEntry({ command: 'node', args: ['/home/ada/launcher.js', '--binding', 'b-42', '--', 'docker'] }, runtime), undefined);
     assert.equal(repairLauncherEntry({ url: 'https://mcp.example.com' }, runtime), undefined);
+  });
+  it('repairs an entry whose launcher moved while the runtime stayed (another profile), keeping the runtime', () => {
+    const sameRuntime = { ...written, command: runtime.executable };
+    assert.deepEqual(repairLauncherEntry(sameRuntime, runtime), {
+      type: 'stdio',
+      command: '/usr/share/code/code',
+      args: ['/home/ada/.config/Code/User/globalStorage/sonarqube-tokens.sonarqube-tokens/launcher/launcher.js', '--binding', 'b-42', '--', 'docker', 'run', '-i', '--rm', '-e', 'SONARQUBE_TOKEN', 'sonarsource/sonarqube-mcp'],
+      env: { ELECTRON_RUN_AS_NODE: '1', SONARQUBE_URL: 'https://sonar.example.com' },
+    });
+    assert.deepEqual(written.args[0], '/home/ada/.config/Code - Insiders/User/globalStorage/sonarqube-tokens.sonarqube-tokens/launcher/launcher.js', 'the entry given is not changed');
+  });
+
+  it('recognises its script only as launcher/launcher.js, whichever separator the path uses', () => {
+    const entry = (script: string) => ({ command: '/opt/old/code', args: [script, '--binding', 'b-1', '--', 'docker'] });
+    assert.equal(repairLauncherEntry(entry('D:\\storage\\launcher\\launcher.js'), runtime)?.command, '/usr/share/code/code');
+    assert.equal(repairLauncherEntry(entry('/srv/storage/launcher/launcher.js'), runtime)?.command, '/usr/share/code/code');
+    for (const script of ['/srv/storage/launcher/launcher.cjs', '/srv/storage/launchers/launcher.js', 'launcher.js', '/srv/launcher/launcher.js/other.js']) {
+      assert.equal(repairLauncherEntry(entry(script), runtime), undefined, script);
+    }
   });
 });

@@ -241,6 +241,20 @@ describe('binding a token to an MCP client', () => {
       assert.equal(JSON.parse(fs.readFileSync(file, 'utf8')).mcpServers.sonarqube.env.SONARQUBE_TOKEN, value);
       assert.equal(fs.statSync(file).mode & 0o777, 0o600);
     });
+    it('rotation of a Claude Desktop plain-text binding whose file the person deleted recreates nothing and writes the new value nowhere', async () => {
+      const { env, deps, credentials, assertNoLeak } = await setUp([{ pick: 'Claude Desktop' }, { confirm: true }, { info: undefined }], { platform: 'darwin' });
+      credentials.unavailable = 'The keychain cannot be reached.';
+      const binding = await bindMcpFlow(deps, serverConnection, ref);
+      const folder = path.join(home, 'Library', 'Application Support', 'Claude');
+      fs.rmSync(path.join(folder, 'claude_desktop_config.json'));
+      const next: TokenRef = { ...ref, name: 'laptop-2' };
+      const nextValue = freshTokenValue();
+      await env.vault.store(next, nextValue);
+      await switchMcpBindingToken(deps, binding!, next);
+      assert.deepEqual(fs.readdirSync(folder), []);
+      assert.equal(credentials.values.size, 0);
+      assertNoLeak(nextValue);
+    });
   });
 
   it('rotation replaces only the credential-store entry: the client file stays byte-identical', async () => {

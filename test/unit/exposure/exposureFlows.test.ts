@@ -14,7 +14,7 @@ import { nodeScanFiles, scanPlaces } from '../../../src/core/exposure/scan';
 import type { Finding } from '../../../src/core/exposure/scan';
 import type { McpBindingWriteDeps } from '../../../src/core/flows/bindMcp';
 import { buildMcpLaunch } from '../../../src/core/mcp/launch';
-import { englishMessage } from '../../../src/core/ports';
+import { bundleTranslator } from '../support/bundleTranslator';
 import type { TokenRef } from '../../../src/core/secrets/keys';
 import { SonarClient } from '../../../src/core/sonar/client';
 import { parseServerUrl } from '../../../src/core/sonar/target';
@@ -64,6 +64,7 @@ describe('exposure flows: move, revoke, replace, ignore', () => {
   before(async () => {
     [known, other] = await Promise.all([FakeSonarQube.start(), FakeSonarQube.start()]);
     for (const fake of [known, other]) fake.addUser({ login: 'ada', name: 'Ada' });
+    known.addUser({ login: 'root', name: 'Root', admin: true });
     signInToken = known.createToken('ada', { name: 'sign-in' });
   });
   after(() => Promise.all([known.close(), other.close()]));
@@ -87,19 +88,24 @@ describe('exposure flows: move, revoke, replace, ignore', () => {
   });
   afterEach(() => fs.rmSync(root, { recursive: true, force: true }));
 
-  async function setUp(script: ScriptStep[], options: { mcpFs?: FileSystem } = {}) {
+  /**
+   * `connection` changes the person's one connection (its login, isAdmin), `signIn` the token it signs in with,
+   * `tracked` the files (relative to the test folder) git tracks.
+   */
+  async function setUp(script: ScriptStep[], options: { mcpFs?: FileSystem; connection?: Partial<ConnectionRecord>; signIn?: string; tracked?: readonly string[] } = {}) {
     const target = (parseServerUrl(known.url) as { ok: true; target: SonarTarget }).target;
-    const connection: ConnectionRecord = { id: 'c-1', target, label: 'known', login: 'ada', serverVersion: '2025.1.0.102418', addedAt: '2025-01-01T00:00:00.000Z' };
+    const connection: ConnectionRecord = { id: 'c-1', target, label: 'known', login: 'ada', serverVersion: '2025.1.0.102418', addedAt: '2025-01-01T00:00:00.000Z', ...options.connection };
+    const signIn = options.signIn ?? signInToken;
     const state = memoryState();
     const secrets = memorySecretStore();
     const vault = new TokenVault(secrets, new HeldTokens(state));
-    await vault.storeSignIn(connection.id, signInToken);
+    await vault.storeSignIn(connection.id, signIn);
     const logger = new RecordingLogger();
     const prompter = new ScriptedPrompter(script);
     const client = (clientTarget: SonarTarget, token: string, serverVersion?: string) => new SonarClient({ target: clientTarget, token, serverVersion, retry: { maxRetries: 0 } });
     const places = [...userPlaces({ platform: 'linux', home: path.join(root, 'home'), env: {}, vscodeUserDir: path.join(root, 'home', 'vscode-user') }), ...workspacePlaces(path.join(root, 'project'))];
     const model = new ExposureModel({
-      scan: () => scanPlaces({ files: nodeScanFiles, git: { trackedFiles: async () => undefined }, ignored: new IgnoreList(state).fingerprints(), ownPlainText: [] }, places),
+      scan: () => scanPlaces({ files: nodeScanFiles, git: { trackedFiles: async () => (options.tracked ? new Set(options.tracked.map((file) => path.join(root, file))) : undefined) }, ignored: new IgnoreList(state).fingerprints(), ownPlainText: [] }, places),
       files: nodeScanFiles,
       liveness: () => ({ connections: [connection], checkerFor: client, logger }),
       logger,
@@ -108,7 +114,7 @@ describe('exposure flows: move, revoke, replace, ignore', () => {
     const credentials = new MemoryCredentialStore();
     const store = new BindingStore(state, logger);
     const mcpBindings: McpBindingWriteDeps = {
-      t: englishMessage,
+      t: bundleTranslator,
       logger,
       prompter,
       fs: options.mcpFs ?? nodeFileSystem,
@@ -126,14 +132,14 @@ describe('exposure flows: move, revoke, replace, ignore', () => {
       prompter,
       vault,
       clock: { now: () => new Date('2026-12-02T10:00:00Z') },
-      t: englishMessage,
+      t: bundleTranslator,
       logger,
       model,
       files: nodeScanFiles,
       fs: nodeFileSystem,
       ignoreList: new IgnoreList(state),
       connection: (id) => (id === connection.id ? connection : undefined),
-      apiFor: async () => client(connection.target, signInToken, connection.serverVersion),
+      apiFor: async () => client(connection.target, signIn, connection.serverVersion),
       apiWithValue: client,
       displayPath: (file) => path.relative(root, file),
       mcpBindings,
@@ -409,5 +415,293 @@ describe('exposure flows: move, revoke, replace, ignore', () => {
     const rescanned = await env.model.scan();
     assert.ok(!rescanned.findings.some((finding) => finding.place.path.endsWith('.env')), 'an ignored finding came back');
     assert.equal(env.read('project/.env'), fill(FILES['project/.env'], values));
+  });
+
+  describe('what each fix changes, word for word', () => {
+    const write = (relative: string, text: string) => {
+      fs.mkdirSync(path.dirname(path.join(root, relative)), { recursive: true });
+      fs.writeFileSync(path.join(root, relative), text, 'utf8');
+    };
+    const tokenRequests = (fake: FakeSonarQube, action: 'generate' | 'revoke') => fake.requests.filter((request) => request.path === `api/user_tokens/${action}`);
+    beforeEach(() => void (known.requests.length = 0));
+    afterEach(() => known.clearFaults());
+
+    it('a file that no longer holds the token since the scan: each fix warns, drops the finding and leaves the file as it now is', async () => {
+      const env = await setUp([]);
+      const now: Record<string, string> = {
+        'project/.env': 'SONARQUBE_URL=elsewhere\r\n',
+        'home/.cursor/mcp.json': '{ "mcpServers": {} }\n',
+        'home/.bashrc': 'alias ll="ls -l"\n',
+        'home/vscode-user/settings.json': '{}\n',
+      };
+      for (const [relative, text] of Object.entries(now)) write(relative, text);
+      const before = known.requests.length;
+      await moveToSecureStorage(env.deps, env.finding('.env'));
+      await replaceFound(env.deps, env.finding('.cursor/mcp.json'));
+      await revokeFound(env.deps, env.finding('settings.json'));
+      await moveToSecureStorage(env.deps, env.finding('.bashrc'));
+      env.prompter.assertDone();
+      assert.deepEqual(env.prompter.messages('warn'), [
+        'project/.env changed since the scan and no longer holds this token. Scan again.',
+        'home/.cursor/mcp.json changed since the scan and no longer holds this token. Scan again.',
+        'home/vscode-user/settings.json changed since the scan and no longer holds this token. Scan again.',
+        'home/.bashrc changed since the scan and no longer holds this token. Scan again.',
+      ]);
+      assert.deepEqual(env.prompter.calls.map((call) => call.kind), ['warn', 'warn', 'warn', 'warn'], 'a fix went on to ask or list tokens');
+      for (const [relative, text] of Object.entries(now)) assert.equal(env.read(relative), text, relative);
+      assert.deepEqual(env.model.findings.map((finding) => path.relative(root, finding.place.path)).sort(), ['home/.profile', 'project/.vscode/mcp.json']);
+      assert.equal(known.requests.length, before, 'a request reached the server');
+      assert.equal(await env.vault.read({ connectionId: 'c-1', login: 'ada', name: names.dotenv }), undefined);
+      assert.deepEqual(env.store.list(), []);
+      assert.equal(env.logger.lines.filter((line) => !line.startsWith('debug')).length, 0);
+    });
+
+    it('revoking a token that is also on another line of the file: says revoked (not removed) and warns that the file still holds it', async () => {
+      write('project/.env', 'SONAR_TOKEN={dotenv}\nSONARQUBE_TOKEN={dotenv}\n'.replaceAll('{dotenv}', values.dotenv));
+      const env = await setUp([{ pick: `env-${counter}` }, { confirm: true }]);
+      const [first, second] = env.model.findings.filter((finding) => finding.place.path.endsWith('.env'));
+      assert.equal(first.line, 1);
+      await revokeFound(env.deps, first);
+      env.prompter.assertDone();
+      assert.equal(env.read('project/.env'), `SONARQUBE_TOKEN=${values.dotenv}\n`);
+      assert.deepEqual(env.prompter.messages('warn'), ['The same token is also elsewhere in project/.env: scan again to see where.']);
+      assert.deepEqual(env.prompter.messages('info'), [`env-${counter} was revoked.`]);
+      assert.deepEqual(env.model.findings.filter((finding) => finding.place.path.endsWith('.env')), [second]);
+      assert.ok(!env.logger.lines.join('\n').includes(values.dotenv) && !env.prompter.shownText.includes(values.dotenv), 'the value leaked');
+    });
+
+    it('removing a dead token that is also on another line: warns that the file still holds it and does not say it was removed', async () => {
+      write('home/.bashrc', `export SONARQUBE_URL=${known.url}\nexport SONARQUBE_TOKEN=${values.dead}\nexport SONAR_TOKEN=${values.dead}\n`);
+      const env = await setUp([{ confirm: true }]);
+      const [first] = env.model.findings.filter((finding) => finding.place.path.endsWith('.bashrc'));
+      await moveToSecureStorage(env.deps, first);
+      env.prompter.assertDone();
+      assert.equal(env.read('home/.bashrc'), `export SONARQUBE_URL=${known.url}\nexport SONAR_TOKEN=${values.dead}\n`);
+      assert.deepEqual(env.prompter.messages('warn'), ['The same token is also elsewhere in home/.bashrc: scan again to see where.']);
+      assert.deepEqual(env.prompter.messages('info'), []);
+      assert.ok(!env.logger.lines.join('\n').includes(values.dead) && !env.prompter.shownText.includes(values.dead), 'the value leaked');
+    });
+
+    it('a dead token: the confirmation says what is removed, with Remove from File, then says it was removed', async () => {
+      const dead = userTokenValue();
+      write('home/.gemini/settings.json', `{\n  "mcpServers": {\n    "git": { "command": "git-mcp" },\n    "sonarqube": { "command": "docker", "env": { "SONARQUBE_URL": "${known.url}", "SONARQUBE_TOKEN": "${dead}" } }\n  }\n}\n`);
+      const env = await setUp([{ confirm: true }]);
+      const finding = env.finding('.gemini/settings.json');
+      await replaceFound(env.deps, finding);
+      env.prompter.assertDone();
+      const confirm = env.prompter.calls.find((call) => call.kind === 'confirm')!;
+      assert.equal(confirm.text, `${finding.masked} is no longer accepted: remove it from home/.gemini/settings.json?\nThe MCP server "sonarqube" is removed from home/.gemini/settings.json; the rest of the file stays as it is.`);
+      assert.deepEqual(confirm.actions, ['Remove from File']);
+      assert.equal(env.read('home/.gemini/settings.json'), '{\n  "mcpServers": {\n    "git": { "command": "git-mcp" }\n  }\n}\n');
+      assert.deepEqual(env.prompter.messages('info'), ['The dead token was removed from home/.gemini/settings.json.']);
+      assert.equal(tokenRequests(known, 'generate').length, 0);
+      env.assertGone(dead);
+    });
+
+    it('a dead token on a longer line: says to edit it by hand and opens the file at its line on Open File', async () => {
+      write('home/.bashrc', `export SONARQUBE_URL=${known.url}\nexport SONARQUBE_TOKEN=${values.dead} && make\n`);
+      const env = await setUp([{ warn: 'Open File' }]);
+      const finding = env.finding('.bashrc');
+      await moveToSecureStorage(env.deps, finding);
+      env.prompter.assertDone();
+      assert.deepEqual(env.prompter.calls.map((call) => [call.kind, call.text, call.actions]), [
+        ['warn', `${finding.masked} is no longer accepted by any of your servers. The value on line 2 of home/.bashrc is part of a longer line: edit it by hand.`, ['Open File']],
+      ]);
+      assert.deepEqual(env.opened, ['home/.bashrc:2']);
+      assert.equal(env.read('home/.bashrc'), `export SONARQUBE_URL=${known.url}\nexport SONARQUBE_TOKEN=${values.dead} && make\n`);
+    });
+
+    it('Open File dismissed: the file is not opened', async () => {
+      write('home/.bashrc', `export SONARQUBE_URL=${known.url}\nexport SONARQUBE_TOKEN=${values.dead} && make\n`);
+      const env = await setUp([]);
+      await moveToSecureStorage(env.deps, env.finding('.bashrc'));
+      assert.equal(env.prompter.messages('warn').length, 1);
+      assert.deepEqual(env.opened, []);
+    });
+
+    it('revoking a token on a longer line: says it was revoked and to edit the line by hand, and opens the file on Open File', async () => {
+      write('home/.bashrc', `export SONARQUBE_URL=${known.url}\nexport SONARQUBE_TOKEN=${values.dotenv} && make\n`);
+      const env = await setUp([{ pick: `env-${counter}` }, { confirm: true }, { warn: 'Open File' }]);
+      await revokeFound(env.deps, env.finding('.bashrc'));
+      env.prompter.assertDone();
+      assert.ok(!known.tokenNames('ada').includes(names.dotenv), 'not revoked');
+      assert.deepEqual(env.prompter.messages('warn'), [`env-${counter} was revoked. The value on line 2 of home/.bashrc is part of a longer line: edit it by hand.`]);
+      assert.deepEqual(env.opened, ['home/.bashrc:2']);
+      assert.equal(env.read('home/.bashrc'), `export SONARQUBE_URL=${known.url}\nexport SONARQUBE_TOKEN=${values.dotenv} && make\n`);
+    });
+
+    const geminiFile = (url: string | undefined, token: string) =>
+      `{\n  "theme": "dark",\n  "mcpServers": {\n    "sonarqube": { "command": "docker", "env": { ${url ? `"SONARQUBE_URL": "${url}", ` : ''}"SONARQUBE_TOKEN": "${token}" } }\n  }\n}\n`;
+    const formOf = (request: { form: Record<string, string> }) => request.form;
+
+    it('replace word for word: the confirmation, the next free name, the expiry carried over as a day, no login sent for one\'s own token, and the message', async () => {
+      const name = `gem-${counter}`;
+      const old = known.createToken('ada', { name, expirationDate: '2027-06-30' });
+      known.createToken('ada', { name: `${name}-2026-12-02` });
+      write('home/.gemini/settings.json', geminiFile(known.url, old));
+      const env = await setUp([{ pick: name }, { confirm: true }], { connection: { isAdmin: true } });
+      const finding = env.finding('.gemini/settings.json');
+      await replaceFound(env.deps, finding);
+      env.prompter.assertDone();
+      const newName = `${name}-2026-12-02-2`;
+      const confirm = env.prompter.calls.find((call) => call.kind === 'confirm')!;
+      assert.equal(
+        confirm.text,
+        `Replace ${name} (${finding.masked})?\n` +
+          `A new token ${newName} is generated for ada on known and kept in secure storage.\n\n` +
+          'The MCP server "sonarqube" in home/.gemini/settings.json is rewritten to start through this extension\'s launcher, which reads the token from the operating system\'s credential store: the entry keeps no value and no variable, and the rest of the file stays as it is.\n\n' +
+          `Then ${name} is revoked.`,
+      );
+      assert.deepEqual(confirm.actions, ['Replace']);
+      assert.ok(env.prompter.calls.some((call) => call.kind === 'progress' && call.text === `Generating ${newName}…`));
+      assert.deepEqual(tokenRequests(known, 'generate').map(formOf), [{ name: newName, type: 'USER_TOKEN', expirationDate: '2027-06-30' }]);
+      assert.deepEqual(tokenRequests(known, 'revoke').map(formOf), [{ name }]);
+      assert.deepEqual(env.prompter.messages('info'), [
+        `${newName} replaces ${name}, which was revoked; home/.gemini/settings.json no longer holds a token. Gemini CLI starts no MCP server in a folder it does not trust: trust your project folder in Gemini CLI when it asks.`,
+      ]);
+      assert.ok(!known.tokenNames('ada').includes(name), 'the old token was not revoked');
+      const newValue = await env.vault.read({ connectionId: 'c-1', login: 'ada', name: newName });
+      assert.ok(newValue?.startsWith('squ_'));
+      assert.equal(await env.vault.readSignIn('c-1'), signInToken, 'the sign-in was replaced although the found token was not it');
+      env.assertGone(old, newValue!);
+    });
+
+    it('an administrator replacing another user\'s token generates and revokes it under that user\'s login', async () => {
+      const rootSignIn = known.createToken('root', { name: `root-${counter}` });
+      const env = await setUp([{ pick: `cursor-${counter}` }, { confirm: true }], { connection: { login: 'root', isAdmin: true }, signIn: rootSignIn });
+      await replaceFound(env.deps, env.finding('.cursor/mcp.json'));
+      env.prompter.assertDone();
+      const newName = `cursor-${counter}-2026-12-02`;
+      assert.match(env.prompter.calls.find((call) => call.kind === 'confirm')!.text, new RegExp(`\nA new token ${newName} is generated for ada on known and kept in secure storage\\.\n`));
+      assert.deepEqual(tokenRequests(known, 'generate').map(formOf), [{ name: newName, type: 'USER_TOKEN', login: 'ada' }]);
+      assert.deepEqual(tokenRequests(known, 'revoke').map(formOf), [{ name: `cursor-${counter}`, login: 'ada' }]);
+      assert.ok(known.tokenNames('ada').includes(newName) && !known.tokenNames('ada').includes(names.cursor));
+      assert.deepEqual(known.tokenNames('root'), [`root-${counter}`]);
+      const newValue = await env.vault.read({ connectionId: 'c-1', login: 'ada', name: newName });
+      assert.ok(newValue?.startsWith('squ_'), 'the new token is not held under its owner');
+      assert.equal(await env.vault.readSignIn('c-1'), rootSignIn);
+      env.assertGone(values.cursor, newValue!);
+    });
+
+    it('refuses to replace an analysis token, in words, before generating anything', async () => {
+      const name = `zz-analysis-${counter}`;
+      const analysis = known.createToken('ada', { name, type: 'GLOBAL_ANALYSIS_TOKEN' });
+      write('home/.gemini/settings.json', geminiFile(known.url, analysis));
+      const env = await setUp([{ pick: name }]);
+      await replaceFound(env.deps, env.finding('.gemini/settings.json'));
+      env.prompter.assertDone();
+      assert.deepEqual(env.prompter.messages('error'), [`${name} is an analysis token: the MCP server and SonarQube for IDE need a user token. Revoke it instead.`]);
+      assert.equal(env.prompter.calls.filter((call) => call.kind === 'confirm').length, 0);
+      assert.deepEqual(tokenRequests(known, 'generate'), []);
+      assert.ok(known.tokenNames('ada').includes(name));
+      assert.equal(env.read('home/.gemini/settings.json'), geminiFile(known.url, analysis));
+      assert.ok(!env.prompter.shownText.includes(analysis) && !env.logger.lines.join('\n').includes(analysis), 'the value leaked');
+    });
+
+    it('when the replaced token cannot be revoked: warns and logs it, keeps the new token bound, and unbinds nothing', async () => {
+      known.inject('POST api/user_tokens/revoke', { kind: 'status', status: 500, body: { errors: [{ msg: 'boom' }] } });
+      const env = await setUp([{ pick: `cursor-${counter}` }, { confirm: true }]);
+      await replaceFound(env.deps, env.finding('.cursor/mcp.json'));
+      env.prompter.assertDone();
+      const newName = `cursor-${counter}-2026-12-02`;
+      assert.deepEqual(env.prompter.messages('warn'), [`${newName} replaces cursor-${counter}, but cursor-${counter} could not be revoked: known had an internal error (HTTP 500). Try again later. The server said: boom Revoke it from the Tokens view.`]);
+      assert.deepEqual(env.prompter.messages('info'), []);
+      assert.ok(env.logger.lines.includes(`warn [exposure] revoking the replaced token "cursor-${counter}" failed: server 500 api/user_tokens/revoke`));
+      assert.ok(known.tokenNames('ada').includes(names.cursor), 'revoked after all');
+      const newValue = await env.vault.read({ connectionId: 'c-1', login: 'ada', name: newName });
+      assert.ok(newValue?.startsWith('squ_'), 'the new token was not kept');
+      const [binding] = env.store.list() as McpBinding[];
+      assert.equal(env.read('home/.cursor/mcp.json'), cursorLauncherFile(binding.id, known.url));
+      assert.deepEqual(env.unbound, []);
+      env.assertGone(values.cursor, newValue!);
+    });
+
+    it('without a connection to the server the file names: Replace and Move say which connection to add, and change nothing', async () => {
+      write('home/.gemini/settings.json', geminiFile(other.url, values.onOther));
+      const env = await setUp([{ confirm: true }, { confirm: true }]);
+      await replaceFound(env.deps, env.finding('.gemini/settings.json'));
+      await moveToSecureStorage(env.deps, env.finding('.profile'));
+      env.prompter.assertDone();
+      const host = new URL(other.url).host;
+      assert.deepEqual(env.prompter.messages('error'), [
+        `To replace the token, add a connection to ${host} as ada with "Add Connection…" first.`,
+        `To keep the token here, add a connection to ${host} as ada with "Add Connection…", then move it.`,
+      ]);
+      assert.equal(env.read('home/.gemini/settings.json'), geminiFile(other.url, values.onOther));
+      assert.equal(env.read('home/.profile'), fill(FILES['home/.profile'], values));
+      assert.ok(other.tokenNames('ada').includes(names.onOther));
+      assert.equal(other.requests.filter((request) => request.path.startsWith('api/user_tokens/')).length, 0);
+    });
+
+    it('a server that does not answer: each fix says so under its own name and changes nothing', async () => {
+      known.inject('api/authentication/validate', { kind: 'status', status: 503 });
+      const env = await setUp([]);
+      await moveToSecureStorage(env.deps, env.finding('.env'));
+      await revokeFound(env.deps, env.finding('.env'));
+      await replaceFound(env.deps, env.finding('.cursor/mcp.json'));
+      env.prompter.assertDone();
+      assert.deepEqual(env.prompter.messages('error'), [
+        'Move to secure storage needs to reach the token\'s server, which did not answer. Try again later.',
+        'Revoke needs to reach the token\'s server, which did not answer. Try again later.',
+        'Replace needs to reach the token\'s server, which did not answer. Try again later.',
+      ]);
+      assert.equal(env.read('project/.env'), fill(FILES['project/.env'], values));
+      assert.equal(env.read('home/.cursor/mcp.json'), fill(FILES['home/.cursor/mcp.json'], values));
+    });
+
+    it('a token no connection can check: each fix says to add a connection to its server', async () => {
+      const scoped = `sqco_${'ab'.repeat(20)}`;
+      write('home/.zshrc', `export SONAR_TOKEN=${scoped}\n`);
+      write('home/.gemini/settings.json', geminiFile(undefined, scoped));
+      const env = await setUp([]);
+      await moveToSecureStorage(env.deps, env.finding('.zshrc'));
+      await revokeFound(env.deps, env.finding('.zshrc'));
+      await replaceFound(env.deps, env.finding('.gemini/settings.json'));
+      env.prompter.assertDone();
+      assert.deepEqual(env.prompter.messages('error'), [
+        'Move to secure storage needs the token\'s server: add a connection to it with "Add Connection…", then try again.',
+        'Revoke needs the token\'s server: add a connection to it with "Add Connection…", then try again.',
+        'Replace needs the token\'s server: add a connection to it with "Add Connection…", then try again.',
+      ]);
+      assert.equal(env.read('home/.zshrc'), `export SONAR_TOKEN=${scoped}\n`);
+      assert.ok(!env.prompter.shownText.includes(scoped));
+    });
+
+    it('revoking the token this extension signs in with, found in a file: says the connection must sign in again', async () => {
+      const fresh = known.createToken('ada', { name: `sign-in-${counter}` });
+      write('project/.env', `SONARQUBE_URL=${known.url}\nSONAR_TOKEN=${fresh}\n`);
+      const env = await setUp([{ pick: `sign-in-${counter}` }, { confirm: true }], { signIn: fresh });
+      await revokeFound(env.deps, env.finding('.env'));
+      env.prompter.assertDone();
+      assert.match(env.prompter.calls.find((call) => call.kind === 'confirm')!.text, /This is the token this extension signs in to known with: you will have to sign in again\./);
+      assert.deepEqual(env.prompter.messages('info'), [
+        `sign-in-${counter} was revoked and removed from project/.env. It was the token this extension signed in with: sign in again to keep using this connection.`,
+      ]);
+      assert.equal(env.read('project/.env'), `SONARQUBE_URL=${known.url}\n`);
+      assert.equal(await env.vault.readSignIn('c-1'), undefined);
+      env.assertGone(fresh);
+    });
+
+    it('revoking on a server confirmed for the finding only: no sign-in warning, the revoke message alone', async () => {
+      const env = await setUp([{ confirm: true }, { pick: `team-${counter}` }, { confirm: true }]);
+      await revokeFound(env.deps, env.finding('.profile'));
+      env.prompter.assertDone();
+      const host = new URL(other.url).host;
+      const confirms = env.prompter.calls.filter((call) => call.kind === 'confirm');
+      assert.equal(confirms[1].text, `Revoke token team-${counter} on ${host}?\nThese stop working:\n• home/.profile\n\nThis cannot be undone.`);
+      assert.deepEqual(env.prompter.messages('info'), [`team-${counter} was revoked and removed from home/.profile.`]);
+      env.assertGone(values.onOther);
+    });
+
+    it('replacing a token that is part of a longer string: nothing is generated, it says to edit it by hand', async () => {
+      write('home/vscode-user/settings.json', `{\n  "sonarlint.connectedMode.connections.sonarqube": [\n    { "connectionId": "work", "serverUrl": "${known.url}", "token": "was ${values.sonarlint}" }\n  ]\n}\n`);
+      const env = await setUp([{ warn: 'Open File' }]);
+      await replaceFound(env.deps, env.finding('settings.json'));
+      env.prompter.assertDone();
+      assert.deepEqual(env.prompter.calls.map((call) => [call.kind, call.text]), [['warn', 'The value on line 3 of home/vscode-user/settings.json is part of a longer line: edit it by hand.']]);
+      assert.deepEqual(env.opened, ['home/vscode-user/settings.json:3']);
+      assert.equal(tokenRequests(known, 'generate').length, 0);
+      assert.ok(known.tokenNames('ada').includes(names.sonarlint));
+    });
   });
 });

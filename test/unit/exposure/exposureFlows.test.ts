@@ -693,6 +693,130 @@ describe('exposure flows: move, revoke, replace, ignore', () => {
       env.assertGone(values.onOther);
     });
 
+    it('moving a SonarQube for IDE token: the confirmation word for word, and the connectionId of the token\'s own entry handed over (the second of two, byte order mark)', async () => {
+      write('home/vscode-user/settings.json', `\uFEFF{\n  "sonarlint.connectedMode.connections.sonarqube": [\n    { "connectionId": "first", "serverUrl": "${known.url}" },\n    { "connectionId": "second", "serverUrl": "${known.url}", "token": "${values.sonarlint}" },\n  ],\n}\n`);
+      const env = await setUp([{ pick: `ide-${counter}` }, { confirm: true }]);
+      const finding = env.finding('settings.json');
+      await moveToSecureStorage(env.deps, finding);
+      env.prompter.assertDone();
+      const confirm = env.prompter.calls.find((call) => call.kind === 'confirm')!;
+      assert.equal(
+        confirm.text,
+        `Move ${finding.masked} from home/vscode-user/settings.json to secure storage?\n` +
+          `This extension keeps the value in secure storage as token ide-${counter} of ada on known.\n\n` +
+          'The "token" entry is removed from home/vscode-user/settings.json; the rest of the file stays as it is.\n\n' +
+          'The connection form of SonarQube for IDE then opens so you can paste the token into its own secure storage (the clipboard is cleared again).',
+      );
+      assert.deepEqual(confirm.actions, ['Move']);
+      assert.deepEqual(env.bound, [{ kind: 'sonarlint', ref: { connectionId: 'c-1', login: 'ada', name: names.sonarlint }, detail: 'sonarqube/second' }]);
+      assert.equal(env.read('home/vscode-user/settings.json'), `\uFEFF{\n  "sonarlint.connectedMode.connections.sonarqube": [\n    { "connectionId": "first", "serverUrl": "${known.url}" },\n    { "connectionId": "second", "serverUrl": "${known.url}" },\n  ],\n}\n`);
+      assert.deepEqual(env.prompter.messages('info'), [`${finding.masked} is now held in secure storage as ide-${counter} and is no longer in home/vscode-user/settings.json.`]);
+      env.assertGone(values.sonarlint);
+    });
+
+    it('a SonarQube for IDE entry whose connectionId is not a string: no connection id is handed over', async () => {
+      write('home/vscode-user/settings.json', `{\n  "sonarlint.connectedMode.connections.sonarqube": [\n    { "connectionId": 7, "serverUrl": "${known.url}", "token": "${values.sonarlint}" }\n  ]\n}\n`);
+      const env = await setUp([{ pick: `ide-${counter}` }, { confirm: true }]);
+      await moveToSecureStorage(env.deps, env.finding('settings.json'));
+      env.prompter.assertDone();
+      assert.deepEqual(env.bound, [{ kind: 'sonarlint', ref: { connectionId: 'c-1', login: 'ada', name: names.sonarlint }, detail: 'sonarqube/undefined' }]);
+      env.assertGone(values.sonarlint);
+    });
+
+    it('a byte order mark inside a connectionId (not at the start of the file) stays part of the id handed over', async () => {
+      write('home/vscode-user/settings.json', `{\n  "sonarlint.connectedMode.connections.sonarqube": [\n    { "connectionId": "\uFEFFwork", "serverUrl": "${known.url}", "token": "${values.sonarlint}" }\n  ]\n}\n`);
+      const env = await setUp([{ pick: `ide-${counter}` }, { confirm: true }]);
+      await moveToSecureStorage(env.deps, env.finding('settings.json'));
+      env.prompter.assertDone();
+      assert.deepEqual(env.bound.map((entry) => entry.detail), ['sonarqube/\uFEFFwork']);
+      env.assertGone(values.sonarlint);
+    });
+
+    it('moving from VS Code\'s user mcp.json: the entry is removed and VS Code\'s own MCP support starts it, said word for word', async () => {
+      const token = known.createToken('ada', { name: `vsu-${counter}` });
+      write('home/vscode-user/mcp.json', `{\n  "servers": {\n    "sonarqube": { "type": "stdio", "command": "docker", "env": { "SONARQUBE_URL": "${known.url}", "SONARQUBE_TOKEN": "${token}" } }\n  }\n}\n`);
+      const env = await setUp([{ pick: `vsu-${counter}` }, { confirm: true }]);
+      const finding = env.finding('vscode-user/mcp.json');
+      await moveToSecureStorage(env.deps, finding);
+      env.prompter.assertDone();
+      assert.equal(
+        env.prompter.calls.find((call) => call.kind === 'confirm')!.text,
+        `Move ${finding.masked} from home/vscode-user/mcp.json to secure storage?\n` +
+          `This extension keeps the value in secure storage as token vsu-${counter} of ada on known.\n\n` +
+          'The MCP server "sonarqube" is removed from home/vscode-user/mcp.json; the rest of the file stays as it is.\n\n' +
+          'The server becomes an MCP server of VS Code that starts with the token from secure storage in its environment; VS Code no longer lists it.',
+      );
+      assert.deepEqual(env.bound, [{ kind: 'provider', ref: { connectionId: 'c-1', login: 'ada', name: `vsu-${counter}` } }]);
+      assert.equal(env.read('home/vscode-user/mcp.json'), '{\n  "servers": {}\n}\n');
+      assert.ok(env.logger.lines.includes(`info [exposure] moved a found token (${finding.masked}) from ${path.join(root, 'home/vscode-user/mcp.json')} to secure storage as "vsu-${counter}" (provider)`), env.logger.lines.join('\n'));
+      env.assertGone(token);
+    });
+
+    it('moving from a file git tracks: the confirmation says the token stays in the history and to revoke it instead', async () => {
+      const env = await setUp([{ pick: `env-${counter}` }, { confirm: false }], { tracked: ['project/.env'] });
+      const finding = env.finding('.env');
+      await moveToSecureStorage(env.deps, finding);
+      env.prompter.assertDone();
+      assert.equal(
+        env.prompter.calls.find((call) => call.kind === 'confirm')!.text,
+        `Move ${finding.masked} from project/.env to secure storage?\n` +
+          `This extension keeps the value in secure storage as token env-${counter} of ada on known.\n\n` +
+          'Line 2 (SONAR_TOKEN) is removed from project/.env; the rest of the file stays as it is.\n\n' +
+          'The file is tracked by git: the token stays in the repository\'s history. Revoke it instead if it was ever committed.',
+      );
+      assert.equal(env.read('project/.env'), fill(FILES['project/.env'], values));
+      assert.equal(await env.vault.read({ connectionId: 'c-1', login: 'ada', name: names.dotenv }), undefined);
+    });
+
+    it('the token list of another user\'s token: the most recently used first and preselected, never-used last; cancelling generates nothing', async () => {
+      const login = `lin-${counter}`;
+      known.addUser({ login, name: 'Lin' });
+      const found = known.createToken(login, { name: 'found' });
+      known.createToken(login, { name: 'a-used', lastConnectionDate: '2026-11-01T10:00:00Z', createdAt: '2026-01-01T00:00:00Z' });
+      known.createToken(login, { name: 'b-never', createdAt: '2026-02-01T00:00:00Z' });
+      known.createToken(login, { name: 'c-recent', lastConnectionDate: '2026-11-20T10:00:00Z', createdAt: '2026-01-01T00:00:00Z' });
+      write('home/.gemini/settings.json', geminiFile(known.url, found));
+      const env = await setUp([{ pick: undefined }]);
+      const finding = env.finding('.gemini/settings.json');
+      await replaceFound(env.deps, finding);
+      env.prompter.assertDone();
+      const pick = env.prompter.calls.find((call) => call.kind === 'pick')!;
+      const items = pick.options as Array<{ label: string; description: string; detail?: string; picked: boolean }>;
+      assert.deepEqual(items.map((item) => item.label), ['found', 'c-recent', 'a-used', 'b-never']);
+      assert.deepEqual(items.slice(1).map((item) => [item.description, item.detail, item.picked]), [
+        ['User · last used 2026-11-20', undefined, false],
+        ['User · last used 2026-11-01', undefined, false],
+        ['User · never used', undefined, false],
+      ]);
+      assert.deepEqual([items[0].detail, items[0].picked], [`Most likely: the token that matches ${finding.masked}`, true]);
+      assert.equal(pick.text, `Which token of ${login} is ${finding.masked}? The server does not say which name a value has: pick the token found in home/.gemini/settings.json`);
+      const searches = known.requests.filter((request) => request.path === 'api/user_tokens/search');
+      assert.deepEqual(searches.map((request) => [request.authenticatedLogin, request.query.login]), [[login, undefined]], 'listed with the connection\'s sign-in');
+      assert.deepEqual(tokenRequests(known, 'generate'), []);
+      assert.equal(env.read('home/.gemini/settings.json'), geminiFile(known.url, found));
+      assert.ok(!env.prompter.shownText.includes(found));
+    });
+
+    it('an administrator lists another user\'s tokens with the connection\'s own sign-in, by that login', async () => {
+      const rootSignIn = known.createToken('root', { name: `root-list-${counter}` });
+      const env = await setUp([{ pick: undefined }], { connection: { login: 'root', isAdmin: true }, signIn: rootSignIn });
+      await revokeFound(env.deps, env.finding('.env'));
+      env.prompter.assertDone();
+      const searches = known.requests.filter((request) => request.path === 'api/user_tokens/search');
+      assert.deepEqual(searches.map((request) => [request.authenticatedLogin, request.query.login]), [['root', 'ada']]);
+      assert.ok(env.prompter.calls.some((call) => call.kind === 'progress' && call.text === 'Listing the tokens of ada on known…'));
+    });
+
+    it('a token list that comes back empty: says so and asks nothing more', async () => {
+      known.inject('api/user_tokens/search', { kind: 'status', status: 200, body: { login: 'ada', userTokens: [] } });
+      const env = await setUp([]);
+      await revokeFound(env.deps, env.finding('.env'));
+      env.prompter.assertDone();
+      assert.deepEqual(env.prompter.messages('error'), ['known lists no tokens for ada.']);
+      assert.deepEqual(env.prompter.calls.map((call) => call.kind), ['progress', 'error']);
+      assert.equal(env.read('project/.env'), fill(FILES['project/.env'], values));
+    });
+
     it('replacing a token that is part of a longer string: nothing is generated, it says to edit it by hand', async () => {
       write('home/vscode-user/settings.json', `{\n  "sonarlint.connectedMode.connections.sonarqube": [\n    { "connectionId": "work", "serverUrl": "${known.url}", "token": "was ${values.sonarlint}" }\n  ]\n}\n`);
       const env = await setUp([{ warn: 'Open File' }]);

@@ -7,11 +7,11 @@ import { nodeFileSystem } from '../../../src/core/config/fileSystem';
 import type { FileSystem } from '../../../src/core/config/fileSystem';
 import { ExposureModel } from '../../../src/core/exposure/exposureModel';
 import type { ExposureFlowDeps } from '../../../src/core/exposure/exposureFlows';
-import { checkOnNamedServer, fixAllFindings, ignoreFinding, moveToSecureStorage, replaceFound, revokeFound } from '../../../src/core/exposure/exposureFlows';
+import { checkOnNamedServer, findExposedTokens, fixAllFindings, ignoreFinding, moveToSecureStorage, replaceFound, revokeFound } from '../../../src/core/exposure/exposureFlows';
 import { IgnoreList } from '../../../src/core/exposure/ignoreList';
 import { userPlaces } from '../../../src/core/exposure/places';
 import { nodeScanFiles, scanPlaces } from '../../../src/core/exposure/scan';
-import type { Finding } from '../../../src/core/exposure/scan';
+import type { Finding, ScanResult } from '../../../src/core/exposure/scan';
 import type { McpBindingWriteDeps } from '../../../src/core/flows/bindMcp';
 import { buildMcpLaunch } from '../../../src/core/mcp/launch';
 import { bundleTranslator } from '../support/bundleTranslator';
@@ -817,6 +817,66 @@ describe('exposure flows: move, revoke, replace, ignore', () => {
       assert.equal(env.read('project/.env'), fill(FILES['project/.env'], values));
     });
 
+    it('Fix All lists every exposed finding with the fix it recommends (dead: remove; committed: revoke; else: move), and a cancelled list fixes nothing', async () => {
+      const env = await setUp([{ pickMany: undefined }], { tracked: ['project/.env'] });
+      await fixAllFindings(env.deps);
+      env.prompter.assertDone();
+      const list = env.prompter.calls.find((call) => call.kind === 'pickMany')!;
+      assert.equal(list.text, 'Fix All Exposed Tokens Which ones? Each fix then shows exactly what it changes and asks first.');
+      const move = 'Move it to secure storage: this extension keeps it, the file no longer contains it';
+      const masked = (suffix: string) => env.finding(suffix).masked;
+      assert.deepEqual(
+        (list.options as Array<{ label: string; description: string; detail: string; picked: boolean }>).map(({ label, description, detail, picked }) => ({ label, description, detail, picked })).sort((a, b) => a.label.localeCompare(b.label)),
+        [
+          { label: 'home/.bashrc:2', description: `SONARQUBE_TOKEN · ${masked('.bashrc')}`, detail: 'Remove it from the file: no server accepts it any more', picked: true },
+          { label: 'home/.cursor/mcp.json:5', description: `SONARQUBE_TOKEN · ${masked('.cursor/mcp.json')}`, detail: move, picked: true },
+          { label: 'home/.profile:2', description: `SONAR_TOKEN · ${masked('.profile')}`, detail: move, picked: true },
+          { label: 'home/vscode-user/settings.json:3', description: `token · ${masked('settings.json')}`, detail: move, picked: true },
+          { label: 'project/.env:2', description: `SONAR_TOKEN · ${masked('.env')}`, detail: 'Revoke it on the server, then remove it from the file (the file is committed)', picked: true },
+          { label: 'project/.vscode/mcp.json:3', description: `SONARQUBE_TOKEN · ${masked('.vscode/mcp.json')}`, detail: move, picked: true },
+        ],
+      );
+      assert.equal(env.read('home/.bashrc'), fill(FILES['home/.bashrc'], values));
+      assert.equal(env.model.findings.length, 6);
+      assert.deepEqual(tokenRequests(known, 'revoke'), []);
+    });
+
+    it('Fix All does the recommended fix: the dead token removed from its file, the committed one revoked then removed', async () => {
+      const env = await setUp([{ pickMany: ['home/.bashrc:2', 'project/.env:2'] }, { confirm: true }, { pick: `env-${counter}` }, { confirm: true }], { tracked: ['project/.env'] });
+      await fixAllFindings(env.deps);
+      env.prompter.assertDone();
+      assert.deepEqual(env.prompter.calls.filter((call) => call.kind === 'confirm').map((call) => call.actions), [['Remove from File'], ['Revoke']]);
+      assert.equal(env.read('home/.bashrc'), fill('export SONARQUBE_URL={knownUrl}\nalias ll="ls -l"\n', values));
+      assert.equal(env.read('project/.env'), fill('\uFEFFSONARQUBE_URL={knownUrl}\r\nDEBUG=1\r\n', values));
+      assert.ok(!known.tokenNames('ada').includes(names.dotenv), 'the committed token was not revoked');
+      assert.deepEqual(env.prompter.messages('info'), ['The dead token was removed from home/.bashrc.', `env-${counter} was revoked and removed from project/.env.`]);
+      assert.deepEqual(env.prompter.messages('error'), []);
+      env.assertGone(values.dead, values.dotenv);
+    });
+
+    it('Fix All: a cancelled progress stops that fix only, without reporting it as failed', async () => {
+      const env = await setUp([{ pickMany: ['home/.cursor/mcp.json:5', 'project/.env:2'] }, { cancelProgress: 'Listing the tokens' }, { pick: `env-${counter}` }, { confirm: true }]);
+      await fixAllFindings(env.deps);
+      env.prompter.assertDone();
+      assert.deepEqual(env.prompter.messages('error'), []);
+      assert.equal(env.read('home/.cursor/mcp.json'), fill(FILES['home/.cursor/mcp.json'], values));
+      assert.equal(env.read('project/.env'), fill('\uFEFFSONARQUBE_URL={knownUrl}\r\nDEBUG=1\r\n', values));
+      assert.equal(env.logger.lines.filter((line) => line.includes('Fix All')).length, 0);
+      env.assertGone(values.dotenv);
+    });
+
+    it('Fix All with one failure: the heading in the singular and a log line naming the place, never the value', async () => {
+      const failingRename: FileSystem = { ...nodeFileSystem, rename: async () => Promise.reject(new Error('disk full')) };
+      const env = await setUp([{ pickMany: ['home/.cursor/mcp.json:5'] }, { pick: `cursor-${counter}` }, { confirm: true }], { mcpFs: failingRename });
+      await fixAllFindings(env.deps);
+      env.prompter.assertDone();
+      const masked = env.finding('.cursor/mcp.json').masked;
+      const file = path.join(root, 'home/.cursor/mcp.json');
+      assert.deepEqual(env.prompter.messages('error'), [`One fix failed; the others went ahead:\n• home/.cursor/mcp.json:5 (${masked}): Cannot write ${file}: disk full. It was left untouched.`]);
+      assert.ok(env.logger.lines.includes(`warn [exposure] Fix All: fixing ${masked} at ${file}:5 failed: ConfigFileError`));
+      assert.ok(!env.logger.lines.join('\n').includes(values.cursor) && !env.prompter.shownText.includes(values.cursor), 'the value leaked');
+    });
+
     it('replacing a token that is part of a longer string: nothing is generated, it says to edit it by hand', async () => {
       write('home/vscode-user/settings.json', `{\n  "sonarlint.connectedMode.connections.sonarqube": [\n    { "connectionId": "work", "serverUrl": "${known.url}", "token": "was ${values.sonarlint}" }\n  ]\n}\n`);
       const env = await setUp([{ warn: 'Open File' }]);
@@ -827,5 +887,48 @@ describe('exposure flows: move, revoke, replace, ignore', () => {
       assert.equal(tokenRequests(known, 'generate').length, 0);
       assert.ok(known.tokenNames('ada').includes(names.sonarlint));
     });
+  });
+});
+
+describe('Find Exposed Tokens: what the scan found, in words', () => {
+  async function run(result: { exposed: number; own: number; skipped: number; filesRead: number }) {
+    const findings = [
+      ...Array.from({ length: result.exposed }, (_, index) => ({ id: `exposed-${index}` })),
+      ...Array.from({ length: result.own }, (_, index) => ({ id: `own-${index}`, ownBindingId: `binding-${index}` })),
+    ];
+    const scanResult = { findings, skipped: Array.from({ length: result.skipped }, (_, index) => ({ path: `/big-${index}.json`, size: 9_000_000 })), filesRead: result.filesRead } as unknown as ScanResult;
+    const prompter = new ScriptedPrompter([]);
+    let shown = 0;
+    const model = { scan: async () => scanResult } as unknown as ExposureModel;
+    await findExposedTokens({ model, prompter, t: bundleTranslator }, async () => void shown++);
+    return { prompter, shown };
+  }
+
+  it('nothing found: the number of files read, and the files too large to read', async () => {
+    const { prompter, shown } = await run({ exposed: 0, own: 0, skipped: 2, filesRead: 7 });
+    assert.deepEqual(prompter.calls.map((call) => [call.kind, call.text]), [
+      ['progress', 'Looking for exposed SonarQube tokens…'],
+      ['info', 'No exposed token found in 7 files. 2 files were too large to be configuration and were not read.'],
+    ]);
+    assert.equal(shown, 0);
+  });
+
+  it('nothing found and nothing skipped: the files read only', async () => {
+    const { prompter } = await run({ exposed: 0, own: 0, skipped: 0, filesRead: 3 });
+    assert.deepEqual(prompter.messages('info'), ['No exposed token found in 3 files.']);
+  });
+
+  it('one exposed token, two plain-text fallbacks of its own and a skipped file: one warning saying all three, the list shown', async () => {
+    const { prompter, shown } = await run({ exposed: 1, own: 2, skipped: 1, filesRead: 9 });
+    assert.deepEqual(prompter.messages('warn'), [
+      '1 exposed token found: see Exposed Tokens in the Tokens view. 2 more are plain-text fallbacks this extension wrote on purpose. 1 files were too large to be configuration and were not read.',
+    ]);
+    assert.equal(shown, 1);
+  });
+
+  it('several exposed tokens and nothing else: the number alone', async () => {
+    const { prompter } = await run({ exposed: 3, own: 0, skipped: 0, filesRead: 9 });
+    assert.deepEqual(prompter.messages('warn'), ['3 exposed tokens found: see Exposed Tokens in the Tokens view.']);
+    assert.deepEqual(prompter.messages('info'), []);
   });
 });

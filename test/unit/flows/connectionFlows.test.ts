@@ -6,14 +6,14 @@ import { renewSignIn, signInAgain } from '../../../src/core/flows/renewSignIn';
 import { addConnection } from '../../../src/core/flows/signIn';
 import type { AddConnectionDeps } from '../../../src/core/flows/signIn';
 import type { BrowserSignInRequest } from '../../../src/core/flows/signInWithBrowser';
-import { signInSecretKey } from '../../../src/core/secrets/keys';
+import { signInSecretKey, tokenSecretKey } from '../../../src/core/secrets/keys';
 import type { TokenRef } from '../../../src/core/secrets/keys';
 import { SonarApiError } from '../../../src/core/sonar/errors';
 import type { SonarTarget } from '../../../src/core/sonar/types';
 import type { ScriptStep } from '../support/scriptedPrompter';
 import { freshTokenValue } from '../support/fakeTokenApi';
 import type { FakeTokenApiOptions } from '../support/fakeTokenApi';
-import { environment, serverConnection } from './harness';
+import { environment, recordedJournal, serverConnection } from './harness';
 
 const BROWSER = '$(globe) Sign in with browser';
 const PASTE = '$(key) Paste a user token';
@@ -264,4 +264,37 @@ describe('removeConnection', () => {
     }
     assert.deepEqual(removedBindings, [serverConnection.id]);
   });
+
+  it('removes the bindings first: when they cannot go, the values and the record stay, and no journal entry is left for a retry', async () => {
+    const env = connectionEnvironment([{ confirm: true }]);
+    const { journal, written } = recordedJournal(env);
+    await env.connections.add({ ...serverConnection }, serverConnection.id);
+    const held = freshTokenValue();
+    await env.vault.store(ref, held);
+    const deps = { ...env.deps, journal, removeBindings: () => Promise.reject(new Error('~/.claude.json is read-only')) };
+    await assert.rejects(removeConnection(deps, serverConnection), /read-only/);
+    assert.equal(env.secrets.values.get(tokenSecretKey(ref)), held);
+    assert.deepEqual(env.connections.list().map((record) => record.id), [serverConnection.id]);
+    assert.deepEqual(written, [[{ op: 'removeConnection', step: 'removing', connectionId: serverConnection.id }], []]);
+    env.assertNoLeak(held);
+  });
+
+  it('keeps in the journal which connection it removes until the record is gone, and leaves other connections\' values alone', async () => {
+    const env = connectionEnvironment([{ confirm: true }]);
+    const { journal, written } = recordedJournal(env);
+    await env.connections.add({ ...serverConnection }, serverConnection.id);
+    const other: TokenRef = { connectionId: 'conn-2', login: 'alice', name: 'other' };
+    const otherValue = freshTokenValue();
+    await env.vault.store(other, otherValue);
+    await env.vault.store(ref, freshTokenValue());
+    let journalDuringRecordRemoval: unknown;
+    const remove = env.connections.remove.bind(env.connections);
+    env.connections.remove = async (id) => ((journalDuringRecordRemoval = structuredClone(written.at(-1))), remove(id));
+    assert.equal(await removeConnection({ ...env.deps, journal, removeBindings: async () => {} }, serverConnection), true);
+    assert.deepEqual(journalDuringRecordRemoval, [{ op: 'removeConnection', step: 'removing', connectionId: serverConnection.id }]);
+    assert.deepEqual(written.at(-1), []);
+    assert.deepEqual([...env.secrets.values.values()], [otherValue]);
+    assert.deepEqual(env.index.list(), [other]);
+  });
 });
+

@@ -6,6 +6,7 @@ import { SonarApiError } from '../../../src/core/sonar/errors';
 import { messageText } from '../../../src/core/ports';
 import type { Translate } from '../../../src/core/ports';
 import type { SonarErrorKind } from '../../../src/core/sonar/errors';
+import { bundleTranslator } from '../support/bundleTranslator';
 import { freshTokenValue } from '../support/fakeTokenApi';
 
 const label = 'sonar.example.com';
@@ -26,18 +27,28 @@ describe('describeSonarError', () => {
     cancelled: /request to sonar\.example\.com was cancelled/,
   };
 
+  it('words a server error by its status: a gateway for 502 to 504, an internal error otherwise, and the wait when the server gave one', () => {
+    const said = (status: number | undefined, retryAfterSeconds?: number) => describeSonarError(new SonarApiError('server', 'x', { status, retryAfterSeconds }), label, bundleTranslator);
+    assert.equal(said(501), 'sonar.example.com had an internal error (HTTP 501). Try again later.');
+    assert.equal(said(502), 'sonar.example.com or a gateway in front of it is unavailable (HTTP 502). Wait a few minutes and try again.');
+    assert.equal(said(504), 'sonar.example.com or a gateway in front of it is unavailable (HTTP 504). Wait a few minutes and try again.');
+    assert.equal(said(505), 'sonar.example.com had an internal error (HTTP 505). Try again later.');
+    assert.equal(said(undefined), 'sonar.example.com had an internal error (HTTP 500). Try again later.');
+    assert.equal(said(undefined, 7), 'sonar.example.com is unavailable (HTTP 500). Wait 7 s and try again.');
+  });
+
   for (const [kind, expected] of Object.entries(expectations)) {
     it(`words ${kind}`, () => {
-      assert.match(describeSonarError(new SonarApiError(kind as SonarErrorKind, 'x'), label), expected);
+      assert.match(describeSonarError(new SonarApiError(kind as SonarErrorKind, 'x'), label, bundleTranslator), expected);
     });
   }
 
   it('uses the wait time, the low-level code, the detail and the server\'s own words', () => {
-    assert.match(describeSonarError(new SonarApiError('rateLimited', 'x', { retryAfterSeconds: 12 }), label), /Wait 12 s and try again/);
-    assert.match(describeSonarError(new SonarApiError('server', 'x', { status: 503, retryAfterSeconds: 5 }), label), /unavailable \(HTTP 503\)\. Wait 5 s/);
-    assert.match(describeSonarError(new SonarApiError('network', 'x', { code: 'ENOTFOUND' }), label), /\(ENOTFOUND\)/);
-    assert.match(describeSonarError(new SonarApiError('tls', 'x', { code: 'SELF_SIGNED_CERT_IN_CHAIN' }), label), /\(SELF_SIGNED_CERT_IN_CHAIN\)/);
-    assert.match(describeSonarError(new SonarApiError('invalidResponse', 'x', { detail: 'an HTML page' }), label), /\(an HTML page\)/);
+    assert.match(describeSonarError(new SonarApiError('rateLimited', 'x', { retryAfterSeconds: 12 }), label, bundleTranslator), /Wait 12 s and try again/);
+    assert.match(describeSonarError(new SonarApiError('server', 'x', { status: 503, retryAfterSeconds: 5 }), label, bundleTranslator), /unavailable \(HTTP 503\)\. Wait 5 s/);
+    assert.match(describeSonarError(new SonarApiError('network', 'x', { code: 'ENOTFOUND' }), label, bundleTranslator), /\(ENOTFOUND\)/);
+    assert.match(describeSonarError(new SonarApiError('tls', 'x', { code: 'SELF_SIGNED_CERT_IN_CHAIN' }), label, bundleTranslator), /\(SELF_SIGNED_CERT_IN_CHAIN\)/);
+    assert.match(describeSonarError(new SonarApiError('invalidResponse', 'x', { detail: 'an HTML page' }), label, bundleTranslator), /\(an HTML page\)/);
     assert.match(
       describeSonarError(new SonarApiError('notFound', 'x', { serverMessages: ["Project key 'web' not found", 'Try again.'] }), label),
       /could not find what was asked for\. The server said: Project key 'web' not found Try again\.$/,
@@ -52,7 +63,7 @@ describe('describeSonarError', () => {
   });
 
   it('words other errors with the connection', () => {
-    assert.equal(describeSonarError(new Error('boom'), label), 'Something went wrong with sonar.example.com: boom');
+    assert.equal(describeSonarError(new Error('boom'), label, bundleTranslator), 'Something went wrong with sonar.example.com: boom');
   });
 });
 
@@ -77,7 +88,7 @@ describe('isCancellation and isAmbiguous', () => {
 
 describe('describeError (no connection known: the command runner, a failed search)', () => {
   it('names "the SonarQube server" for a server error', () => {
-    assert.equal(describeError(new SonarApiError('forbidden', 'x')), 'the SonarQube server refused: your account lacks the permission for this.');
+    assert.equal(describeError(new SonarApiError('forbidden', 'x'), bundleTranslator), 'the SonarQube server refused: your account lacks the permission for this.');
   });
 
   it('words a locked keychain as secure storage, not as internal English', () => {

@@ -85,7 +85,7 @@ export function environment(script: ScriptStep[], apiOptions: FakeTokenApiOption
  * A journal for `env`'s flows, and each state of it as written, without ids, owner and times: what recovery would
  * find after a crash at that point (`[]`: nothing left to repair).
  */
-export function recordedJournal(env: ReturnType<typeof environment>) {
+export function recordedJournal(env: Pick<ReturnType<typeof environment>, 'state' | 'logger'>) {
   const journal = new OperationJournal(env.state, { host: 'devbox', pid: 1 }, { now: () => NOW }, env.logger);
   const written: Array<Array<Record<string, unknown>>> = [];
   const update = env.state.update.bind(env.state);

@@ -281,4 +281,22 @@ describe('Add Connection with a pasted token', () => {
       assert.equal(env.state.dump(), '');
     }
   });
+
+  it('names the user by login when the server gives no name, and records when the sign-in token expires', async () => {
+    const token = freshTokenValue();
+    const env = signInEnvironment([], { user: { login: 'alice', name: '', tokenExpiration: '2026-03-10T00:00:00+0000' } });
+    const record = await completeSignIn(env.deps, { kind: 'server', serverUrl: 'https://sonar.example.com' }, token);
+    assert.equal(record?.signInExpiresAt, '2026-03-10T00:00:00+0000');
+    assert.deepEqual(env.prompter.messages('info'), ['Signed in to sonar.example.com as alice.']);
+    env.assertNoLeak(token);
+  });
+
+  it('on Cloud shows each organization\'s description under its name', async () => {
+    const organizations = [{ key: 'acme', name: 'Acme', description: 'The shop and its API' }];
+    const env = signInEnvironment([{ pick: 'Acme' }], { organizations });
+    await completeSignIn(env.deps, { kind: 'cloud', region: 'EU' }, freshTokenValue());
+    const items = env.prompter.calls.find((call) => call.kind === 'pick')?.options as Array<{ detail?: string }>;
+    assert.deepEqual(items.map((item) => item.detail), ['The shop and its API']);
+  });
 });
+

@@ -312,10 +312,12 @@ describe("binding beside the person's own entries (whole file texts)", () => {
     fs.writeFileSync(file, '{}\n');
     const result = written(await applyMcpFileBinding(nodeFileSystem, { target: 'cursorUser', path: file, launch, connectionSlug: 'sq' }));
     assert.deepEqual(result.createdKeys, ['mcpServers']);
-    const theirs = '{\n  "mcpServers": "see ~/.cursor/shared.json"\n}\n';
-    fs.writeFileSync(file, theirs);
-    await removeMcpFileBinding(nodeFileSystem, { target: 'cursorUser', path: file, serverName: result.serverName, createdKeys: result.createdKeys });
-    assert.equal(fs.readFileSync(file, 'utf8'), theirs);
+    for (const value of ['"see ~/.cursor/shared.json"', '""', '[]', 'false']) {
+      const theirs = `{\n  "mcpServers": ${value}\n}\n`;
+      fs.writeFileSync(file, theirs);
+      await removeMcpFileBinding(nodeFileSystem, { target: 'cursorUser', path: file, serverName: result.serverName, createdKeys: result.createdKeys });
+      assert.equal(fs.readFileSync(file, 'utf8'), theirs, value);
+    }
   });
 });
 

@@ -7,11 +7,11 @@ import { nodeFileSystem } from '../../../src/core/config/fileSystem';
 import type { FileSystem } from '../../../src/core/config/fileSystem';
 import { ExposureModel } from '../../../src/core/exposure/exposureModel';
 import type { ExposureFlowDeps } from '../../../src/core/exposure/exposureFlows';
-import { checkOnNamedServer, fixAllFindings, ignoreFinding, moveToSecureStorage, replaceFound, revokeFound } from '../../../src/core/exposure/exposureFlows';
+import { checkOnNamedServer, findExposedTokens, fixAllFindings, ignoreFinding, moveToSecureStorage, replaceFound, revokeFound } from '../../../src/core/exposure/exposureFlows';
 import { IgnoreList } from '../../../src/core/exposure/ignoreList';
 import { userPlaces } from '../../../src/core/exposure/places';
 import { nodeScanFiles, scanPlaces } from '../../../src/core/exposure/scan';
-import type { Finding } from '../../../src/core/exposure/scan';
+import type { Finding, ScanResult } from '../../../src/core/exposure/scan';
 import type { McpBindingWriteDeps } from '../../../src/core/flows/bindMcp';
 import { buildMcpLaunch } from '../../../src/core/mcp/launch';
 import { bundleTranslator } from '../support/bundleTranslator';
@@ -693,6 +693,190 @@ describe('exposure flows: move, revoke, replace, ignore', () => {
       env.assertGone(values.onOther);
     });
 
+    it('moving a SonarQube for IDE token: the confirmation word for word, and the connectionId of the token\'s own entry handed over (the second of two, byte order mark)', async () => {
+      write('home/vscode-user/settings.json', `\uFEFF{\n  "sonarlint.connectedMode.connections.sonarqube": [\n    { "connectionId": "first", "serverUrl": "${known.url}" },\n    { "connectionId": "second", "serverUrl": "${known.url}", "token": "${values.sonarlint}" },\n  ],\n}\n`);
+      const env = await setUp([{ pick: `ide-${counter}` }, { confirm: true }]);
+      const finding = env.finding('settings.json');
+      await moveToSecureStorage(env.deps, finding);
+      env.prompter.assertDone();
+      const confirm = env.prompter.calls.find((call) => call.kind === 'confirm')!;
+      assert.equal(
+        confirm.text,
+        `Move ${finding.masked} from home/vscode-user/settings.json to secure storage?\n` +
+          `This extension keeps the value in secure storage as token ide-${counter} of ada on known.\n\n` +
+          'The "token" entry is removed from home/vscode-user/settings.json; the rest of the file stays as it is.\n\n' +
+          'The connection form of SonarQube for IDE then opens so you can paste the token into its own secure storage (the clipboard is cleared again).',
+      );
+      assert.deepEqual(confirm.actions, ['Move']);
+      assert.deepEqual(env.bound, [{ kind: 'sonarlint', ref: { connectionId: 'c-1', login: 'ada', name: names.sonarlint }, detail: 'sonarqube/second' }]);
+      assert.equal(env.read('home/vscode-user/settings.json'), `\uFEFF{\n  "sonarlint.connectedMode.connections.sonarqube": [\n    { "connectionId": "first", "serverUrl": "${known.url}" },\n    { "connectionId": "second", "serverUrl": "${known.url}" },\n  ],\n}\n`);
+      assert.deepEqual(env.prompter.messages('info'), [`${finding.masked} is now held in secure storage as ide-${counter} and is no longer in home/vscode-user/settings.json.`]);
+      env.assertGone(values.sonarlint);
+    });
+
+    it('a SonarQube for IDE entry whose connectionId is not a string: no connection id is handed over', async () => {
+      write('home/vscode-user/settings.json', `{\n  "sonarlint.connectedMode.connections.sonarqube": [\n    { "connectionId": 7, "serverUrl": "${known.url}", "token": "${values.sonarlint}" }\n  ]\n}\n`);
+      const env = await setUp([{ pick: `ide-${counter}` }, { confirm: true }]);
+      await moveToSecureStorage(env.deps, env.finding('settings.json'));
+      env.prompter.assertDone();
+      assert.deepEqual(env.bound, [{ kind: 'sonarlint', ref: { connectionId: 'c-1', login: 'ada', name: names.sonarlint }, detail: 'sonarqube/undefined' }]);
+      env.assertGone(values.sonarlint);
+    });
+
+    it('a byte order mark inside a connectionId (not at the start of the file) stays part of the id handed over', async () => {
+      write('home/vscode-user/settings.json', `{\n  "sonarlint.connectedMode.connections.sonarqube": [\n    { "connectionId": "\uFEFFwork", "serverUrl": "${known.url}", "token": "${values.sonarlint}" }\n  ]\n}\n`);
+      const env = await setUp([{ pick: `ide-${counter}` }, { confirm: true }]);
+      await moveToSecureStorage(env.deps, env.finding('settings.json'));
+      env.prompter.assertDone();
+      assert.deepEqual(env.bound.map((entry) => entry.detail), ['sonarqube/\uFEFFwork']);
+      env.assertGone(values.sonarlint);
+    });
+
+    it('moving from VS Code\'s user mcp.json: the entry is removed and VS Code\'s own MCP support starts it, said word for word', async () => {
+      const token = known.createToken('ada', { name: `vsu-${counter}` });
+      write('home/vscode-user/mcp.json', `{\n  "servers": {\n    "sonarqube": { "type": "stdio", "command": "docker", "env": { "SONARQUBE_URL": "${known.url}", "SONARQUBE_TOKEN": "${token}" } }\n  }\n}\n`);
+      const env = await setUp([{ pick: `vsu-${counter}` }, { confirm: true }]);
+      const finding = env.finding('vscode-user/mcp.json');
+      await moveToSecureStorage(env.deps, finding);
+      env.prompter.assertDone();
+      assert.equal(
+        env.prompter.calls.find((call) => call.kind === 'confirm')!.text,
+        `Move ${finding.masked} from home/vscode-user/mcp.json to secure storage?\n` +
+          `This extension keeps the value in secure storage as token vsu-${counter} of ada on known.\n\n` +
+          'The MCP server "sonarqube" is removed from home/vscode-user/mcp.json; the rest of the file stays as it is.\n\n' +
+          'The server becomes an MCP server of VS Code that starts with the token from secure storage in its environment; VS Code no longer lists it.',
+      );
+      assert.deepEqual(env.bound, [{ kind: 'provider', ref: { connectionId: 'c-1', login: 'ada', name: `vsu-${counter}` } }]);
+      assert.equal(env.read('home/vscode-user/mcp.json'), '{\n  "servers": {}\n}\n');
+      assert.ok(env.logger.lines.includes(`info [exposure] moved a found token (${finding.masked}) from ${path.join(root, 'home/vscode-user/mcp.json')} to secure storage as "vsu-${counter}" (provider)`), env.logger.lines.join('\n'));
+      env.assertGone(token);
+    });
+
+    it('moving from a file git tracks: the confirmation says the token stays in the history and to revoke it instead', async () => {
+      const env = await setUp([{ pick: `env-${counter}` }, { confirm: false }], { tracked: ['project/.env'] });
+      const finding = env.finding('.env');
+      await moveToSecureStorage(env.deps, finding);
+      env.prompter.assertDone();
+      assert.equal(
+        env.prompter.calls.find((call) => call.kind === 'confirm')!.text,
+        `Move ${finding.masked} from project/.env to secure storage?\n` +
+          `This extension keeps the value in secure storage as token env-${counter} of ada on known.\n\n` +
+          'Line 2 (SONAR_TOKEN) is removed from project/.env; the rest of the file stays as it is.\n\n' +
+          'The file is tracked by git: the token stays in the repository\'s history. Revoke it instead if it was ever committed.',
+      );
+      assert.equal(env.read('project/.env'), fill(FILES['project/.env'], values));
+      assert.equal(await env.vault.read({ connectionId: 'c-1', login: 'ada', name: names.dotenv }), undefined);
+    });
+
+    it('the token list of another user\'s token: the most recently used first and preselected, never-used last; cancelling generates nothing', async () => {
+      const login = `lin-${counter}`;
+      known.addUser({ login, name: 'Lin' });
+      const found = known.createToken(login, { name: 'found' });
+      known.createToken(login, { name: 'a-used', lastConnectionDate: '2026-11-01T10:00:00Z', createdAt: '2026-01-01T00:00:00Z' });
+      known.createToken(login, { name: 'b-never', createdAt: '2026-02-01T00:00:00Z' });
+      known.createToken(login, { name: 'c-recent', lastConnectionDate: '2026-11-20T10:00:00Z', createdAt: '2026-01-01T00:00:00Z' });
+      write('home/.gemini/settings.json', geminiFile(known.url, found));
+      const env = await setUp([{ pick: undefined }]);
+      const finding = env.finding('.gemini/settings.json');
+      await replaceFound(env.deps, finding);
+      env.prompter.assertDone();
+      const pick = env.prompter.calls.find((call) => call.kind === 'pick')!;
+      const items = pick.options as Array<{ label: string; description: string; detail?: string; picked: boolean }>;
+      assert.deepEqual(items.map((item) => item.label), ['found', 'c-recent', 'a-used', 'b-never']);
+      assert.deepEqual(items.slice(1).map((item) => [item.description, item.detail, item.picked]), [
+        ['User · last used 2026-11-20', undefined, false],
+        ['User · last used 2026-11-01', undefined, false],
+        ['User · never used', undefined, false],
+      ]);
+      assert.deepEqual([items[0].detail, items[0].picked], [`Most likely: the token that matches ${finding.masked}`, true]);
+      assert.equal(pick.text, `Which token of ${login} is ${finding.masked}? The server does not say which name a value has: pick the token found in home/.gemini/settings.json`);
+      const searches = known.requests.filter((request) => request.path === 'api/user_tokens/search');
+      assert.deepEqual(searches.map((request) => [request.authenticatedLogin, request.query.login]), [[login, undefined]], 'listed with the connection\'s sign-in');
+      assert.deepEqual(tokenRequests(known, 'generate'), []);
+      assert.equal(env.read('home/.gemini/settings.json'), geminiFile(known.url, found));
+      assert.ok(!env.prompter.shownText.includes(found));
+    });
+
+    it('an administrator lists another user\'s tokens with the connection\'s own sign-in, by that login', async () => {
+      const rootSignIn = known.createToken('root', { name: `root-list-${counter}` });
+      const env = await setUp([{ pick: undefined }], { connection: { login: 'root', isAdmin: true }, signIn: rootSignIn });
+      await revokeFound(env.deps, env.finding('.env'));
+      env.prompter.assertDone();
+      const searches = known.requests.filter((request) => request.path === 'api/user_tokens/search');
+      assert.deepEqual(searches.map((request) => [request.authenticatedLogin, request.query.login]), [['root', 'ada']]);
+      assert.ok(env.prompter.calls.some((call) => call.kind === 'progress' && call.text === 'Listing the tokens of ada on known…'));
+    });
+
+    it('a token list that comes back empty: says so and asks nothing more', async () => {
+      known.inject('api/user_tokens/search', { kind: 'status', status: 200, body: { login: 'ada', userTokens: [] } });
+      const env = await setUp([]);
+      await revokeFound(env.deps, env.finding('.env'));
+      env.prompter.assertDone();
+      assert.deepEqual(env.prompter.messages('error'), ['known lists no tokens for ada.']);
+      assert.deepEqual(env.prompter.calls.map((call) => call.kind), ['progress', 'error']);
+      assert.equal(env.read('project/.env'), fill(FILES['project/.env'], values));
+    });
+
+    it('Fix All lists every exposed finding with the fix it recommends (dead: remove; committed: revoke; else: move), and a cancelled list fixes nothing', async () => {
+      const env = await setUp([{ pickMany: undefined }], { tracked: ['project/.env'] });
+      await fixAllFindings(env.deps);
+      env.prompter.assertDone();
+      const list = env.prompter.calls.find((call) => call.kind === 'pickMany')!;
+      assert.equal(list.text, 'Fix All Exposed Tokens Which ones? Each fix then shows exactly what it changes and asks first.');
+      const move = 'Move it to secure storage: this extension keeps it, the file no longer contains it';
+      const masked = (suffix: string) => env.finding(suffix).masked;
+      assert.deepEqual(
+        (list.options as Array<{ label: string; description: string; detail: string; picked: boolean }>).map(({ label, description, detail, picked }) => ({ label, description, detail, picked })).sort((a, b) => a.label.localeCompare(b.label)),
+        [
+          { label: 'home/.bashrc:2', description: `SONARQUBE_TOKEN · ${masked('.bashrc')}`, detail: 'Remove it from the file: no server accepts it any more', picked: true },
+          { label: 'home/.cursor/mcp.json:5', description: `SONARQUBE_TOKEN · ${masked('.cursor/mcp.json')}`, detail: move, picked: true },
+          { label: 'home/.profile:2', description: `SONAR_TOKEN · ${masked('.profile')}`, detail: move, picked: true },
+          { label: 'home/vscode-user/settings.json:3', description: `token · ${masked('settings.json')}`, detail: move, picked: true },
+          { label: 'project/.env:2', description: `SONAR_TOKEN · ${masked('.env')}`, detail: 'Revoke it on the server, then remove it from the file (the file is committed)', picked: true },
+          { label: 'project/.vscode/mcp.json:3', description: `SONARQUBE_TOKEN · ${masked('.vscode/mcp.json')}`, detail: move, picked: true },
+        ],
+      );
+      assert.equal(env.read('home/.bashrc'), fill(FILES['home/.bashrc'], values));
+      assert.equal(env.model.findings.length, 6);
+      assert.deepEqual(tokenRequests(known, 'revoke'), []);
+    });
+
+    it('Fix All does the recommended fix: the dead token removed from its file, the committed one revoked then removed', async () => {
+      const env = await setUp([{ pickMany: ['home/.bashrc:2', 'project/.env:2'] }, { confirm: true }, { pick: `env-${counter}` }, { confirm: true }], { tracked: ['project/.env'] });
+      await fixAllFindings(env.deps);
+      env.prompter.assertDone();
+      assert.deepEqual(env.prompter.calls.filter((call) => call.kind === 'confirm').map((call) => call.actions), [['Remove from File'], ['Revoke']]);
+      assert.equal(env.read('home/.bashrc'), fill('export SONARQUBE_URL={knownUrl}\nalias ll="ls -l"\n', values));
+      assert.equal(env.read('project/.env'), fill('\uFEFFSONARQUBE_URL={knownUrl}\r\nDEBUG=1\r\n', values));
+      assert.ok(!known.tokenNames('ada').includes(names.dotenv), 'the committed token was not revoked');
+      assert.deepEqual(env.prompter.messages('info'), ['The dead token was removed from home/.bashrc.', `env-${counter} was revoked and removed from project/.env.`]);
+      assert.deepEqual(env.prompter.messages('error'), []);
+      env.assertGone(values.dead, values.dotenv);
+    });
+
+    it('Fix All: a cancelled progress stops that fix only, without reporting it as failed', async () => {
+      const env = await setUp([{ pickMany: ['home/.cursor/mcp.json:5', 'project/.env:2'] }, { cancelProgress: 'Listing the tokens' }, { pick: `env-${counter}` }, { confirm: true }]);
+      await fixAllFindings(env.deps);
+      env.prompter.assertDone();
+      assert.deepEqual(env.prompter.messages('error'), []);
+      assert.equal(env.read('home/.cursor/mcp.json'), fill(FILES['home/.cursor/mcp.json'], values));
+      assert.equal(env.read('project/.env'), fill('\uFEFFSONARQUBE_URL={knownUrl}\r\nDEBUG=1\r\n', values));
+      assert.equal(env.logger.lines.filter((line) => line.includes('Fix All')).length, 0);
+      env.assertGone(values.dotenv);
+    });
+
+    it('Fix All with one failure: the heading in the singular and a log line naming the place, never the value', async () => {
+      const failingRename: FileSystem = { ...nodeFileSystem, rename: async () => Promise.reject(new Error('disk full')) };
+      const env = await setUp([{ pickMany: ['home/.cursor/mcp.json:5'] }, { pick: `cursor-${counter}` }, { confirm: true }], { mcpFs: failingRename });
+      await fixAllFindings(env.deps);
+      env.prompter.assertDone();
+      const masked = env.finding('.cursor/mcp.json').masked;
+      const file = path.join(root, 'home/.cursor/mcp.json');
+      assert.deepEqual(env.prompter.messages('error'), [`One fix failed; the others went ahead:\n• home/.cursor/mcp.json:5 (${masked}): Cannot write ${file}: disk full. It was left untouched.`]);
+      assert.ok(env.logger.lines.includes(`warn [exposure] Fix All: fixing ${masked} at ${file}:5 failed: ConfigFileError`));
+      assert.ok(!env.logger.lines.join('\n').includes(values.cursor) && !env.prompter.shownText.includes(values.cursor), 'the value leaked');
+    });
+
     it('replacing a token that is part of a longer string: nothing is generated, it says to edit it by hand', async () => {
       write('home/vscode-user/settings.json', `{\n  "sonarlint.connectedMode.connections.sonarqube": [\n    { "connectionId": "work", "serverUrl": "${known.url}", "token": "was ${values.sonarlint}" }\n  ]\n}\n`);
       const env = await setUp([{ warn: 'Open File' }]);
@@ -703,5 +887,48 @@ describe('exposure flows: move, revoke, replace, ignore', () => {
       assert.equal(tokenRequests(known, 'generate').length, 0);
       assert.ok(known.tokenNames('ada').includes(names.sonarlint));
     });
+  });
+});
+
+describe('Find Exposed Tokens: what the scan found, in words', () => {
+  async function run(result: { exposed: number; own: number; skipped: number; filesRead: number }) {
+    const findings = [
+      ...Array.from({ length: result.exposed }, (_, index) => ({ id: `exposed-${index}` })),
+      ...Array.from({ length: result.own }, (_, index) => ({ id: `own-${index}`, ownBindingId: `binding-${index}` })),
+    ];
+    const scanResult = { findings, skipped: Array.from({ length: result.skipped }, (_, index) => ({ path: `/big-${index}.json`, size: 9_000_000 })), filesRead: result.filesRead } as unknown as ScanResult;
+    const prompter = new ScriptedPrompter([]);
+    let shown = 0;
+    const model = { scan: async () => scanResult } as unknown as ExposureModel;
+    await findExposedTokens({ model, prompter, t: bundleTranslator }, async () => void shown++);
+    return { prompter, shown };
+  }
+
+  it('nothing found: the number of files read, and the files too large to read', async () => {
+    const { prompter, shown } = await run({ exposed: 0, own: 0, skipped: 2, filesRead: 7 });
+    assert.deepEqual(prompter.calls.map((call) => [call.kind, call.text]), [
+      ['progress', 'Looking for exposed SonarQube tokens…'],
+      ['info', 'No exposed token found in 7 files. 2 files were too large to be configuration and were not read.'],
+    ]);
+    assert.equal(shown, 0);
+  });
+
+  it('nothing found and nothing skipped: the files read only', async () => {
+    const { prompter } = await run({ exposed: 0, own: 0, skipped: 0, filesRead: 3 });
+    assert.deepEqual(prompter.messages('info'), ['No exposed token found in 3 files.']);
+  });
+
+  it('one exposed token, two plain-text fallbacks of its own and a skipped file: one warning saying all three, the list shown', async () => {
+    const { prompter, shown } = await run({ exposed: 1, own: 2, skipped: 1, filesRead: 9 });
+    assert.deepEqual(prompter.messages('warn'), [
+      '1 exposed token found: see Exposed Tokens in the Tokens view. 2 more are plain-text fallbacks this extension wrote on purpose. 1 files were too large to be configuration and were not read.',
+    ]);
+    assert.equal(shown, 1);
+  });
+
+  it('several exposed tokens and nothing else: the number alone', async () => {
+    const { prompter } = await run({ exposed: 3, own: 0, skipped: 0, filesRead: 9 });
+    assert.deepEqual(prompter.messages('warn'), ['3 exposed tokens found: see Exposed Tokens in the Tokens view.']);
+    assert.deepEqual(prompter.messages('info'), []);
   });
 });

@@ -19,6 +19,13 @@ interface IdeListener {
 async function startIdeListener(allowedOrigin: string): Promise<IdeListener> {
   const received: IdeListener['received'] = [];
   const server: Server = createServer((req, res) => {
+    // Other test runs on this machine probe the same ports for SonarQube for IDE: only requests from the page (its
+    // origin) are recorded and answered, so a stray probe neither fails this test nor finds an IDE here.
+    if (req.headers.origin !== allowedOrigin) {
+      res.statusCode = 404;
+      res.end();
+      return;
+    }
     const chunks: Buffer[] = [];
     req.on('data', (chunk: Buffer) => chunks.push(chunk));
     req.on('end', () => {

@@ -148,4 +148,13 @@ describe('generateTokenFlow per server version', () => {
     assert.equal(await generateTokenFlow({ ...env.deps, openUrl: async (url) => (opened.push(url), true) }, noOrganization), undefined);
     assert.deepEqual(opened, ['https://sonarcloud.io']);
   });
+
+  it('on SonarQube Cloud asks no type for another user: only a User token can be made for someone else', async () => {
+    const env = environment([acceptSuggestion, { pick: '30 days' }, { pick: 'Keep in secure storage' }], { product: 'cloud', user: { isAdmin: true }, tokens: { bob: [] } });
+    const result = await generateTokenFlow(env.deps, cloudConnection, { forLogin: 'bob' });
+    env.prompter.assertDone();
+    assert.equal(result?.type, 'USER_TOKEN');
+    assert.deepEqual(env.api.calls.at(-1)?.args, { name: 'vscode-devbox-2025-03-10', type: 'USER_TOKEN', expirationDate: '2025-04-09', login: 'bob' });
+  });
 });
+

@@ -341,4 +341,16 @@ describe('rotateTokenFlow', () => {
       [],
     ]);
   });
+
+  it('with no bindings, records no switching step: the journal goes from stored straight to revoking the old token', async () => {
+    const env = environment([{ confirm: true }], { tokens: { alice: [listed] } });
+    await env.vault.store(laptop, freshTokenValue());
+    const { journal, written } = recordedJournal(env);
+    const deps = { ...env.deps, journal, switchBinding: async () => {}, bindingId: (binding: string) => binding };
+    const outcome = await rotateTokenFlow(deps, { connection: serverConnection, ref: laptop, token: listed, bindings: [], takenNames: ['laptop'] });
+    assert.equal(outcome?.ok, true);
+    assert.deepEqual(written.map((entries) => entries.map((entry) => entry.step)), [['generating'], ['generated'], ['stored'], ['revokingOld'], ['revokedOld'], []]);
+    assert.deepEqual(env.prompter.messages('info'), ['Token laptop was replaced by laptop-2025-03-10; 0 bindings now use it and laptop is revoked.']);
+  });
 });
+

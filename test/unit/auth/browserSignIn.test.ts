@@ -217,6 +217,7 @@ describe('browser sign-in listener', () => {
     assert.equal(signIn.port, ports[0]);
     assert.equal(signIn.authUrl(`${SERVER_ORIGIN}/sonarqube/`, 'sonarlint/auth'), `${SERVER_ORIGIN}/sonarqube/sonarlint/auth?ideName=Visual%20Studio%20Code&port=${ports[0]}`);
     assert.equal(signIn.authUrl(`${SERVER_ORIGIN}/sonarqube`, 'auth'), `${SERVER_ORIGIN}/sonarqube/auth?ideName=Visual%20Studio%20Code&port=${ports[0]}`);
+    assert.equal(signIn.authUrl(`${SERVER_ORIGIN}/sonarqube//`, 'auth'), `${SERVER_ORIGIN}/sonarqube/auth?ideName=Visual%20Studio%20Code&port=${ports[0]}`);
 
     const status = await fetch(`http://127.0.0.1:${signIn.port}/sonarlint/api/status`, { headers: { origin: SERVER_ORIGIN } });
     assert.equal(status.status, 200);
@@ -899,6 +900,8 @@ describe('browser sign-in guards', () => {
   it('reads only {"token": "<printable, no spaces>"}', () => {
     const token = newToken();
     assert.equal(parseTokenBody(JSON.stringify({ token })), token);
+    // 1024 characters is the longest value taken; 1025 below is refused.
+    assert.equal(parseTokenBody(JSON.stringify({ token: 'x'.repeat(1024) })), 'x'.repeat(1024));
     for (const body of ['', 'not json', '[]', 'null', '{}', '{"token":""}', '{"token":42}', '{"token":"a b"}', '{"token":"a\\nb"}', JSON.stringify({ token: 'x'.repeat(1025) })]) {
       assert.equal(parseTokenBody(body), undefined, body);
     }

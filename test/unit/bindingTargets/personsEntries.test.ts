@@ -18,6 +18,11 @@ function written(result: ApplyResult): Extract<ApplyResult, { kind: 'written' }>
   return result as Extract<ApplyResult, { kind: 'written' }>;
 }
 
+/** Unbinds a VS Code workspace binding as its record says: its server, its input, the keys it created. */
+function unbindFromVscode(file: string, result: Extract<ApplyResult, { kind: 'written' }>): Promise<void> {
+  return removeMcpFileBinding(nodeFileSystem, { target: 'vscodeWorkspace', path: file, serverName: result.serverName, inputId: result.inputId, createdKeys: result.createdKeys });
+}
+
 describe("binding beside the person's own entries (whole file texts)", () => {
   let dir: string;
   let file: string;
@@ -144,7 +149,7 @@ describe("binding beside the person's own entries (whole file texts)", () => {
 }
 `,
     );
-    await removeMcpFileBinding(nodeFileSystem, { target: 'vscodeWorkspace', path: file, serverName: result.serverName, inputId: result.inputId, createdKeys: result.createdKeys });
+    await unbindFromVscode(file, result);
     assert.equal(fs.readFileSync(file, 'utf8'), theirs);
   });
 
@@ -156,7 +161,7 @@ describe("binding beside the person's own entries (whole file texts)", () => {
     const ours = '      "password": true\n    }\n';
     assert.ok(text.includes(ours));
     fs.writeFileSync(file, text.replace(ours, '      "password": true\n    },\n    { "id": "later", "type": "promptString" }\n'));
-    await removeMcpFileBinding(nodeFileSystem, { target: 'vscodeWorkspace', path: file, serverName: result.serverName, inputId: result.inputId, createdKeys: result.createdKeys });
+    await unbindFromVscode(file, result);
     assert.equal(fs.readFileSync(file, 'utf8'), '{\n  "inputs": [\n    { "id": "first", "type": "promptString" },\n    { "id": "later", "type": "promptString" }\n  ]\n}\n');
   });
 
@@ -165,7 +170,7 @@ describe("binding beside the person's own entries (whole file texts)", () => {
     fs.writeFileSync(file, theirs);
     const result = written(await applyMcpFileBinding(nodeFileSystem, { target: 'vscodeWorkspace', path: file, launch, connectionSlug: 'sq' }));
     assert.deepEqual(result.createdKeys, []);
-    await removeMcpFileBinding(nodeFileSystem, { target: 'vscodeWorkspace', path: file, serverName: result.serverName, inputId: result.inputId, createdKeys: result.createdKeys });
+    await unbindFromVscode(file, result);
     assert.equal(fs.readFileSync(file, 'utf8'), theirs);
   });
 
@@ -202,7 +207,7 @@ describe("binding beside the person's own entries (whole file texts)", () => {
 }
 `,
     );
-    await removeMcpFileBinding(nodeFileSystem, { target: 'vscodeWorkspace', path: file, serverName: result.serverName, inputId: result.inputId, createdKeys: result.createdKeys });
+    await unbindFromVscode(file, result);
     assert.equal(fs.readFileSync(file, 'utf8'), theirs);
   });
 

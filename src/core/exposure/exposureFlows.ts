@@ -21,6 +21,7 @@ import { applyFileFix, describeFileFix, planRemoval } from './fileFixes';
 import type { FileFix } from './fileFixes';
 import type { IgnoreList } from './ignoreList';
 import type { Liveness } from './liveness';
+import { sonarlintSettingSection } from './findingNodes';
 import { locateFinding, mcpServerNameOf } from './scan';
 import type { Finding, LocatedValue, ScanFiles } from './scan';
 import { PRODUCT } from '../productNames';
@@ -51,12 +52,6 @@ export interface ExposureFlowDeps extends FlowDeps {
 }
 
 type Alive = Extract<Liveness, { state: 'alive' }>;
-
-function isSonarlintSetting(finding: Finding): { section: 'sonarqube' | 'sonarcloud' } | undefined {
-  const first = finding.jsonPath?.[0];
-  const section = typeof first === 'string' ? /^sonarlint\.connectedMode\.connections\.(sonarqube|sonarcloud)$/.exec(first)?.[1] : undefined;
-  return finding.place.kind === 'vscodeSettings' && section ? { section: section as 'sonarqube' | 'sonarcloud' } : undefined;
-}
 
 async function locate(deps: ExposureFlowDeps, finding: Finding): Promise<LocatedValue | undefined> {
   const located = await locateFinding(deps.files, finding);
@@ -178,7 +173,7 @@ type SecureUse =
   | { readonly kind: 'sonarlint'; readonly section: 'sonarqube' | 'sonarcloud' };
 
 async function planSecureUse(deps: ExposureFlowDeps, finding: Finding): Promise<SecureUse | undefined> {
-  const sonarlint = isSonarlintSetting(finding);
+  const sonarlint = sonarlintSettingSection(finding);
   if (sonarlint) return { kind: 'sonarlint', section: sonarlint.section };
   const mcp = finding.place.mcp;
   if (!mcp) return undefined;

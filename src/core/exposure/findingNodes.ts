@@ -72,16 +72,26 @@ function shortLiveness(liveness: Liveness | 'checking' | undefined, t: Translate
   return t('unknown');
 }
 
+/**
+ * The SonarQube for IDE section (`sonarlint.connectedMode.connections.sonarqube` / `.sonarcloud`) of a finding in
+ * the VS Code settings, which Replace can point at a new token; undefined anywhere else. The menus and Replace both
+ * ask this, so Replace is offered exactly where it works.
+ */
+export function sonarlintSettingSection(finding: Finding): { section: 'sonarqube' | 'sonarcloud' } | undefined {
+  const first = finding.jsonPath?.[0];
+  const section = typeof first === 'string' ? /^sonarlint\.connectedMode\.connections\.(sonarqube|sonarcloud)$/.exec(first)?.[1] : undefined;
+  return finding.place.kind === 'vscodeSettings' && section ? { section: section as 'sonarqube' | 'sonarcloud' } : undefined;
+}
+
 /** Which actions a finding offers (the menus in package.json match these flags). */
 export function findingContextValue(finding: Finding, liveness: Liveness | 'checking' | undefined): string {
   if (finding.ownBindingId !== undefined) return 'finding+own';
-  const sonarlintSetting = finding.place.kind === 'vscodeSettings' && /^sonarlint\.connectedMode\.connections\./.test(String(finding.jsonPath?.[0] ?? ''));
   const state = liveness === undefined || liveness === 'checking' ? 'unknown' : liveness.state;
   return [
     'finding',
     `+${state}`,
     finding.tracked ? '+tracked' : '',
-    finding.place.mcp || sonarlintSetting ? '+replaceable' : '',
+    finding.place.mcp || sonarlintSettingSection(finding) ? '+replaceable' : '',
     liveness !== 'checking' && liveness?.state === 'unknown' && liveness.reason === 'needsConfirmation' ? '+confirm' : '',
   ].join('');
 }

@@ -52,6 +52,8 @@ const FOUND = {
   sonarlintServer: (extra?: Partial<Finding>) =>
     found(PLACES.userSettings, `{ "sonarlint.connectedMode.connections.sonarqube": [{ "serverUrl": "https://sonar.example", "token": "${VALUES.user}" }] }`, extra),
   otherSetting: (extra?: Partial<Finding>) => found(PLACES.userSettings, `{ "sonarqube.token": "${VALUES.user}" }`, extra),
+  unknownSonarlintSection: (extra?: Partial<Finding>) =>
+    found(PLACES.userSettings, `{ "sonarlint.connectedMode.connections.sonarqubeLegacy": [{ "token": "${VALUES.user}" }] }`, extra),
   lookalikeSetting: (extra?: Partial<Finding>) => found(PLACES.userSettings, `{ "acme.sonarlint.connectedMode.connections.sonarqube": "${VALUES.user}" }`, extra),
   settingsBackup: (extra?: Partial<Finding>) => found(PLACES.settingsBackup, `{ "sonarlint.connectedMode.connections.sonarqube": [{ "token": "${VALUES.user}" }] }`, extra),
   properties: (extra?: Partial<Finding>) => found(PLACES.properties, `sonar.projectKey=shop\nsonar.login=${VALUES.bare}\n`, extra),
@@ -301,6 +303,7 @@ describe('exposed tokens in the Tokens view', () => {
       { name: 'an MCP entry not checked yet', finding: FOUND.cursor({ tracked: false }), liveness: undefined, expected: 'finding+unknown+replaceable' },
       { name: 'another setting in the settings file: no Replace', finding: FOUND.otherSetting(), liveness: LIVENESS.alive, expected: 'finding+alive' },
       { name: "another extension's setting named like SonarQube for IDE's: no Replace", finding: FOUND.lookalikeSetting(), liveness: LIVENESS.alive, expected: 'finding+alive' },
+      { name: 'a section of SonarQube for IDE connections other than sonarqube and sonarcloud: no Replace (Replace cannot point it at a new token)', finding: FOUND.unknownSonarlintSection(), liveness: LIVENESS.alive, expected: 'finding+alive' },
       { name: 'SonarQube for IDE keys in a file that is not the settings: no Replace', finding: FOUND.settingsBackup(), liveness: LIVENESS.alive, expected: 'finding+alive' },
       { name: 'a shell profile naming a server to confirm: Confirm only', finding: FOUND.bashProfile(), liveness: LIVENESS.needsConfirmation, expected: 'finding+unknown+confirm' },
       { name: 'a finding that needed confirming, being checked now: no Confirm', finding: FOUND.sonarlintServer(), liveness: 'checking', expected: 'finding+unknown+replaceable' },

@@ -226,6 +226,9 @@ describe('exposure places: workspace files by exact name', () => {
       '.travis.yml', 'x.travis.yml', '.travis.yml.orig',
       '.drone.yml', 'x.drone.yml', '.drone.yml~',
       '.circleci/config.yml', 'Jenkinsfile',
+      '.github/workflows/ci.yml', '.github/workflows/ci.yml.bak', 'sub/.github/workflows/ci.yml',
+      'azure-pipelines.yml.bak', 'bitbucket-pipelines.yml.orig',
+      '.circleci/config.yml.bak', 'sub/.circleci/config.yml', 'Jenkinsfile.bak', 'old/Jenkinsfile',
     ];
     assert.deepEqual(Object.fromEntries(names.map((name) => [name, kindOf(name)])), {
       '.gitlab-ci.yml': 'ci:lines:gitlab', '.gitlab-ci.yml.bak': '-', 'x.gitlab-ci.yml': '-',
@@ -234,6 +237,9 @@ describe('exposure places: workspace files by exact name', () => {
       '.travis.yml': 'ci:lines:travis', 'x.travis.yml': '-', '.travis.yml.orig': '-',
       '.drone.yml': 'ci:lines:drone', 'x.drone.yml': '-', '.drone.yml~': '-',
       '.circleci/config.yml': 'ci:lines:circleci', 'Jenkinsfile': 'ci:lines:jenkins',
+      '.github/workflows/ci.yml': 'ci:lines:github', '.github/workflows/ci.yml.bak': '-', 'sub/.github/workflows/ci.yml': '-',
+      'azure-pipelines.yml.bak': '-', 'bitbucket-pipelines.yml.orig': '-',
+      '.circleci/config.yml.bak': '-', 'sub/.circleci/config.yml': '-', 'Jenkinsfile.bak': '-', 'old/Jenkinsfile': '-',
     });
   });
 

@@ -7,10 +7,11 @@ import { detectTokens, maskValue } from '../../../src/core/exposure/detect';
 import { createGitProbe } from '../../../src/core/exposure/gitTracked';
 import { IgnoreList } from '../../../src/core/exposure/ignoreList';
 import { classifyWorkspaceFile, userPlaces, workspaceGlob } from '../../../src/core/exposure/places';
-import { fingerprintOf, nodeScanFiles, scanPlaces } from '../../../src/core/exposure/scan';
+import type { KnownPlace } from '../../../src/core/exposure/places';
+import { fingerprintOf, locateFinding, nodeScanFiles, scanPlaces } from '../../../src/core/exposure/scan';
 import type { Finding, ScanDeps } from '../../../src/core/exposure/scan';
 import { memoryState } from '../support/memoryState';
-import { USER_FILES, WORKSPACE_FILES, fixturePlaces, tokenValues, workspacePlaces, writeFixtures } from './fixtures';
+import { USER_FILES, WORKSPACE_FILES, fixturePlaces, tokenValues, userTokenValue, workspacePlaces, writeFixtures } from './fixtures';
 import type { TokenValues } from './fixtures';
 
 const SERVER_URL = 'https://sonar.example.com';
@@ -99,6 +100,7 @@ describe('exposure scan: known places', () => {
     assert.deepEqual(hintOf(path.join('home', '.cursor', 'mcp.json')), { url: SERVER_URL, organization: undefined });
     assert.deepEqual(hintOf('.profile'), { url: 'https://sonar.elsewhere.example', organization: undefined });
     assert.deepEqual(hintOf('.env.local'), { url: SERVER_URL, organization: undefined });
+    assert.deepEqual(hintOf(path.join('windsurf', 'mcp_config.json')), { url: SERVER_URL, organization: undefined }, 'a file with a byte order mark');
     assert.equal(hintOf('.kiro/settings/mcp.json'), undefined);
     const cloud = result.findings.find((finding) => finding.type === 'UNTYPED' && finding.place.kind === 'vscodeSettings');
     assert.deepEqual(cloud?.hint, { organization: 'acme', url: undefined });
@@ -120,6 +122,15 @@ describe('exposure scan: known places', () => {
     const result = await scanPlaces(deps({ ownPlainText: [{ bindingId: 'b-1', path: file, serverName: 'sonarqube' }] }), fixturePlaces(home, workspace));
     const own = result.findings.filter((finding) => finding.ownBindingId !== undefined);
     assert.deepEqual(own.map((finding) => [finding.place.path, finding.ownBindingId]), [[file, 'b-1']]);
+  });
+
+  it('marks as its own only the entry it wrote, not another server in the same file', async () => {
+    const file = path.join(home, '.gemini', 'settings.json');
+    const env = (token: string) => `{ "command": "docker", "env": { "SONARQUBE_TOKEN": "${token}" } }`;
+    fs.writeFileSync(file, `{ "mcpServers": { "pasted": ${env(userTokenValue())}, "sonarqube": ${env(userTokenValue())} } }\n`);
+    const result = await scanPlaces(deps({ ownPlainText: [{ bindingId: 'b-1', path: file, serverName: 'sonarqube' }] }), fixturePlaces(home, workspace));
+    const gemini = result.findings.filter((finding) => finding.place.path === file);
+    assert.deepEqual(gemini.map((finding) => [finding.jsonPath?.[1], finding.ownBindingId]), [['pasted', undefined], ['sonarqube', 'b-1']]);
   });
 
   it('skips files over the size bound and says so', async () => {
@@ -257,5 +268,64 @@ describe('exposure places', () => {
     assert.match(workspaceGlob(), /^\{\*\*\/\.env,.*,\.drone\.yml\}$/);
     // VS Code's glob does not nest groups: a `{yml,yaml}` inside the outer group made the whole search find nothing.
     assert.doesNotMatch(workspaceGlob().slice(1, -1), /[{}]/);
+  });
+});
+
+describe('exposure scan: one file', () => {
+  let root: string;
+  beforeEach(() => {
+    root = fs.mkdtempSync(path.join(os.tmpdir(), 'exposure-one-'));
+  });
+  afterEach(() => fs.rmSync(root, { recursive: true, force: true }));
+
+  const dotenv = (): KnownPlace => ({ path: path.join(root, '.env'), kind: 'dotenv', syntax: 'lines', scope: 'workspace' });
+  const scanOne = async (place: KnownPlace, text: string) => {
+    fs.writeFileSync(place.path, text);
+    return (await scanPlaces(deps(), [place])).findings;
+  };
+
+  // The line before the token, and the server it names.
+  const HINTS: ReadonlyArray<readonly [string, { url?: string; organization?: string } | undefined]> = [
+    ['SONAR_HOST_URL = https://spaced.example', { url: 'https://spaced.example', organization: undefined }],
+    ['SONAR_HOST_URL="https://quoted.example"', { url: 'https://quoted.example', organization: undefined }],
+    ["'SONAR_HOST_URL': 'https://yaml.example'", { url: 'https://yaml.example', organization: undefined }],
+    ['"SONAR_ORGANIZATION": "acme"', { url: undefined, organization: 'acme' }],
+    ['SONAR_ORGANIZATION = acme', { url: undefined, organization: 'acme' }],
+    ['SONAR_HOST_URL=ftp://not.a.server.example', undefined],
+  ];
+
+  for (const [line, hint] of HINTS) {
+    it(`takes the server hint from ${line}`, async () => {
+      const findings = await scanOne(dotenv(), `${line}\nSONAR_TOKEN=${userTokenValue()}\n`);
+      assert.equal(findings.length, 1);
+      assert.deepEqual(findings[0].hint, hint);
+    });
+  }
+
+  it('gives no server hint in a JSON file that does not parse (it is read line by line)', async () => {
+    const place: KnownPlace = { path: path.join(root, 'settings.json'), kind: 'mcpClient', syntax: 'json', scope: 'user', mcp: { topKey: 'mcpServers', client: 'Gemini CLI' } };
+    const findings = await scanOne(place, `{\n  "mcpServers": { "sonarqube": { "env": {\n    "SONARQUBE_URL": "https://sonar.example.com",\n    "SONARQUBE_TOKEN": "${userTokenValue()}"\n`);
+    assert.deepEqual(findings.map((finding) => [finding.line, finding.key, finding.jsonPath, finding.hint]), [[4, 'SONARQUBE_TOKEN', undefined, undefined]]);
+  });
+
+  it('finds each of two values again by its own finding', async () => {
+    const first = userTokenValue();
+    const second = userTokenValue();
+    const findings = await scanOne(dotenv(), `SONAR_TOKEN=${first}\nSONAR_TOKEN=${second}\n`);
+    const located = await Promise.all(findings.map((finding) => locateFinding(nodeScanFiles, finding)));
+    assert.deepEqual(located.map((value) => value?.value), [first, second]);
+  });
+
+  it('does not take a new value pasted where the found one was for the found one', async () => {
+    const [finding] = await scanOne(dotenv(), `SONAR_TOKEN=${userTokenValue()}\n`);
+    fs.writeFileSync(dotenv().path, `SONAR_TOKEN=${userTokenValue()}\n`);
+    assert.equal(await locateFinding(nodeScanFiles, finding), undefined);
+  });
+
+  it('finds nothing to fix once the file is deleted', async () => {
+    const [finding] = await scanOne(dotenv(), `SONAR_TOKEN=${userTokenValue()}\n`);
+    fs.rmSync(dotenv().path);
+    assert.equal(await locateFinding(nodeScanFiles, finding), undefined);
+    assert.equal(await nodeScanFiles.read(dotenv().path), undefined);
   });
 });

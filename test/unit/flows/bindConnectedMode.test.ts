@@ -296,6 +296,49 @@ describe('binding a token to SonarQube for IDE', () => {
     assert.deepEqual(settings.user, { sonarqube: [{ connectionId: 'https-other-example-com', serverUrl: 'https://other.example.com' }] });
   });
 
+  it('writes no shared file through a link leading out of the folder when the person declines, and binds the folder only', async () => {
+    const elsewhere = path.join(root, 'elsewhere');
+    fs.mkdirSync(elsewhere);
+    fs.symlinkSync(elsewhere, path.join(shop, '.sonarlint'));
+    const { env, deps, settings, store } = await setUp([{ searchPick: 'shop' }, { pick: 'Share with the team' }, { confirm: false }], { folders: [{ name: 'shop', uri: `file://${shop}`, path: shop }] });
+    const binding = await bindConnectedModeFlow(deps, serverConnection, ref);
+    const [question] = env.prompter.calls.filter((call) => call.kind === 'confirm');
+    assert.deepEqual({ text: question.text, actions: question.actions }, {
+      text:
+        `${shop}/.sonarlint/connectedMode.json leads outside the folder ${shop}: a link makes it ${fs.realpathSync(elsewhere)}/connectedMode.json.\n` +
+        'A cloned repository can contain links that send a write elsewhere, such as into your own settings. Write there only if you made the link yourself.',
+      actions: ['Write to connectedMode.json'],
+    });
+    assert.deepEqual(fs.readdirSync(elsewhere), [], 'nothing written where the link leads');
+    assert.deepEqual(fs.readdirSync(shop), ['.sonarlint']);
+    assert.ok(fs.lstatSync(path.join(shop, '.sonarlint')).isSymbolicLink(), 'the link itself is left as it was');
+    assert.deepEqual(binding?.sharedFiles, []);
+    assert.deepEqual([...settings.folders], [[`file://${shop}`, { connectionId: CONNECTION_ID, projectKey: 'shop' }]]);
+    assert.deepEqual(store.list(), [binding]);
+    assert.deepEqual(env.prompter.messages('warn'), []);
+    assert.deepEqual(env.prompter.messages('info'), ['Token laptop is on the clipboard for 30 seconds: paste it into the Token field of the SonarQube for IDE form that just opened, then save.']);
+    env.prompter.assertDone();
+  });
+
+  it('without a journal, binds and shares all the same, and takes back a failed bind without a word in the log', async () => {
+    const shared = path.join(shop, '.sonarlint', 'connectedMode.json');
+    const bound = await setUp([{ searchPick: 'shop' }, { pick: 'Share with the team' }], { folders: [{ name: 'shop', uri: `file://${shop}`, path: shop }] });
+    const binding = await bindConnectedModeFlow({ ...bound.deps, journal: undefined }, serverConnection, ref);
+    assert.deepEqual(binding?.sharedFiles, [shared]);
+    assert.equal(fs.readFileSync(shared, 'utf8'), SHARED_TEXT);
+    assert.deepEqual(bound.store.list(), [binding]);
+    assert.deepEqual(bound.env.logger.lines, [`info [bind] laptop bound to SonarQube for IDE connection ${CONNECTION_ID}, project shop`]);
+    fs.rmSync(path.dirname(shared), { recursive: true });
+
+    const failed = await setUp([{ searchPick: 'shop' }, { pick: 'Share with the team' }], { folders: [{ name: 'shop', uri: `file://${shop}`, path: shop }] });
+    failed.env.state.failUpdates = true;
+    await assert.rejects(bindConnectedModeFlow({ ...failed.deps, journal: undefined }, serverConnection, ref), /^Error: state is read-only$/);
+    assert.ok(!fs.existsSync(shared), 'the shared file it wrote is taken back');
+    assert.equal(failed.settings.dump(), JSON.stringify({ user: {}, folders: [] }));
+    assert.deepEqual(failed.store.list(), []);
+    assert.deepEqual(failed.env.logger.lines, []);
+  });
+
   it('when taking back a failed bind fails too, keeps the bind in the journal for the next start and logs why', async () => {
     const { env, deps, settings } = await setUp([{ pickMany: ['shop', 'docs'] }, { searchPick: 'shop' }, { pick: 'Only for me' }]);
     settings.readOnlyFolder = VIRTUAL_FOLDER;

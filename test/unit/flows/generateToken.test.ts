@@ -124,6 +124,26 @@ describe('generateTokenFlow', () => {
     assert.deepEqual(env.prompter.calls.filter((call) => call.step).map((call) => call.totalSteps), [4, 4, 4, 5, 5]);
   });
 
+  it('generates nothing, rather than a token that never expires, when the typed date stops being valid at midnight', async () => {
+    let now = new Date('2025-03-10T23:59:59Z');
+    const env = environment([
+      acceptSuggestion,
+      { pick: 'User' },
+      { pick: 'Custom date…' },
+      {
+        input: async (options) => {
+          assert.equal(await options.validate?.('2025-03-11'), undefined, 'tomorrow, when typed');
+          now = new Date('2025-03-11T00:00:01Z');
+          return '2025-03-11';
+        },
+      },
+    ]);
+    assert.equal(await generateTokenFlow({ ...env.deps, clock: { now: () => now } }, serverConnection), undefined);
+    env.prompter.assertDone();
+    assert.equal(env.api.calls.some((call) => call.method === 'generateToken'), false);
+    assert.equal(env.secrets.values.size, 0);
+  });
+
   it('stores nothing and generates nothing when cancelled at any step', async () => {
     const steps: ScriptStep[] = [acceptSuggestion, { pick: 'Project Analysis' }, { searchPick: 'p', query: '' }, { pick: 'Custom date…' }, { input: '2025-05-01' }, { pick: 'Keep in secure storage' }];
     const cancel: ScriptStep[] = [{ input: undefined }, { pick: undefined }, { searchPick: undefined }, { pick: undefined }, { input: undefined }, { pick: undefined }];
@@ -368,6 +388,20 @@ describe('generateTokenFlow, word for word', () => {
       'warn [generate] generating "vscode-devbox-2025-03-10" on sonar.example.com failed: network api/user_tokens/generate ECONNRESET',
       'warn [generate] checking whether "vscode-devbox-2025-03-10" exists failed: network api/user_tokens/search ECONNREFUSED',
     ]);
+    assert.equal(env.api.calls.some((call) => call.method === 'revokeToken'), false);
+  });
+
+  it('after a lost answer, Cancel on the check stops the request and says it is not known whether the token exists', async () => {
+    const env = environment([...userTokenScript, { cancelProgress: 'Checking whether token' }]);
+    env.api.failNext('generateToken', lostAnswer(), { afterEffect: true });
+    // The listing before the steps answers; the check after the lost answer waits for Cancel.
+    env.api.hangNext('searchTokens', { after: 1 });
+    assert.equal(await generateTokenFlow(env.deps, serverConnection), undefined);
+    env.prompter.assertDone();
+    assert.deepEqual(env.prompter.messages('warn'), [
+      'It is not known whether token vscode-devbox-2025-03-10 was created on sonar.example.com: Could not reach sonar.example.com (ECONNRESET). Check the URL, your network and the proxy setting (http.proxy). Refresh the Tokens view to check, and revoke it if it is listed.',
+    ]);
+    assert.deepEqual(env.logger.lines.at(-1), 'warn [generate] checking whether "vscode-devbox-2025-03-10" exists failed: cancelled searchTokens');
     assert.equal(env.api.calls.some((call) => call.method === 'revokeToken'), false);
   });
 

@@ -146,6 +146,13 @@ describe('exposure detection: positions', () => {
     );
   });
 
+  it('skips only a byte order mark at the very start: one further down (two files joined) moves no column of line 1', () => {
+    for (const bom of ['\uFEFF', '\u00EF\u00BB\u00BF']) {
+      assert.deepEqual(detectTokens(`SONAR_TOKEN=${HEX}\n${bom}# the second file\n`, 'lines').map((match) => [match.offset, match.line, match.column, match.key]), [[12, 1, 13, 'SONAR_TOKEN']]);
+      assert.deepEqual(detectTokens(`${bom}SONAR_TOKEN=${HEX}\n`, 'lines').map((match) => [match.offset, match.line, match.column, match.key]), [[12 + bom.length, 1, 13, 'SONAR_TOKEN']]);
+    }
+  });
+
   it('finds a value pasted alone at the start of a line, at column 1', () => {
     assert.deepEqual(detectTokens(`# pasted:\n${TOKEN}\n`, 'lines').map((match) => [match.offset, match.line, match.column, match.key]), [[10, 2, 1, undefined]]);
   });
@@ -181,6 +188,16 @@ describe('exposure detection: positions', () => {
     assert.equal(detectTokens(`{ "sonarlint.connectedMode.connections.sonarqube": [{ "token": "${HEX}" }] }`, 'json').length, 1);
     assert.deepEqual(detectTokens(`{ "sonarlint.connectedMode.connections.sonarqube": [{ "tokenx": "${HEX}" }] }`, 'json'), []);
     assert.deepEqual(detectTokens(`{ "sonarlint.connectedMode.connections.sonarqube": [{ "token": 5 }], "x": "y" }`, 'json'), []);
+    assert.deepEqual(detectTokens(`{ "sonarlint.connectedMode.connections.sonarqube": [{ "token": ["${HEX}"] }] }`, 'json'), []);
+  });
+
+  it('takes only strings in JSON: a long number under a Sonar key is no token', () => {
+    assert.deepEqual(detectTokens(`{ "SONAR_TOKEN": 1${'2'.repeat(40)}3 }`, 'json'), []);
+  });
+
+  it('reads a JSON file with a byte order mark after its start line by line: it does not parse (JSON.parse refuses it too)', () => {
+    const found = detectTokens(`{ "SONAR_TOKEN":\uFEFF"${TOKEN}" }`, 'json');
+    assert.deepEqual(found.map((match) => [match.offset, match.column, match.key, match.jsonPath]), [[18, 19, undefined, undefined]]);
   });
 
   it('takes bare values after the Sonar key spellings with or without a separator, and not after near misses', () => {

@@ -153,6 +153,52 @@ describe("binding beside the person's own entries (whole file texts)", () => {
     assert.equal(fs.readFileSync(file, 'utf8'), theirs);
   });
 
+  it("keeps every one of the person's VS Code inputs when it adds its own after them", async () => {
+    const theirs = `{
+  "servers": {},
+  "inputs": [
+    { "id": "first-key", "type": "promptString", "password": true },
+    { "id": "second-key", "type": "promptString", "password": true },
+    { "id": "third-key", "type": "pickString", "options": ["a", "b"] }
+  ]
+}
+`;
+    fs.writeFileSync(file, theirs);
+    const result = written(await applyMcpFileBinding(nodeFileSystem, { target: 'vscodeWorkspace', path: file, launch, connectionSlug: 'sq' }));
+    assert.equal(
+      fs.readFileSync(file, 'utf8'),
+      `{
+  "servers": {
+    "sonarqube": {
+      "type": "stdio",
+      "command": "sonar-mcp",
+      "args": [
+        "--stdio"
+      ],
+      "env": {
+        "SONARQUBE_URL": "https://sq.example.com",
+        "SONARQUBE_TOKEN": "\${input:sonarqube-token-sq}"
+      }
+    }
+  },
+  "inputs": [
+    { "id": "first-key", "type": "promptString", "password": true },
+    { "id": "second-key", "type": "promptString", "password": true },
+    { "id": "third-key", "type": "pickString", "options": ["a", "b"] },
+    {
+      "id": "sonarqube-token-sq",
+      "type": "promptString",
+      "description": "SonarQube token",
+      "password": true
+    }
+  ]
+}
+`,
+    );
+    await unbindFromVscode(file, result);
+    assert.equal(fs.readFileSync(file, 'utf8'), theirs);
+  });
+
   it('unbind removes only its own input when the person added one after it', async () => {
     fs.writeFileSync(file, '{\n  "inputs": [\n    { "id": "first", "type": "promptString" }\n  ]\n}\n');
     const result = written(await applyMcpFileBinding(nodeFileSystem, { target: 'vscodeWorkspace', path: file, launch, connectionSlug: 'sq' }));
@@ -395,5 +441,13 @@ describe("repairing a launcher entry beside the person's own entries (whole file
     assert.equal(fs.statSync(file).mtimeMs, mtime);
     assert.equal(await repairLauncherFileEntry(nodeFileSystem, { id: 'b-1', target: 'cursorUser', path: path.join(dir, 'missing.json'), serverName: 'sonarqube' }, moved), false);
     assert.deepEqual(fs.readdirSync(dir), ['mcp.json']);
+  });
+
+  it('leaves a file that holds no JSON object (null, a list) alone instead of failing', async () => {
+    for (const theirs of ['null\n', '[\n  { "sonarqube": {} }\n]\n']) {
+      fs.writeFileSync(file, theirs);
+      assert.equal(await repairLauncherFileEntry(nodeFileSystem, { id: 'b-1', target: 'cursorUser', path: file, serverName: 'sonarqube' }, moved), false, theirs);
+      assert.equal(fs.readFileSync(file, 'utf8'), theirs);
+    }
   });
 });

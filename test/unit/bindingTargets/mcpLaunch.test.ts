@@ -270,6 +270,14 @@ describe("SonarQube for IDE port probe: this window's embedded server", () => {
     });
   });
 
+  it('says other windows answer when one window names itself and another keeps its name to itself', async () => {
+    const unnamed = await sonarQubeForIde('shop', 'https://other.example.com');
+    const other = await sonarQubeForIde('billing');
+    assert.deepEqual(await probeSonarLintIdePort(thisWindow, { ports: [unnamed, other] }), {
+      explanation: `SonarQube for IDE answers on ports ${unnamed}, ${other} for other windows, not this one ("1.101.0 - shop"): SONARQUBE_IDE_PORT is not set.`,
+    });
+  });
+
   it('does not guess when SonarQube for IDE keeps its window to itself (no connection to ask from, or one it does not accept)', async () => {
     const elsewhere = await sonarQubeForIde('shop', 'https://other.example.com');
     assert.deepEqual(await probeSonarLintIdePort(thisWindow, { ports: [elsewhere] }), {

@@ -2,11 +2,12 @@
 // or file under src/core). Stryker changes the compiled core in small ways and runs, per change, only the unit tests
 // that cover it; a change no test notices is a "survivor". See docs/testing.md.
 import * as fs from 'node:fs';
+import { reportName as reportNameOf, targetParts } from './scripts/mutation/target.mjs';
 
 const target = process.env.MUTATION_TARGET ?? '';
 // A comma-separated list mutates several folders or files in one run (one dry run of the suite instead of several).
-const targets = target === '' ? [] : target.split(',').map((part) => part.trim()).filter((part) => part !== '');
-const reportName = targets.length === 0 ? 'core' : targets.map((part) => part.replace(/\.ts$/, '').replace(/[\\/]/g, '-')).join('+');
+const targets = targetParts(target);
+const reportName = reportNameOf(target);
 const mutate = targets.length === 0
   ? ['out/src/core/**/*.js']
   : targets.map((part) => (part.endsWith('.ts') ? `out/src/core/${part.replace(/\.ts$/, '.js')}` : `out/src/core/${part}/**/*.js`));

@@ -82,7 +82,7 @@ export async function recoverOperations(deps: RecoveryDeps): Promise<RecoverySum
   const isAbandoned = deps.isAbandoned ?? ownerGone;
   const entries = journal.list().filter((entry) => isAbandoned(entry, now));
   if (entries.length === 0) return { resolved: 0, pending: 0 };
-  logger.info(`[recovery] ${entries.length} interrupted operations: ${entries.map((entry) => `${entry.op} at ${entry.step}`).join(', ')}`);
+  logger.info(`[recovery] ${entries.length} interrupted operation${entries.length === 1 ? '' : 's'}: ${entries.map((entry) => `${entry.op} at ${entry.step}`).join(', ')}`);
 
   const outcomes: Outcome[] = [];
   for (const entry of entries) {

@@ -226,6 +226,15 @@ describe('crash recovery decisions', () => {
     world.dispose();
   });
 
+  it('logs a single interrupted operation in the singular', async () => {
+    const world = await World.create(fixture, `decide-${++worlds}`);
+    await interrupted(world, { op: 'revoke', step: 'revoking', ref: world.other });
+    const session = world.session();
+    await recover(world, [{ warn: 'Keep' }], session);
+    assert.deepEqual(recoveryLog(session, 0).slice(0, 1), ['info [recovery] 1 interrupted operation: revoke at revoking']);
+    world.dispose();
+  });
+
   it('keeps a generated token whose value reached secure storage, and lists it again as held', async () => {
     const world = await World.create(fixture, `decide-${++worlds}`);
     await new HeldTokens(world.state).remove(world.ide);

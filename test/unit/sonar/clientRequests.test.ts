@@ -3,6 +3,7 @@ import * as assert from 'node:assert/strict';
 import { Agent } from 'undici';
 import type { Dispatcher } from 'undici';
 import { SonarClient } from '../../../src/core/sonar/client';
+import type { SonarClientOptions } from '../../../src/core/sonar/client';
 import { SonarApiError } from '../../../src/core/sonar/errors';
 import { parseServerUrl } from '../../../src/core/sonar/target';
 import type { SonarTarget } from '../../../src/core/sonar/types';
@@ -43,12 +44,16 @@ function redirectTo(server: LocalServer): Dispatcher {
   return agent.compose((dispatch) => (options, handler) => dispatch({ ...options, origin: server.url }, handler));
 }
 
-function serverClient(server: LocalServer): SonarClient {
+function clientOptions(server: LocalServer): SonarClientOptions {
   const parsed = parseServerUrl(server.url);
   assert.ok(parsed.ok);
   const agent = new Agent();
   dispatchers.push(agent);
-  return new SonarClient({ target: parsed.target, token, dispatcher: agent, logger: recordingLogger(), retry: { sleep: async () => {} } });
+  return { target: parsed.target, token, dispatcher: agent, logger: recordingLogger(), retry: { sleep: async () => {} } };
+}
+
+function serverClient(server: LocalServer): SonarClient {
+  return new SonarClient(clientOptions(server));
 }
 
 function cloudClient(server: LocalServer, target: SonarTarget = { kind: 'cloud', region: 'EU', organization: 'acme' }): SonarClient {
@@ -120,6 +125,38 @@ describe('SonarClient requests on the wire', () => {
         );
       });
     }
+  });
+
+  describe('the version probe', () => {
+    it('retries a probe the server answered with 503, and asks again after a probe that failed', async () => {
+      const statuses = [503, 500, 200];
+      const server = await serve((request) => {
+        if (pathOf(request) !== '/api/server/version') return { body: { valid: true } };
+        const status = statuses.shift() ?? 200;
+        return status === 200 ? { body: '9.9.8.100196', text: true } : { status, body: { errors: [{ msg: 'busy' }] } };
+      });
+      const sonar = new SonarClient({ ...clientOptions(server), retry: { maxRetries: 1, sleep: async () => {} } });
+      const error = await rejectionOf(sonar.validateCredentials());
+      assert.ok(error instanceof SonarApiError);
+      assert.equal(error.status, 500);
+      assert.equal(await sonar.validateCredentials(), true);
+      assert.deepEqual(server.requests.map(pathOf), ['/api/server/version', '/api/server/version', '/api/server/version', '/api/authentication/validate']);
+    });
+  });
+
+  it('reports a GET cancelled while waiting to retry as cancelled and never delivered, without asking again', async () => {
+    const server = await serve(() => ({ status: 503, body: { errors: [{ msg: 'busy' }] } }));
+    const controller = new AbortController();
+    const sonar = new SonarClient({
+      target: { kind: 'cloud', region: 'EU', organization: 'acme' },
+      token,
+      dispatcher: redirectTo(server),
+      retry: { sleep: async () => controller.abort() },
+    });
+    const error = await rejectionOf(sonar.searchTokens(undefined, { signal: controller.signal }));
+    assert.ok(error instanceof SonarApiError);
+    assert.deepEqual([error.kind, error.maybeDelivered, error.message], ['cancelled', false, 'The request to api/user_tokens/search was cancelled.']);
+    assert.equal(server.requests.length, 1);
   });
 
   it('refuses a SonarQube Cloud project search without an organization before sending anything', async () => {

@@ -1,9 +1,9 @@
 // Which requests go through the proxy, and what a failure says about whether the request reached the server.
 import * as assert from 'node:assert/strict';
-import { Agent } from 'undici';
+import { Agent, ProxyAgent } from 'undici';
 import type { Dispatcher } from 'undici';
 import { SonarApiError } from '../../../src/core/sonar/errors';
-import { selectProxy, sendRequest } from '../../../src/core/sonar/transport';
+import { DispatcherPool, selectProxy, sendRequest } from '../../../src/core/sonar/transport';
 import type { SonarRequest } from '../../../src/core/sonar/transport';
 import { rejectionOf, startLocalServer } from './support';
 
@@ -45,6 +45,16 @@ describe('sonar transport rules', () => {
       assert.equal(selectProxy('https://sonar.corp', {}, { HTTPS_PROXY: '  ', HTTP_PROXY: 'http://plain:1' }), 'http://plain:1');
       assert.equal(selectProxy('https://sonar.corp', {}, { HTTPS_PROXY: '  ' }), undefined);
     });
+  });
+
+  it('a dispatcher pool applies the proxy of the environment it was given', async () => {
+    const pool = new DispatcherPool({ HTTPS_PROXY: proxy, NO_PROXY: 'direct.corp' });
+    try {
+      assert.ok(pool.get('https://sonar.corp') instanceof ProxyAgent);
+      assert.ok(!(pool.get('https://direct.corp') instanceof ProxyAgent));
+    } finally {
+      await pool.close();
+    }
   });
 
   describe('what a failure says about the request', () => {

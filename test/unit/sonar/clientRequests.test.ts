@@ -82,7 +82,7 @@ describe('SonarClient requests on the wire', () => {
       );
     });
 
-    it('sends the token as a Bearer token to a server from 10.0 and to SonarQube Cloud', async () => {
+    it('sends the token as a Bearer token to a recent server (10.7) and to SonarQube Cloud', async () => {
       const server = await versionedServer('10.7.0.96327');
       assert.equal(await serverClient(server).validateCredentials(), true);
       const cloud = await versionedServer('unused');

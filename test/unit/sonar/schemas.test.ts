@@ -82,7 +82,15 @@ describe('sonar schemas', () => {
 
   it('treats an anonymous api/users/current as unauthorized', () => {
     const anonymous = parseResponse(currentUserSchema, { isLoggedIn: false, permissions: { global: [] } }, 'api/users/current');
-    assert.throws(() => toCurrentUser(anonymous, 'api/users/current'), (error: unknown) => error instanceof SonarApiError && error.kind === 'unauthorized');
+    assert.throws(
+      () => toCurrentUser(anonymous, 'api/users/current'),
+      (error: unknown) =>
+        error instanceof SonarApiError &&
+        error.kind === 'unauthorized' &&
+        error.message === 'The server does not recognise the credentials sent to api/users/current.' &&
+        error.endpoint === 'api/users/current' &&
+        error.status === 200,
+    );
   });
 
   it('reads optional token fields and defaults a missing type to USER_TOKEN (pre-9.5 tokens)', () => {

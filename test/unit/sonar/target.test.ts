@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { apiBaseUrl, cloudBaseUrl, cloudRegionOf, parseServerUrl, targetOrigin } from '../../../src/core/sonar/target';
 import type { SonarTarget } from '../../../src/core/sonar/types';
+import { bundleTranslator } from '../support/bundleTranslator';
 
 function parsedTarget(input: string): SonarTarget {
   const result = parseServerUrl(input);
@@ -67,6 +68,16 @@ describe('sonar target', () => {
     it('does not take a look-alike host for Cloud', () => {
       assert.deepEqual(parsedTarget('https://notsonarcloud.io'), { kind: 'server', serverUrl: 'https://notsonarcloud.io' });
       assert.deepEqual(parsedTarget('https://sonarcloud.io.evil.example'), { kind: 'server', serverUrl: 'https://sonarcloud.io.evil.example' });
+    });
+
+    it('asks for a URL naming both products when nothing was entered, in the bundled wording', () => {
+      const result = parseServerUrl('   ', bundleTranslator);
+      assert.deepEqual(result, { ok: false, reason: 'Enter the URL of your SonarQube Server, or https://sonarcloud.io for SonarQube Cloud.' });
+    });
+
+    it('takes a Cloud organization only from a path that starts with /organizations/', () => {
+      assert.deepEqual(parsedTarget('https://sonarcloud.io/project/organizations/acme'), { kind: 'cloud', region: 'EU' });
+      assert.deepEqual(parsedTarget('https://sonarcloud.io/organizations/acme/projects'), { kind: 'cloud', region: 'EU', organization: 'acme' });
     });
 
     it('words its reasons through the injected translation', () => {

@@ -1,5 +1,5 @@
 import * as assert from 'node:assert/strict';
-import { englishMessage } from '../../../src/core/ports';
+import { bundleTranslator } from '../support/bundleTranslator';
 import { REMINDER_INTERVAL_MS, reminderDue, reminderMessage, remindersFor, signInReminderMessage, signInTokenState } from '../../../src/core/tokens/expiryReminders';
 import type { ConnectionRecord } from '../../../src/core/connections/connectionStore';
 import type { UserToken } from '../../../src/core/sonar/types';
@@ -23,7 +23,7 @@ describe('expiry reminders', () => {
       [['soon', { kind: 'expiring', days: 2 }], ['dead', { kind: 'expired' }], ['gone', { kind: 'gone' }]],
     );
     assert.equal(
-      reminderMessage(reminders, englishMessage),
+      reminderMessage(reminders, bundleTranslator),
       '3 bound tokens need attention: soon on sq.example.com expires in 2 days; dead on sq.example.com has expired; gone on sq.example.com was revoked or removed on the server.',
     );
   });
@@ -39,9 +39,9 @@ describe('expiry reminders', () => {
 
   it('says one token in a sentence of its own, names three and counts the rest', () => {
     const expiring = (name: string, days: number) => ({ ref: ref(name), connectionLabel: 'sq', reason: { kind: 'expiring' as const, days } });
-    assert.equal(reminderMessage([expiring('ide', 0)], englishMessage), 'A bound token needs attention: ide on sq expires today.');
+    assert.equal(reminderMessage([expiring('ide', 0)], bundleTranslator), 'A bound token needs attention: ide on sq expires today.');
     assert.equal(
-      reminderMessage(['a', 'b', 'c', 'd', 'e'].map((name, index) => expiring(name, index + 1)), englishMessage),
+      reminderMessage(['a', 'b', 'c', 'd', 'e'].map((name, index) => expiring(name, index + 1)), bundleTranslator),
       '5 bound tokens need attention: a on sq expires in 1 day; b on sq expires in 2 days; c on sq expires in 3 days and 2 more.',
     );
   });
@@ -64,7 +64,7 @@ describe('expiry reminders', () => {
         { connection: b, reason: { kind: 'expiring', days: 1 } },
         { connection: c, reason: { kind: 'expiring', days: 5 } },
         { connection: d, reason: { kind: 'expiring', days: 0 } },
-      ], englishMessage),
+      ], bundleTranslator),
       'Sign in again to keep managing tokens: the sign-in to a has expired; the sign-in to b expires in 1 day; the sign-in to c expires in 5 days and 1 more.',
     );
   });

@@ -2,7 +2,8 @@
 // says so with "Sign in again" before it lapses.
 import * as assert from 'node:assert/strict';
 import type { ConnectionRecord } from '../../../src/core/connections/connectionStore';
-import { englishMessage, silentLogger } from '../../../src/core/ports';
+import { silentLogger } from '../../../src/core/ports';
+import { bundleTranslator } from '../support/bundleTranslator';
 import { signInReminderMessage, signInRemindersFor } from '../../../src/core/tokens/expiryReminders';
 import { TokensModel } from '../../../src/core/tokens/tokensModel';
 import { childrenOf, presentNode } from '../../../src/core/tokens/treeNodes';
@@ -31,7 +32,7 @@ async function presented(record: ConnectionRecord) {
     bindingsOf: () => [],
     now,
     warningDays: 7,
-    t: englishMessage,
+    t: bundleTranslator,
     commands: { signInAgain: 'signIn', loadMoreUsers: 'more', generateToken: 'generate' },
   };
   await model.loadTokens(record.id);
@@ -74,7 +75,7 @@ describe('sign-in token expiry', () => {
       ],
     );
     assert.equal(
-      signInReminderMessage(reminders, englishMessage),
+      signInReminderMessage(reminders, bundleTranslator),
       'Sign in again to keep managing tokens: the sign-in to soon.example.com expires in 4 days; the sign-in to today.example.com expires today; the sign-in to gone.example.com has expired.',
     );
     assert.deepEqual(signInRemindersFor(connections, now, 3).map((reminder) => reminder.connection.id), ['today', 'gone']);

@@ -1,6 +1,7 @@
 import * as assert from 'node:assert/strict';
 import type { ConnectionRecord } from '../../../src/core/connections/connectionStore';
-import { englishMessage, silentLogger } from '../../../src/core/ports';
+import { silentLogger } from '../../../src/core/ports';
+import { bundleTranslator } from '../support/bundleTranslator';
 import { SonarApiError } from '../../../src/core/sonar/errors';
 import type { TokenApi, UserToken } from '../../../src/core/sonar/types';
 import { LOAD_CONCURRENCY, TokensModel, USERS_PAGE_SIZE } from '../../../src/core/tokens/tokensModel';
@@ -42,7 +43,7 @@ function setup(options: { apis?: Record<string, TokenApi>; connections?: Connect
     bindingsOf: (ref) => (options.bindings ?? []).filter((binding) => binding.token.name === ref.name && binding.token.connectionId === ref.connectionId),
     now,
     warningDays: 7,
-    t: englishMessage,
+    t: bundleTranslator,
     commands: { signInAgain: 'signIn', loadMoreUsers: 'more', generateToken: 'generate' },
   };
   return { model, context, changes, apis };

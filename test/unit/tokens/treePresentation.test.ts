@@ -3,7 +3,8 @@
 // compared with what it should say.
 import * as assert from 'node:assert/strict';
 import type { ConnectionRecord } from '../../../src/core/connections/connectionStore';
-import { englishMessage, silentLogger } from '../../../src/core/ports';
+import { silentLogger } from '../../../src/core/ports';
+import { bundleTranslator } from '../support/bundleTranslator';
 import { SonarApiError } from '../../../src/core/sonar/errors';
 import type { TokenApi, UserSummary } from '../../../src/core/sonar/types';
 import { TokensModel } from '../../../src/core/tokens/tokensModel';
@@ -25,7 +26,7 @@ function contextFor(connections: ConnectionRecord[], apis: Record<string, TokenA
     bindingsOf: (ref) => bindings.filter((binding) => binding.token.name === ref.name && binding.token.connectionId === ref.connectionId),
     now,
     warningDays: 7,
-    t: englishMessage,
+    t: bundleTranslator,
     commands: { signInAgain: 'signInAgain', loadMoreUsers: 'loadMoreUsers', generateToken: 'generateToken' },
   };
 }

@@ -19,6 +19,7 @@ describe('tokens model', () => {
     assert.equal(statusOf(error('forbidden')), 'failed');
     assert.equal(statusOf(error('server')), 'failed');
     assert.equal(statusOf(new Error('unauthorized')), 'failed', 'only the client\'s own errors have a kind');
+    assert.equal(statusOf(Object.assign(new Error('refused'), { kind: 'unauthorized' })), 'failed', 'another library\'s error with a kind is not ours');
   });
 
   it('logs a failed load and keeps no tokens from before it', async () => {
@@ -75,5 +76,61 @@ describe('tokens model', () => {
     assert.ok(model.isRevocationUnconfirmed(bobs), 'neither alice\'s list nor another connection says anything of bob\'s token');
     await model.loadUserTokens('c', 'bob');
     assert.ok(!model.isRevocationUnconfirmed(bobs), 'bob\'s list has no "gone"');
+  });
+
+  it('makes a second load of the signed-in user\'s tokens wait for the one in flight', async () => {
+    const api = new FakeTokenApi({ tokens: { alice: [token('ide')] } });
+    const model = new TokensModel({ apiFor: async () => api, logger: silentLogger });
+    const first = model.loadTokens('c');
+    await model.loadTokens('c');
+    assert.equal(model.tokenList('c').status, 'ok', 'the second call resolved only once the first was done');
+    assert.deepEqual(model.tokenList('c').tokens.map((t) => t.name), ['ide']);
+    await first;
+    assert.equal(api.calls.filter((call) => call.method === 'searchTokens').length, 1);
+  });
+
+  it('settles an unconfirmed revoke only with a listing of the connection it was sent to', async () => {
+    const here = new FakeTokenApi({ tokens: { alice: [token('other')] } });
+    const elsewhere = new FakeTokenApi({ tokens: { alice: [token('other')] } });
+    const model = new TokensModel({ apiFor: async (id) => (id === 'c' ? here : elsewhere), logger: silentLogger });
+    const gone = { connectionId: 'c', login: 'alice', name: 'gone' };
+    model.markRevocationUnconfirmed(gone);
+    await model.loadTokens('d');
+    assert.ok(model.isRevocationUnconfirmed(gone), 'alice\'s list on another connection says nothing of this one');
+    await model.loadTokens('c');
+    assert.ok(!model.isRevocationUnconfirmed(gone));
+  });
+
+  describe('users of an admin connection, page by page', () => {
+    const user = (login: string) => ({ login, name: login, active: true });
+    const users = (prefix: string, count: number) => Array.from({ length: count }, (_, i) => user(`${prefix}${i}`));
+
+    it('starts a changed filter again from the first page, even when asked for more', async () => {
+      const api = new FakeTokenApi({ user: { isAdmin: true } });
+      const asked: Array<{ q?: string; page?: number }> = [];
+      api.searchUsers = async (query) => {
+        asked.push({ q: query.q, page: query.page });
+        const items = users(`${query.q ?? ''}-p${query.page ?? 1}-`, 2);
+        return { items, pageIndex: query.page ?? 1, pageSize: 2, total: 6 };
+      };
+      const model = new TokensModel({ apiFor: async () => api, logger: silentLogger });
+      await model.loadUsers('c', { filter: 'an' });
+      await model.loadUsers('c', { more: true });
+      await model.loadUsers('c', { filter: 'bo', more: true });
+      assert.deepEqual(asked, [{ q: 'an', page: 1 }, { q: 'an', page: 2 }, { q: 'bo', page: 1 }]);
+      assert.deepEqual(model.usersOf('c').users.map((u) => u.login), ['bo-p1-0', 'bo-p1-1']);
+      assert.equal(model.usersOf('c').nextPage, 2);
+    });
+
+    it('offers no next page after a page came back empty, though the total says more', async () => {
+      const api = new FakeTokenApi({ user: { isAdmin: true } });
+      api.searchUsers = async (query) => ({ items: query.page === 1 ? users('u', 3) : [], pageIndex: query.page ?? 1, pageSize: 3, total: 10 });
+      const model = new TokensModel({ apiFor: async () => api, logger: silentLogger });
+      await model.loadUsers('c');
+      assert.equal(model.usersOf('c').nextPage, 2);
+      await model.loadUsers('c', { more: true });
+      assert.equal(model.usersOf('c').users.length, 3);
+      assert.equal(model.usersOf('c').nextPage, undefined);
+    });
   });
 });

@@ -1,6 +1,7 @@
 import * as assert from 'node:assert/strict';
 import { BINDINGS_STATE_KEY, BindingStore } from '../../../src/core/tokens/bindingStore';
 import { memoryState } from '../support/memoryState';
+import { RecordingLogger } from '../support/recordingLogger';
 
 const ide = { connectionId: 'c1', login: 'alice', name: 'ide' };
 const other = { connectionId: 'c2', login: 'alice', name: 'ci' };
@@ -29,5 +30,19 @@ describe('binding store', () => {
     const state = memoryState({ [BINDINGS_STATE_KEY]: [{ id: 'x' }, null, { id: 'y', kind: 'mcp', token: ide, target: 'cursorUser', createdAt: 'now' }] });
     assert.deepEqual(new BindingStore(state).list().map((binding) => binding.id), ['y']);
     assert.deepEqual(new BindingStore(memoryState({ [BINDINGS_STATE_KEY]: 'garbage' })).list(), []);
+  });
+
+  it('keeps Connected Mode bindings of both SonarLint sections and warns by position about any other', () => {
+    const connectedMode = (id: string, section: string) => ({
+      id, kind: 'connectedMode', token: other, createdAt: '2026-11-22T10:00:00.000Z', section, sonarlintConnectionId: 'sl', projectKey: 'p', folders: ['file:///w'], sharedFiles: [],
+    });
+    const stored = [connectedMode('server', 'sonarqube'), connectedMode('odd', 'sonarlint'), connectedMode('cloud', 'sonarcloud'), connectedMode('blank', '')];
+    const logger = new RecordingLogger();
+    const store = new BindingStore(memoryState({ [BINDINGS_STATE_KEY]: stored }), logger);
+    assert.deepEqual(store.list().map((binding) => binding.id), ['server', 'cloud']);
+    assert.deepEqual(logger.lines, [
+      'warn [bindings] ignoring stored binding #1: not a valid record',
+      'warn [bindings] ignoring stored binding #3: not a valid record',
+    ]);
   });
 });

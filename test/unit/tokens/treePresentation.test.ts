@@ -269,4 +269,31 @@ SonarQube Cloud (EU) (loading~spin) connection+loading+cloud | SonarQube Cloud (
     assert.equal(shown.accessibilityLabel, 'sq, SonarQube Server, signed in as alice, Signed in, sign-in token expires in 3 days');
     assert.equal(shown.tooltip?.(), '**sq**  \n  \nProduct: SonarQube Server  \nAddress: https://srv\\.example\\.com  \nSigned in as: alice  \nSign-in token: expires in 3 days (2026-11-25)  \nStatus: Signed in');
   });
+
+  it('gives the empty, loading and sign-in nodes ids of their own, unique in the tree, and no children', async () => {
+    const api = new FakeTokenApi({ user: { isAdmin: true }, tokens: { alice: [], bob: [] } });
+    api.searchUsers = (query) => (query.page === 2
+      ? new Promise(() => undefined)
+      : Promise.resolve({ items: query.q ? [] : [{ login: 'bob', name: 'Bob', active: true }], pageIndex: 1, pageSize: 1, total: query.q ? 0 : 2 }));
+    const context = contextFor([record('srv', { isAdmin: true })], { srv: api });
+    const connection: TreeNode = childrenOf(undefined, context)[0];
+    const usersNode: TreeNode = { kind: 'users', id: nodeIds.users('srv'), connectionId: 'srv' };
+    const shown = (parent: TreeNode) => childrenOf(parent, context).map((node) => {
+      const item = presentNode(node, context);
+      return `${node.id} ${item.contextValue} ${item.collapsible}`;
+    });
+    await context.model.loadTokens('srv');
+    assert.deepEqual(shown(connection), ['connection:srv/empty message+info none', 'connection:srv/users users collapsed']);
+    await context.model.loadUsers('srv');
+    void context.model.loadUsers('srv', { more: true });
+    assert.deepEqual(shown(usersNode), ['connection:srv/users/user:bob user collapsed', 'connection:srv/users/loading message+loading none']);
+    const bob = childrenOf(usersNode, context)[0];
+    await context.model.loadUserTokens('srv', 'bob');
+    assert.deepEqual(shown(bob), ['connection:srv/users/user:bob/empty message+info none']);
+    const filtered = new TokensModel({ apiFor: async () => api, logger: silentLogger });
+    await filtered.loadUsers('srv', { filter: 'zed' });
+    assert.deepEqual(childrenOf(usersNode, { ...context, model: filtered }).map((node) => node.id), ['connection:srv/users/empty']);
+    const signIn = presentNode({ kind: 'signInAgain', id: 'connection:srv/signIn', connectionId: 'srv' }, context);
+    assert.equal(signIn.collapsible, 'none');
+  });
 });

@@ -296,4 +296,26 @@ SonarQube Cloud (EU) (loading~spin) connection+loading+cloud | SonarQube Cloud (
     const signIn = presentNode({ kind: 'signInAgain', id: 'connection:srv/signIn', connectionId: 'srv' }, context);
     assert.equal(signIn.collapsible, 'none');
   });
+
+  it('leaves the sign-in line out of the tooltip when the stored expiry is not a date', () => {
+    const context = contextFor([record('srv', { label: 'sq', signInExpiresAt: 'not a date' })], { srv: new FakeTokenApi() });
+    const tooltip = presentNode(childrenOf(undefined, context)[0], context).tooltip?.() ?? '';
+    assert.ok(tooltip.includes('Signed in as: alice'), tooltip);
+    assert.ok(!tooltip.includes('Sign-in token'), tooltip);
+  });
+
+  it('warns in a token\'s tooltip that its revoke was sent but not confirmed', async () => {
+    const context = contextFor([record('srv')], { srv: new FakeTokenApi({ tokens: { alice: [{ name: 'ci', type: 'USER_TOKEN', createdAt: '2026-10-01T10:00:00+0000' }] } }) });
+    await context.model.loadTokens('srv');
+    context.model.markRevocationUnconfirmed({ connectionId: 'srv', login: 'alice', name: 'ci' });
+    const tooltip = presentNode(childrenOf(childrenOf(undefined, context)[0], context)[0], context).tooltip?.() ?? '';
+    assert.ok(tooltip.split('\n').includes('$(warning) A revoke was sent but not confirmed; refresh to check.  '), tooltip);
+  });
+
+  it('shows a finding that is no longer found as "Fixed", with nothing under it', () => {
+    const context = contextFor([], {});
+    const fixed = { kind: 'finding', id: 'exposures/finding:gone', findingId: 'gone' } as const;
+    assert.deepEqual(presentNode(fixed, context), { label: 'Fixed', collapsible: 'none', accessibilityLabel: 'Fixed' });
+    assert.deepEqual(presentNode(fixed, { ...context, exposure: { findings: [], livenessOf: () => undefined } }), { label: 'Fixed', collapsible: 'none', accessibilityLabel: 'Fixed' });
+  });
 });

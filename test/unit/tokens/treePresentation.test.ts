@@ -312,8 +312,9 @@ SonarQube Cloud (EU) (loading~spin) connection+loading+cloud | SonarQube Cloud (
     assert.ok(tooltip.split('\n').includes('$(warning) A revoke was sent but not confirmed; refresh to check.  '), tooltip);
   });
 
-  it('shows a finding that is no longer found as "Fixed", with nothing under it', () => {
+  it('shows a finding that is no longer found as "Fixed", with nothing under it, under an expanded Exposed Tokens node', () => {
     const context = contextFor([], {});
+    assert.equal(presentNode({ kind: 'exposures', id: 'exposures', count: 1 }, context).collapsible, 'expanded');
     const fixed = { kind: 'finding', id: 'exposures/finding:gone', findingId: 'gone' } as const;
     assert.deepEqual(presentNode(fixed, context), { label: 'Fixed', collapsible: 'none', accessibilityLabel: 'Fixed' });
     assert.deepEqual(presentNode(fixed, { ...context, exposure: { findings: [], livenessOf: () => undefined } }), { label: 'Fixed', collapsible: 'none', accessibilityLabel: 'Fixed' });

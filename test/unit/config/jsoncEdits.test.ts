@@ -5,7 +5,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { isConfigFileError } from '../../../src/core/config/configFileError';
 import { nodeFileSystem } from '../../../src/core/config/fileSystem';
-import { deleteIfEmptyObject, detectFormatting, editJsoncFile, readJsoncFile } from '../../../src/core/config/jsoncFile';
+import { deleteIfEmptyObject, detectFormatting, editJsoncFile, readConfigFile, readJsoncFile } from '../../../src/core/config/jsoncFile';
 import type { JsoncDocument } from '../../../src/core/config/jsoncFile';
 
 describe('JSONC edits, as text', () => {
@@ -224,6 +224,10 @@ describe('JSONC edits, as text', () => {
       assert.equal(await edited('// windows\r\n', (document) => document.set(['a'], 1)), '// windows\r\n{\r\n  "a": 1\r\n}');
     });
 
+    it('a file of line comments without a final line break gets the object on a line of its own, not inside the last comment', async () => {
+      assert.equal(await edited('// first\n// second', (document) => document.set(['a'], 1)), '// first\n// second\n{\n  "a": 1\n}');
+    });
+
     it('a file of comments only that the edit leaves alone is not written', async () => {
       fs.writeFileSync(file(), '// nothing yet\n');
       assert.deepEqual(await editJsoncFile(nodeFileSystem, file(), () => undefined), { changed: false, createdFile: false, createdDirs: [] });
@@ -233,6 +237,12 @@ describe('JSONC edits, as text', () => {
 });
 
 describe('config file errors', () => {
+  it('an unreadable file is reported with its own error, not as a folder in the way', async () => {
+    const denied = Object.assign(new Error('EACCES: permission denied'), { code: 'EACCES' });
+    const unreadable = { ...nodeFileSystem, readFile: () => Promise.reject(denied) };
+    await assert.rejects(readConfigFile(unreadable, '/home/ada/.cursor/mcp.json'), (error: unknown) => error === denied);
+  });
+
   it('are recognised only with their reason and wording', () => {
     const named = (fields: object) => Object.assign(new Error('x'), { name: 'ConfigFileError' }, fields);
     assert.equal(isConfigFileError(named({ reason: 'io', wording: () => 'x' })), true);

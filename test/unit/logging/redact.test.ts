@@ -23,6 +23,8 @@ describe('redactSecrets', () => {
     [`Authorization: Bearer ${user}`, `Authorization: Bearer ***`],
     [`authorization: basic ${basic}`, `authorization: basic ***`],
     [`{"Authorization":"Bearer opaque-value-123"}`, `{"Authorization":"Bearer ***"}`],
+    [`authorization : Bearer opaque-value-123`, `authorization : Bearer ***`],
+    [`Authorization: Bearer   opaque-value-123`, `Authorization: Bearer   ***`],
     [`GET /api/x?token=opaque-value-123&page=2`, `GET /api/x?token=***&page=2`],
     [`form access_token=abc.def-ghi; next`, `form access_token=***; next`],
     [`env SONAR_TOKEN=opaque-value-123 FOO=bar`, `env SONAR_TOKEN=*** FOO=bar`],

@@ -36,7 +36,11 @@ describe('token descriptions', () => {
     const lastUse = (lastConnectionDate: string) => describeToken(token({ lastConnectionDate }), tokenState(token({ lastConnectionDate }), server)).split(' · ')[2];
     assert.equal(lastUse('2025-06-15T08:00:00+0000'), 'last used today');
     assert.equal(lastUse('2025-06-14T08:00:00+0000'), 'last used yesterday');
+    assert.equal(lastUse('2025-04-17T08:00:00+0000'), 'last used 59 days ago');
+    assert.equal(lastUse('2025-04-16T08:00:00+0000'), 'last used 2 months ago');
     assert.equal(lastUse('2025-04-01T08:00:00+0000'), 'last used 2 months ago');
+    assert.equal(lastUse('2023-06-17T08:00:00+0000'), 'last used 24 months ago');
+    assert.equal(lastUse('2023-06-16T08:00:00+0000'), 'last used 2 years ago');
     assert.equal(lastUse('2022-06-01T08:00:00+0000'), 'last used 3 years ago');
   });
 

@@ -22,6 +22,13 @@ describe('tokens model', () => {
     assert.equal(statusOf(Object.assign(new Error('refused'), { kind: 'unauthorized' })), 'failed', 'another library\'s error with a kind is not ours');
   });
 
+  it('holds no tokens and no users for a connection never loaded', () => {
+    const model = new TokensModel({ apiFor: async () => new FakeTokenApi(), logger: silentLogger });
+    assert.deepEqual(model.tokenList('c'), { status: 'idle', tokens: [] });
+    assert.deepEqual(model.tokensOfUser('c', 'bob'), { status: 'idle', tokens: [] });
+    assert.deepEqual(model.usersOf('c'), { status: 'idle', users: [], total: 0 });
+  });
+
   it('logs a failed load and keeps no tokens from before it', async () => {
     const api = new FakeTokenApi({ tokens: { alice: [token('ide')] } });
     const warnings: string[] = [];

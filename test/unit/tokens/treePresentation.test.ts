@@ -312,6 +312,14 @@ SonarQube Cloud (EU) (loading~spin) connection+loading+cloud | SonarQube Cloud (
     assert.ok(tooltip.split('\n').includes('$(warning) A revoke was sent but not confirmed; refresh to check.  '), tooltip);
   });
 
+  it('warns in a Cloud token\'s tooltip how soon inactivity removes it', async () => {
+    const idle = { name: 'idle', type: 'USER_TOKEN', createdAt: '2026-08-01T10:00:00+0000', lastConnectionDate: '2026-09-27T12:00:00+0000' } as const;
+    const context = contextFor([record('cld', { target: { kind: 'cloud', region: 'EU', organization: 'acme' } })], { cld: new FakeTokenApi({ tokens: { alice: [idle] } }) });
+    await context.model.loadTokens('cld');
+    const tooltip = presentNode(childrenOf(childrenOf(undefined, context)[0], context)[0], context).tooltip?.() ?? '';
+    assert.ok(tooltip.split('\n').includes('$(warning) SonarQube Cloud: removed after 60 days of inactivity: 4 days left  '), tooltip);
+  });
+
   it('shows a finding that is no longer found as "Fixed", with nothing under it, under an expanded Exposed Tokens node', () => {
     const context = contextFor([], {});
     assert.equal(presentNode({ kind: 'exposures', id: 'exposures', count: 1 }, context).collapsible, 'expanded');

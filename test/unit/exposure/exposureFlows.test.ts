@@ -22,6 +22,7 @@ import type { SonarTarget } from '../../../src/core/sonar/types';
 import { BindingStore } from '../../../src/core/tokens/bindingStore';
 import type { McpBinding } from '../../../src/core/tokens/bindingStore';
 import { HeldTokens, TokenVault } from '../../../src/core/tokens/heldTokens';
+import { isCancellation } from '../../../src/core/flows/describeError';
 import { FakeSonarQube } from '../../fake-sonarqube';
 import { LAUNCHER_RUNTIME, launcherEntryText } from '../support/mcpFileTexts';
 import { MemoryCredentialStore } from '../support/memoryCredentialStore';
@@ -581,6 +582,22 @@ describe('exposure flows: move, revoke, replace, ignore', () => {
       assert.ok(newValue?.startsWith('squ_'), 'the new token is not held under its owner');
       assert.equal(await env.vault.readSignIn('c-1'), rootSignIn);
       env.assertGone(values.cursor, newValue!);
+    });
+
+    it('Cancel while the new token is generated stops that request: the file, the old token and secure storage stay as they were', async () => {
+      known.inject('POST api/user_tokens/generate', { kind: 'delay', ms: 5_000 });
+      const env = await setUp([{ pick: `cursor-${counter}` }, { confirm: true }, { cancelProgress: 'Generating', when: () => known.received('api/user_tokens/generate') }]);
+      const before = env.read('home/.cursor/mcp.json');
+      const outcome = await replaceFound(env.deps, env.finding('.cursor/mcp.json')).then(() => 'resolved', (error: unknown) => (isCancellation(error) ? 'cancelled' : String(error)));
+      assert.equal(outcome, 'cancelled');
+      env.prompter.assertDone();
+      assert.deepEqual([...env.prompter.messages('error'), ...env.prompter.messages('warn'), ...env.prompter.messages('info')], []);
+      assert.equal(env.read('home/.cursor/mcp.json'), before);
+      assert.deepEqual(tokenRequests(known, 'revoke'), []);
+      assert.ok(known.tokenNames('ada').includes(names.cursor), 'the old token was revoked');
+      assert.equal(await env.vault.read({ connectionId: 'c-1', login: 'ada', name: `cursor-${counter}-2026-12-02` }), undefined);
+      assert.deepEqual(env.store.list(), []);
+      assert.ok(!env.logger.lines.join('\n').includes(values.cursor) && !env.prompter.shownText.includes(values.cursor), 'the value leaked');
     });
 
     it('refuses to replace an analysis token, in words, before generating anything', async () => {

@@ -86,6 +86,8 @@ function shown(finding: Finding, liveness: Liveness | 'checking' | undefined) {
   return node;
 }
 
+// Findings are made inside the tests, never while the file loads: a change to detection then fails a test instead of
+// the whole file.
 describe('exposed tokens in the Tokens view', () => {
   describe('the section', () => {
     it('appears only when the scan found something, with a stable id', () => {
@@ -151,10 +153,10 @@ describe('exposed tokens in the Tokens view', () => {
   });
 
   describe('a finding', () => {
-    const cases: Array<{ name: string; finding: Finding; liveness: Liveness | 'checking' | undefined; expected: ReturnType<typeof shown> }> = [
+    const cases: Array<{ name: string; finding: () => Finding; liveness: Liveness | 'checking' | undefined; expected: ReturnType<typeof shown> }> = [
       {
         name: 'a user token in an untracked shell profile, not checked yet',
-        finding: FOUND.bashProfile({ tracked: false }),
+        finding: () => FOUND.bashProfile({ tracked: false }),
         liveness: undefined,
         expected: {
           label: '~/.bash_profile:2',
@@ -167,7 +169,7 @@ describe('exposed tokens in the Tokens view', () => {
       },
       {
         name: 'a committed global analysis token refused by two servers, next to the server the file names',
-        finding: FOUND.dotenv({ tracked: true }),
+        finding: () => FOUND.dotenv({ tracked: true }),
         liveness: LIVENESS.dead,
         expected: {
           label: '.env:2',
@@ -189,7 +191,7 @@ describe('exposed tokens in the Tokens view', () => {
       },
       {
         name: 'a live project analysis token in an MCP entry, where git could not tell',
-        finding: FOUND.cursor(),
+        finding: () => FOUND.cursor(),
         liveness: LIVENESS.alive,
         expected: {
           label: '~/.cursor/mcp.json:1',
@@ -210,7 +212,7 @@ describe('exposed tokens in the Tokens view', () => {
       },
       {
         name: 'a scoped organization token in a SonarQube for IDE setting, being checked',
-        finding: FOUND.sonarlintCloud({ tracked: false }),
+        finding: () => FOUND.sonarlintCloud({ tracked: false }),
         liveness: 'checking',
         expected: {
           label: '~/.config/Code/User/settings.json:1',
@@ -223,7 +225,7 @@ describe('exposed tokens in the Tokens view', () => {
       },
       {
         name: 'a committed token of unknown type whose server could not be reached',
-        finding: FOUND.properties({ tracked: true }),
+        finding: () => FOUND.properties({ tracked: true }),
         liveness: LIVENESS.unreachable,
         expected: {
           label: 'sonar-project.properties:2',
@@ -244,7 +246,7 @@ describe('exposed tokens in the Tokens view', () => {
       },
       {
         name: 'a token with no key, naming a server the person has no connection to',
-        finding: FOUND.bashProfileComment({ tracked: false }),
+        finding: () => FOUND.bashProfileComment({ tracked: false }),
         liveness: LIVENESS.needsConfirmation,
         expected: {
           label: '~/.bash_profile:1',
@@ -257,7 +259,7 @@ describe('exposed tokens in the Tokens view', () => {
       },
       {
         name: 'a token in a copy of the settings, with no connection to check it on (Replace only works on the real settings)',
-        finding: FOUND.settingsBackup({ tracked: false }),
+        finding: () => FOUND.settingsBackup({ tracked: false }),
         liveness: LIVENESS.noServer,
         expected: {
           label: '.vscode/settings.backup.json:1',
@@ -270,7 +272,7 @@ describe('exposed tokens in the Tokens view', () => {
       },
       {
         name: "this extension's own plain-text fallback, even in a committed file: no check, no git warning",
-        finding: FOUND.cursorUser({ tracked: true, ownBindingId: 'binding-1' }),
+        finding: () => FOUND.cursorUser({ tracked: true, ownBindingId: 'binding-1' }),
         liveness: undefined,
         expected: {
           label: '~/.cursor/mcp.json:1',
@@ -291,27 +293,27 @@ describe('exposed tokens in the Tokens view', () => {
     ];
     for (const { name, finding, liveness, expected } of cases) {
       it(`shows ${name}`, () => {
-        assert.deepEqual(shown(finding, liveness), expected);
+        assert.deepEqual(shown(finding(), liveness), expected);
       });
     }
   });
 
   describe('the actions a finding offers (context menu flags)', () => {
-    const cases: Array<{ name: string; finding: Finding; liveness: Liveness | 'checking' | undefined; expected: string }> = [
-      { name: 'a SonarQube for IDE setting naming a server to confirm: Replace and Confirm', finding: FOUND.sonarlintServer(), liveness: LIVENESS.needsConfirmation, expected: 'finding+unknown+replaceable+confirm' },
-      { name: 'a committed MCP entry refused everywhere: Replace', finding: FOUND.cursor({ tracked: true }), liveness: LIVENESS.dead, expected: 'finding+dead+tracked+replaceable' },
-      { name: 'an MCP entry not checked yet', finding: FOUND.cursor({ tracked: false }), liveness: undefined, expected: 'finding+unknown+replaceable' },
-      { name: 'another setting in the settings file: no Replace', finding: FOUND.otherSetting(), liveness: LIVENESS.alive, expected: 'finding+alive' },
-      { name: "another extension's setting named like SonarQube for IDE's: no Replace", finding: FOUND.lookalikeSetting(), liveness: LIVENESS.alive, expected: 'finding+alive' },
-      { name: 'a section of SonarQube for IDE connections other than sonarqube and sonarcloud: no Replace (Replace cannot point it at a new token)', finding: FOUND.unknownSonarlintSection(), liveness: LIVENESS.alive, expected: 'finding+alive' },
-      { name: 'SonarQube for IDE keys in a file that is not the settings: no Replace', finding: FOUND.settingsBackup(), liveness: LIVENESS.alive, expected: 'finding+alive' },
-      { name: 'a shell profile naming a server to confirm: Confirm only', finding: FOUND.bashProfile(), liveness: LIVENESS.needsConfirmation, expected: 'finding+unknown+confirm' },
-      { name: 'a finding that needed confirming, being checked now: no Confirm', finding: FOUND.sonarlintServer(), liveness: 'checking', expected: 'finding+unknown+replaceable' },
-      { name: "the extension's own fallback, whatever was found about it", finding: FOUND.cursorUser({ tracked: true, ownBindingId: 'binding-1' }), liveness: LIVENESS.needsConfirmation, expected: 'finding+own' },
+    const cases: Array<{ name: string; finding: () => Finding; liveness: Liveness | 'checking' | undefined; expected: string }> = [
+      { name: 'a SonarQube for IDE setting naming a server to confirm: Replace and Confirm', finding: () => FOUND.sonarlintServer(), liveness: LIVENESS.needsConfirmation, expected: 'finding+unknown+replaceable+confirm' },
+      { name: 'a committed MCP entry refused everywhere: Replace', finding: () => FOUND.cursor({ tracked: true }), liveness: LIVENESS.dead, expected: 'finding+dead+tracked+replaceable' },
+      { name: 'an MCP entry not checked yet', finding: () => FOUND.cursor({ tracked: false }), liveness: undefined, expected: 'finding+unknown+replaceable' },
+      { name: 'another setting in the settings file: no Replace', finding: () => FOUND.otherSetting(), liveness: LIVENESS.alive, expected: 'finding+alive' },
+      { name: "another extension's setting named like SonarQube for IDE's: no Replace", finding: () => FOUND.lookalikeSetting(), liveness: LIVENESS.alive, expected: 'finding+alive' },
+      { name: 'a section of SonarQube for IDE connections other than sonarqube and sonarcloud: no Replace (Replace cannot point it at a new token)', finding: () => FOUND.unknownSonarlintSection(), liveness: LIVENESS.alive, expected: 'finding+alive' },
+      { name: 'SonarQube for IDE keys in a file that is not the settings: no Replace', finding: () => FOUND.settingsBackup(), liveness: LIVENESS.alive, expected: 'finding+alive' },
+      { name: 'a shell profile naming a server to confirm: Confirm only', finding: () => FOUND.bashProfile(), liveness: LIVENESS.needsConfirmation, expected: 'finding+unknown+confirm' },
+      { name: 'a finding that needed confirming, being checked now: no Confirm', finding: () => FOUND.sonarlintServer(), liveness: 'checking', expected: 'finding+unknown+replaceable' },
+      { name: "the extension's own fallback, whatever was found about it", finding: () => FOUND.cursorUser({ tracked: true, ownBindingId: 'binding-1' }), liveness: LIVENESS.needsConfirmation, expected: 'finding+own' },
     ];
     for (const { name, finding, liveness, expected } of cases) {
       it(name, () => {
-        assert.equal(findingContextValue(finding, liveness), expected);
+        assert.equal(findingContextValue(finding(), liveness), expected);
       });
     }
   });

@@ -28,17 +28,20 @@ for (const report of newestFirst) {
 const folders = new Map();
 for (const [file, { mutants, run }] of filesMeasured) {
   const folder = path.posix.dirname(file.replace(/\\/g, '/').replace(/^out\/src\//, ''));
-  const counts = folders.get(folder) ?? { Killed: 0, Timeout: 0, Survived: 0, NoCoverage: 0, Ignored: 0, runs: new Set() };
-  for (const { status } of mutants) if (status in counts) counts[status] += 1;
+  const counts = folders.get(folder) ?? { Killed: 0, Timeout: 0, Survived: 0, NoCoverage: 0, Ignored: 0, errors: 0, runs: new Set() };
+  for (const { status } of mutants) {
+    if (status in counts) counts[status] += 1;
+    else if (status === 'RuntimeError' || status === 'CompileError') counts.errors += 1;
+  }
   counts.runs.add(run);
   folders.set(folder, counts);
 }
 
-console.log('| folder | mutation score | killed | timed out | survived | not covered | ignored | run (commit, date) |');
-console.log('|---|---|---|---|---|---|---|---|');
+console.log('| folder | mutation score | killed | timed out | survived | not covered | ignored | errors | run (commit, date) |');
+console.log('|---|---|---|---|---|---|---|---|---|');
 for (const [folder, c] of [...folders].sort(([a], [b]) => a.localeCompare(b))) {
   const detected = c.Killed + c.Timeout;
   const valid = detected + c.Survived + c.NoCoverage;
   const score = valid === 0 ? 'n/a' : `${((100 * detected) / valid).toFixed(1)}%`;
-  console.log(`| ${folder} | ${score} | ${c.Killed} | ${c.Timeout} | ${c.Survived} | ${c.NoCoverage} | ${c.Ignored} | ${[...c.runs].join('; ')} |`);
+  console.log(`| ${folder} | ${score} | ${c.Killed} | ${c.Timeout} | ${c.Survived} | ${c.NoCoverage} | ${c.Ignored} | ${c.errors} | ${[...c.runs].join('; ')} |`);
 }

@@ -3,7 +3,6 @@ import * as assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
-import { Agent } from 'undici';
 import { ConnectionStore } from '../../../src/core/connections/connectionStore';
 import { switchMcpBindingToken, writeMcpBinding } from '../../../src/core/flows/bindMcp';
 import { generateTokenFlow } from '../../../src/core/flows/generateToken';
@@ -16,12 +15,11 @@ import { signInSecretKey } from '../../../src/core/secrets/keys';
 import { SonarApiError } from '../../../src/core/sonar/errors';
 import { BindingStore } from '../../../src/core/tokens/bindingStore';
 import { HeldTokens } from '../../../src/core/tokens/heldTokens';
-import { FakeSonarQube } from '../../fake-sonarqube';
 import { FakeClipboard, manualTimers } from '../flows/harness';
 import { memoryState } from '../support/memoryState';
 import { ScriptedPrompter } from '../support/scriptedPrompter';
 import type { ScriptStep } from '../support/scriptedPrompter';
-import { KillSwitch, World } from './world';
+import { KillSwitch, startWorldFixture, stopWorldFixture, World } from './world';
 import type { Session, WorldFixture } from './world';
 
 const clock = { now: () => new Date() };
@@ -31,14 +29,10 @@ describe('crash recovery decisions', () => {
   let worlds = 0;
 
   before(async () => {
-    const fake = await FakeSonarQube.start();
-    fixture = { fake, dispatcher: new Agent(), deadOwner: { host: os.hostname(), pid: spawnSync(process.execPath, ['-e', '']).pid! } };
+    fixture = await startWorldFixture();
   });
 
-  after(async () => {
-    await fixture.dispatcher.close();
-    await fixture.fake.close();
-  });
+  after(() => stopWorldFixture(fixture));
 
   /** A world whose host was killed right after the server generated `fresh`: the value never reached storage. */
   async function lostValue(name = 'fresh'): Promise<World> {

@@ -1,11 +1,13 @@
 // One person's persisted world for the crash matrix: globalState, secret store and config files in a temp folder,
 // their user and tokens on the fake SonarQube. A kill switch wraps every collaborator that changes something.
 import * as assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import * as fsSync from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { parse } from 'jsonc-parser';
+import { Agent } from 'undici';
 import type { Dispatcher } from 'undici';
 import { ConnectionStore } from '../../../src/core/connections/connectionStore';
 import type { ConnectionRecord } from '../../../src/core/connections/connectionStore';
@@ -34,7 +36,7 @@ import type { TokenApi } from '../../../src/core/sonar/types';
 import { BindingStore } from '../../../src/core/tokens/bindingStore';
 import type { BindingRecord, ConnectedModeBinding, McpBinding } from '../../../src/core/tokens/bindingStore';
 import { HeldTokens, TokenVault } from '../../../src/core/tokens/heldTokens';
-import type { FakeSonarQube } from '../../fake-sonarqube';
+import { FakeSonarQube } from '../../fake-sonarqube';
 import { MemoryCredentialStore } from '../support/memoryCredentialStore';
 import { MemorySecretStore } from '../support/memorySecretStore';
 import { MemorySonarlintSettings } from '../support/memorySonarlintSettings';
@@ -181,6 +183,17 @@ export interface WorldFixture {
   readonly dispatcher: Dispatcher;
   /** The extension host that crashes: a process that has ended. */
   readonly deadOwner: JournalOwner;
+}
+
+/** A fake SonarQube, a dispatcher and an ended process to own the journal: what the worlds of a suite share. */
+export async function startWorldFixture(): Promise<WorldFixture> {
+  const fake = await FakeSonarQube.start();
+  return { fake, dispatcher: new Agent(), deadOwner: { host: os.hostname(), pid: spawnSync(process.execPath, ['-e', '']).pid! } };
+}
+
+export async function stopWorldFixture(fixture: WorldFixture): Promise<void> {
+  await fixture.dispatcher.close();
+  await fixture.fake.close();
 }
 
 export interface WorldOptions {

@@ -1,14 +1,10 @@
 // Crash recovery as the person meets it: its words as translators get them, and whose sign-in it keeps.
 import * as assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
-import * as os from 'node:os';
-import { Agent } from 'undici';
 import { recoverOperations } from '../../../src/core/journal/recovery';
 import type { Translate } from '../../../src/core/ports';
 import { signInSecretKey } from '../../../src/core/secrets/keys';
 import { SonarApiError } from '../../../src/core/sonar/errors';
-import { FakeSonarQube } from '../../fake-sonarqube';
-import { World } from '../crash/world';
+import { startWorldFixture, stopWorldFixture, World } from '../crash/world';
 import type { Session, WorldFixture } from '../crash/world';
 import { bundleTranslator } from '../support/bundleTranslator';
 import { ScriptedPrompter } from '../support/scriptedPrompter';
@@ -19,14 +15,10 @@ describe('crash recovery, as the person meets it', () => {
   let worlds = 0;
 
   before(async () => {
-    const fake = await FakeSonarQube.start();
-    fixture = { fake, dispatcher: new Agent(), deadOwner: { host: os.hostname(), pid: spawnSync(process.execPath, ['-e', '']).pid! } };
+    fixture = await startWorldFixture();
   });
 
-  after(async () => {
-    await fixture.dispatcher.close();
-    await fixture.fake.close();
-  });
+  after(() => stopWorldFixture(fixture));
 
   async function recover(session: Session, script: ScriptStep[], t: Translate = bundleTranslator): Promise<ScriptedPrompter> {
     const prompter = new ScriptedPrompter(script);
